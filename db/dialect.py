@@ -1,0 +1,264 @@
+"""Everything that is specific to one database engine lives here, and only here.
+
+SQLite is the ledger's home: every connection is set up the same way (foreign keys on, WAL,
+``synchronous=FULL``, a busy timeout), read transactions start with ``BEGIN`` and write
+transactions with ``BEGIN IMMEDIATE`` (a deferred transaction that reads and then writes fails
+at once with "database is locked" when another writer is active, whatever the timeout).
+Full-text search is SQLite's FTS5, kept in sync by triggers; on any other database the same
+queries fall back to case-insensitive ``LIKE``, which is correct but slower.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import (
+    Engine,
+    and_,
+    column,
+    create_engine,
+    event,
+    false,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.sql.elements import ColumnElement
+
+BUSY_TIMEOUT_MS: Final = 10_000
+SQLITE_HEADER: Final = b"SQLite format 3\x00"
+FULLTEXT_TABLE: Final = "pledges_fts"
+#: Pledge columns indexed for full-text search.
+FULLTEXT_COLUMNS: Final = ("title", "text", "notes")
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory ones."""
+    if not is_sqlite(url) or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def to_url(target: str | Path) -> URL:
+    """A database URL from a path or a URL string (``postgresql://...``, ``sqlite:///...``)."""
+    if isinstance(target, Path) or "://" not in str(target):
+        return URL.create("sqlite", database=str(Path(target).expanduser().absolute()))
+    return make_url(str(target))
+
+
+def create_engines(url: URL) -> tuple[Engine, Engine]:
+    """Two engines on one database: one whose transactions read, one whose transactions write."""
+    return _engine(url, write=False), _engine(url, write=True)
+
+
+def _engine(url: URL, *, write: bool) -> Engine:
+    if not is_sqlite(url):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(
+        url,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        pool_size=1 if write else 4,
+        max_overflow=0 if write else 8,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Take over transaction control from the sqlite3 module (see module docstring).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    begin = "BEGIN IMMEDIATE" if write else "BEGIN"
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+    return engine
+
+
+# -- the ledger file -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What a ledger file is, found without changing a byte of it."""
+
+    exists: bool
+    is_sqlite: bool
+    tables: frozenset[str]
+    revision: str | None
+
+
+def inspect_file(path: Path) -> FileInfo:
+    """Look at a file read-only: is it SQLite, which tables, which schema revision."""
+    if not path.exists() or path.stat().st_size == 0:
+        return FileInfo(
+            exists=path.exists(), is_sqlite=path.exists(), tables=frozenset(), revision=None
+        )
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        return FileInfo(exists=True, is_sqlite=False, tables=frozenset(), revision=None)
+    connection = sqlite3.connect(
+        f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+    try:
+        tables = frozenset(
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        )
+        revision = None
+        if "alembic_version" in tables:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+    except sqlite3.DatabaseError:
+        return FileInfo(exists=True, is_sqlite=False, tables=frozenset(), revision=None)
+    finally:
+        connection.close()
+    return FileInfo(exists=True, is_sqlite=True, tables=tables, revision=revision)
+
+
+def backup(source: Path, destination: Path) -> None:
+    """Copy a SQLite database with SQLite's online backup API.
+
+    A plain file copy of a WAL database can miss committed transactions still in the WAL.
+    """
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    partial = destination.with_name(destination.name + ".partial")
+    src = sqlite3.connect(
+        f"{source.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    partial.replace(destination)
+
+
+def integrity_check(path: Path) -> str:
+    """``ok``, or SQLite's description of what is damaged."""
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        rows = connection.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        connection.close()
+    return "; ".join(str(row[0]) for row in rows)
+
+
+def foreign_key_problems(connection: Any) -> list[tuple[Any, ...]]:
+    """Rows that break a foreign key (SQLite's ``PRAGMA foreign_key_check``); empty elsewhere."""
+    if connection.dialect.name != "sqlite":
+        return []
+    return [tuple(row) for row in connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()]
+
+
+def set_foreign_keys(connection: Any, enabled: bool) -> None:
+    """Turn SQLite's foreign-key enforcement on or off (only outside a transaction)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA foreign_keys = {'ON' if enabled else 'OFF'}")
+
+
+def is_locked(error: BaseException) -> bool:
+    """True when a database error means another writer holds the lock."""
+    message = str(error).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
+# -- full-text search ------------------------------------------------------------------------
+
+
+def fulltext_create(dialect_name: str) -> list[str]:
+    """DDL that creates the full-text index over pledges and the triggers that keep it in sync."""
+    if dialect_name != "sqlite":
+        return []
+    columns = ", ".join(FULLTEXT_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in FULLTEXT_COLUMNS)
+    old = ", ".join(f"old.{c}" for c in FULLTEXT_COLUMNS)
+    return [
+        f"CREATE VIRTUAL TABLE {FULLTEXT_TABLE} USING fts5({columns}, content='pledges', "
+        "content_rowid='id', tokenize=\"unicode61 remove_diacritics 2\", prefix='2 3')",
+        f"CREATE TRIGGER {FULLTEXT_TABLE}_insert AFTER INSERT ON pledges BEGIN "
+        f"INSERT INTO {FULLTEXT_TABLE}(rowid, {columns}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER {FULLTEXT_TABLE}_delete AFTER DELETE ON pledges BEGIN "
+        f"INSERT INTO {FULLTEXT_TABLE}({FULLTEXT_TABLE}, rowid, {columns}) "
+        f"VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER {FULLTEXT_TABLE}_update AFTER UPDATE OF {columns} ON pledges BEGIN "
+        f"INSERT INTO {FULLTEXT_TABLE}({FULLTEXT_TABLE}, rowid, {columns}) "
+        f"VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {FULLTEXT_TABLE}(rowid, {columns}) VALUES (new.id, {new}); END",
+        f"INSERT INTO {FULLTEXT_TABLE}({FULLTEXT_TABLE}) VALUES ('rebuild')",
+    ]
+
+
+def fulltext_drop(dialect_name: str) -> list[str]:
+    if dialect_name != "sqlite":
+        return []
+    return [
+        f"DROP TRIGGER IF EXISTS {FULLTEXT_TABLE}_{name}" for name in ("insert", "delete", "update")
+    ] + [f"DROP TABLE IF EXISTS {FULLTEXT_TABLE}"]
+
+
+def is_fulltext_table(name: str) -> bool:
+    """The FTS table and its shadow tables, which the ORM models do not declare."""
+    return name == FULLTEXT_TABLE or name.startswith(FULLTEXT_TABLE + "_")
+
+
+def words(phrase: str) -> list[str]:
+    """The tokens the full-text index sees in ``phrase`` (letters and digits, any script)."""
+    return _TOKEN.findall(phrase)
+
+
+def fulltext_match(
+    dialect_name: str,
+    pledge_id: ColumnElement[int],
+    columns: Sequence[ColumnElement[str | None]],
+    phrase: str,
+    *,
+    prefix: bool,
+) -> ColumnElement[bool]:
+    """A condition true for pledges whose text contains ``phrase``'s words in order.
+
+    User text never reaches FTS syntax: it is cut into tokens here and each token is quoted,
+    so ``AND``, ``NEAR``, ``*``, ``"`` or ``%`` in a search are just characters.
+    """
+    tokens = words(phrase)
+    if not tokens:
+        return false()
+    if dialect_name == "sqlite":
+        expression = '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
+        index = table(FULLTEXT_TABLE, column("rowid"))
+        matches = literal_column(FULLTEXT_TABLE).op("MATCH")(literal(expression))
+        return pledge_id.in_(select(index.c.rowid).where(matches))
+    # Portable fallback: every token, in any column, case-insensitively.
+    return and_(
+        *(or_(*(c.ilike(f"%{escape_like(t)}%", escape="\\") for c in columns)) for t in tokens)
+    )
+
+
+def escape_like(value: str) -> str:
+    """Escape ``%``, ``_`` and the escape character itself for a LIKE pattern using ``\\``."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,174 @@
+"""What can go wrong in the ledger, each as an exception whose message an analyst can act on.
+
+Every error raised by the service API is a :class:`LedgerError`; the UI shows its message in a
+dialog and the CLI prints it as one line on stderr. None of them leaves the ledger half-written.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+
+class LedgerError(Exception):
+    """Base class: ``str(error)`` is a complete sentence for the user."""
+
+
+class LedgerOpenError(LedgerError):
+    """The ledger cannot be opened: not a ledger, from a newer pledges, unreadable. The file is
+    left untouched."""
+
+
+class LedgerBusyError(LedgerError):
+    """Another process held the ledger's write lock for longer than the busy timeout."""
+
+
+class NotFoundError(LedgerError):
+    def __init__(self, record_type: str, key: str, known: Iterable[str] = ()) -> None:
+        self.record_type, self.key = record_type, key
+        self.suggestion = nearest(key, known)
+        hint = f"; did you mean {self.suggestion}?" if self.suggestion else ""
+        super().__init__(f"there is no {record_type} {key!r}{hint}")
+
+
+class DuplicateKeyError(LedgerError):
+    def __init__(self, record_type: str, key: str) -> None:
+        self.record_type, self.key = record_type, key
+        super().__init__(f"a {record_type} {key!r} already exists; keys are unique")
+
+
+class UnknownReferenceError(LedgerError):
+    """A record names an actor, condition, source or pledge that does not exist."""
+
+    def __init__(
+        self,
+        record_type: str,
+        key: str,
+        field: str,
+        value: str,
+        target: str,
+        known: Iterable[str] = (),
+    ) -> None:
+        self.record_type, self.key, self.field, self.value, self.target = (
+            record_type,
+            key,
+            field,
+            value,
+            target,
+        )
+        self.suggestion = nearest(value, known)
+        hint = f"; did you mean {self.suggestion}?" if self.suggestion else ""
+        super().__init__(
+            f"{record_type} {key!r}: {field} names {target} {value!r}, which does not exist{hint}"
+        )
+
+
+class ConflictError(LedgerError):
+    """The record changed since the caller read it; nothing was written.
+
+    ``theirs`` is the record as it is now (None if it was deleted), so a form can show the
+    analyst's values and the stored ones side by side.
+    """
+
+    def __init__(
+        self,
+        record_type: str,
+        key: str,
+        expected: int,
+        actual: int | None,
+        theirs: Mapping[str, Any] | None,
+    ) -> None:
+        self.record_type, self.key, self.expected, self.actual, self.theirs = (
+            record_type,
+            key,
+            expected,
+            actual,
+            theirs,
+        )
+        if actual is None:
+            what = "was deleted"
+        else:
+            what = f"was changed by someone else (version {expected} -> {actual})"
+        super().__init__(f"{record_type} {key!r} {what} since you opened it; nothing was saved")
+
+
+class ReferencedError(LedgerError):
+    """A record that others still refer to cannot be deleted."""
+
+    def __init__(
+        self, record_type: str, key: str, referenced_by: Sequence[tuple[str, str]]
+    ) -> None:
+        self.record_type, self.key, self.referenced_by = record_type, key, list(referenced_by)
+        shown = ", ".join(f"{kind} {ref}" for kind, ref in self.referenced_by[:10])
+        more = f" and {len(self.referenced_by) - 10} more" if len(self.referenced_by) > 10 else ""
+        super().__init__(
+            f"{record_type} {key!r} is still referenced by {shown}{more}; nothing was deleted"
+        )
+
+
+class EvidenceRequiredError(LedgerError):
+    def __init__(self, record_type: str, key: str) -> None:
+        super().__init__(
+            f"{record_type} {key!r}: a status change needs evidence: give a note or a source (or both)"
+        )
+
+
+class InvalidRecordError(LedgerError):
+    """A record broke the rules of the schemas; ``problems`` are ``(field, message)`` pairs."""
+
+    def __init__(
+        self, record_type: str, key: str | None, problems: Sequence[tuple[str, str]]
+    ) -> None:
+        self.record_type, self.key, self.problems = record_type, key, list(problems)
+        name = f"{record_type} {key!r}" if key else record_type
+        detail = "; ".join(
+            f"{field}: {message}" if field else message for field, message in problems
+        )
+        super().__init__(f"{name}: {detail}")
+
+
+class CycleError(LedgerError):
+    def __init__(self, chain: Sequence[str]) -> None:
+        self.chain = list(chain)
+        super().__init__("supersedes makes a cycle: " + " -> ".join(self.chain))
+
+
+class NothingToUndoError(LedgerError):
+    pass
+
+
+class UndoConflictError(LedgerError):
+    """Undo or redo would overwrite a change made since; nothing was written."""
+
+    def __init__(
+        self, label: str, reason: str, record_type: str, key: str, current: Mapping[str, Any] | None
+    ) -> None:
+        self.label, self.reason, self.record_type, self.key, self.current = (
+            label,
+            reason,
+            record_type,
+            key,
+            current,
+        )
+        super().__init__(f"cannot reverse {label!r}: {reason}; nothing was changed")
+
+
+class QueryError(LedgerError):
+    """A malformed filter query: what is wrong, and where (0-based ``position``, ``length``)."""
+
+    def __init__(self, message: str, position: int, length: int = 1) -> None:
+        self.message, self.position, self.length = message, position, max(1, length)
+        super().__init__(f"{message} (at column {position + 1})")
+
+
+def nearest(value: str, known: Iterable[str]) -> str | None:
+    """The known key most like ``value``, for "did you mean" hints; None if nothing is close."""
+    candidates = list(known)
+    if not candidates:
+        return None
+    folded = {c.lower(): c for c in candidates}
+    if value.lower() in folded:
+        return folded[value.lower()]
+    close = difflib.get_close_matches(value.lower(), list(folded), n=1, cutoff=0.6)
+    return folded[close[0]] if close else None

@@ -1,0 +1,170 @@
+"""Translation of a parsed query (:mod:`db.query`) into a SQL condition on pledges.
+
+Only bound parameters carry user text: words reach the full-text index as quoted tokens (see
+:func:`db.dialect.fulltext_match`) and ``LIKE`` patterns are escaped. Every term yields a
+condition that is never NULL, so negation (``-beneficiary:UKR``) is the exact complement.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true
+
+from . import dialect, vocab
+from . import models as m
+from .dates import bounds
+from .query import Query, Term
+
+P = m.Pledge.__table__.c
+A = m.Actor.__table__.c
+AL = m.ActorAlias.__table__.c
+PC = m.PledgeCondition.__table__.c
+PS = m.PledgeSource.__table__.c
+PT = m.PledgeTag.__table__.c
+C = m.Condition.__table__.c
+S = m.Source.__table__.c
+
+
+def pledge_filter(query: Query, dialect_name: str, today: str) -> ColumnElement[bool]:
+    """The SQL condition selecting the pledges that match every term of ``query``."""
+    if not query.terms:
+        return true()
+    conditions = []
+    for term in query.terms:
+        condition = _term(term, dialect_name, today)
+        conditions.append(not_(condition) if term.negated else condition)
+    return and_(*conditions)
+
+
+def _term(term: Term, dialect_name: str, today: str) -> ColumnElement[bool]:
+    if term.field is None:
+        return _text(term.values[0], dialect_name)
+    values = list(term.values)
+    match term.field:
+        case "status":
+            return P.status.in_(values)
+        case "confidence":
+            return P.confidence.in_(values)
+        case "pledger":
+            return P.pledger.in_(_actors_named(values))
+        case "beneficiary":
+            return _known(P.beneficiary, P.beneficiary.in_(_actors_named(values)))
+        case "actor":
+            named = _actors_named(values)
+            return or_(P.pledger.in_(named), _known(P.beneficiary, P.beneficiary.in_(named)))
+        case "category":
+            return _known(P.category, P.category.in_([v.lower() for v in values]))
+        case "unit":
+            return _known(P.unit, func.lower(P.unit).in_([v.lower() for v in values]))
+        case "key":
+            return P.key.in_([v.lower() for v in values])
+        case "tag":
+            return P.id.in_(select(PT.pledge_id).where(PT.tag.in_([v.lower() for v in values])))
+        case "condition":
+            return P.id.in_(
+                select(PC.pledge_id)
+                .join(m.Condition.__table__, C.id == PC.condition_id)
+                .where(C.key.in_([v.lower() for v in values]))
+            )
+        case "source":
+            return P.id.in_(
+                select(PS.pledge_id)
+                .join(m.Source.__table__, S.id == PS.source_id)
+                .where(S.key.in_([v.lower() for v in values]))
+            )
+        case "is":
+            return or_(*(_flag(v, today) for v in values))
+        case "announced":
+            return _date(P.announced_lo, P.announced_hi, term.operator or "=", values[0])
+        case "due":
+            return _date(P.due_lo, P.due_hi, term.operator or "=", values[0])
+    raise AssertionError(f"unhandled field {term.field}")  # the parser admits only FIELDS
+
+
+def _known(
+    column: ColumnElement[str | None], condition: ColumnElement[bool]
+) -> ColumnElement[bool]:
+    return and_(column.is_not(None), condition)
+
+
+def _flag(flag: str, today: str) -> ColumnElement[bool]:
+    if flag == "conditional":
+        return P.conditions_state == 2
+    if flag == "blocked":
+        return P.conditions_state == 3
+    if flag == "unconditional":
+        return P.conditions_state < 2
+    if flag == "overdue":
+        return overdue(today)
+    raise AssertionError(flag)
+
+
+def overdue(today: str) -> ColumnElement[bool]:
+    """Due date entirely past and the pledge still open."""
+    return and_(
+        P.due_hi.is_not(None),
+        P.due_hi < today,
+        P.status.not_in(sorted(vocab.CLOSED_PLEDGE_STATUSES)),
+    )
+
+
+def _date(
+    lo: ColumnElement[str | None], hi: ColumnElement[str | None], operator: str, value: str
+) -> ColumnElement[bool]:
+    # A partial date is an interval; a term holds only when it holds for the whole interval.
+    first, last = bounds(value)
+    condition = {
+        ">=": lo >= first,
+        ">": lo > last,
+        "<": hi < first,
+        "<=": hi <= last,
+        "=": and_(lo >= first, hi <= last),
+    }[operator]
+    return and_(lo.is_not(None), condition)
+
+
+def _actors_named(values: list[str]) -> object:
+    """Codes of the actors a user named by code, name or alias (case-insensitive, exact)."""
+    codes = [v.upper() for v in values]
+    names = [v.lower() for v in values]
+    return select(A.code).where(
+        or_(
+            A.code.in_(codes),
+            func.lower(A.name).in_(names),
+            A.id.in_(select(AL.actor_id).where(func.lower(AL.alias).in_(names))),
+        )
+    )
+
+
+def _actors_matching(word: str) -> object:
+    """Codes of actors whose code is ``word`` or whose name or an alias has a word starting so."""
+    folded = dialect.escape_like(word.lower())
+
+    def starts(column: ColumnElement[str]) -> ColumnElement[bool]:
+        lowered = func.lower(column)
+        return or_(
+            lowered.like(f"{folded}%", escape="\\"), lowered.like(f"% {folded}%", escape="\\")
+        )
+
+    return select(A.code).where(
+        or_(
+            A.code == word.upper(),
+            starts(A.name),
+            A.id.in_(select(AL.actor_id).where(starts(AL.alias))),
+        )
+    )
+
+
+def _text(phrase: str, dialect_name: str) -> ColumnElement[bool]:
+    """Free text: the pledge's text, its tags, or the names of its pledger or beneficiary."""
+    columns = [P.title, P.text, P.notes]
+    if not dialect.words(phrase):
+        # Nothing the index can see ("[/]", "%"): a plain substring search of the text.
+        pattern = f"%{dialect.escape_like(phrase)}%"
+        return or_(*(and_(c.is_not(None), c.like(pattern, escape="\\")) for c in columns))
+    matches = [dialect.fulltext_match(dialect_name, P.id, columns, phrase, prefix=True)]
+    if " " not in phrase.strip():
+        matches.append(P.id.in_(select(PT.pledge_id).where(PT.tag == phrase.lower())))
+    actors = _actors_matching(phrase.strip())
+    matches.append(P.pledger.in_(actors))
+    matches.append(_known(P.beneficiary, P.beneficiary.in_(actors)))
+    return or_(*matches) if matches else false()

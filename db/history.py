@@ -1,0 +1,397 @@
+"""The change log: appending to it, reading it, undoing with it, and rebuilding the past from it.
+
+Every write appends entries, in the same transaction, grouped in a batch (one user command).
+Entries are never updated or deleted. Undo and redo append a *compensating* batch: one entry per
+entry of the batch they revert, with the fields swapped and the original's effective date, so
+that rebuilding the ledger as of any date (a fold over the log ordered by effective date) sees
+an undone change cancelled at the very date it claimed to take effect.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, insert, select
+
+from . import models as m
+from .dates import bounds, lower_bound
+from .records import BatchSummary, ChangeEntry, Difference, Snapshot
+from .store import State
+
+B = m.Batch.__table__.c
+L = m.Change.__table__.c
+
+
+@dataclass(slots=True)
+class Entry:
+    """A change-log entry about to be written."""
+
+    record_type: str
+    record_key: str
+    action: str
+    changes: dict[str, list[Any]]
+    effective: str | None = None
+    note: str | None = None
+    source: str | None = None
+    #: Ordering date when ``effective`` is None; defaults to the recording date.
+    effective_lo: str | None = None
+
+
+@dataclass(slots=True)
+class Batch:
+    """A batch being recorded: its id, who, when, and the entries so far."""
+
+    id: int
+    author: str
+    recorded_at: str
+    kind: str
+    label: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+def changes_between(before: State | None, after: State | None) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for every field that differs (empty values are left out of
+    creations and deletions)."""
+    if before is None and after is None:
+        return {}
+    if before is None:
+        assert after is not None
+        return {k: [None, v] for k, v in after.items() if v not in (None, [])}
+    if after is None:
+        return {k: [v, None] for k, v in before.items() if v not in (None, [])}
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def start_batch(
+    connection: Connection,
+    *,
+    author: str,
+    now: str,
+    kind: str,
+    label: str,
+    target: int | None = None,
+) -> Batch:
+    result = connection.execute(
+        insert(m.Batch.__table__)
+        .values(recorded_at=now, author=author, kind=kind, label=label, target_id=target)
+        .returning(B.id)
+    )
+    return Batch(result.scalar_one(), author, now, kind, label)
+
+
+def append(connection: Connection, batch: Batch, entries: Sequence[Entry]) -> None:
+    """Write entries of a batch to the log."""
+    if not entries:
+        return
+    today = batch.recorded_at[:10]
+    rows = [
+        {
+            "batch_id": batch.id,
+            "recorded_at": batch.recorded_at,
+            "author": batch.author,
+            "record_type": e.record_type,
+            "record_key": e.record_key,
+            "action": e.action,
+            "changes": json.dumps(e.changes, ensure_ascii=False, separators=(",", ":")),
+            "effective": e.effective,
+            "effective_lo": e.effective_lo or lower_bound(e.effective) or today,
+            "note": e.note,
+            "source_key": e.source,
+        }
+        for e in entries
+    ]
+    connection.execute(insert(m.Change.__table__), rows)
+    batch.entries.extend(entries)
+
+
+def summary(batch: Batch) -> BatchSummary:
+    records: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for e in batch.entries:
+        if (e.record_type, e.record_key) not in seen:
+            seen.add((e.record_type, e.record_key))
+            records.append((e.record_type, e.record_key))
+    return BatchSummary(
+        batch.id,
+        batch.kind,
+        batch.label,
+        batch.author,
+        batch.recorded_at,
+        len(batch.entries),
+        records,
+    )
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def _entries_query() -> Select[Any]:
+    return select(
+        L.batch_id,
+        L.recorded_at,
+        L.author,
+        L.record_type,
+        L.record_key,
+        L.action,
+        L.changes,
+        L.effective,
+        L.note,
+        L.source_key,
+        B.label,
+        B.kind,
+    ).join(m.Batch.__table__, B.id == L.batch_id)
+
+
+def _entry(row: Any) -> ChangeEntry:
+    changes = {k: (v[0], v[1]) for k, v in json.loads(row.changes).items()}
+    return ChangeEntry(
+        row.batch_id,
+        row.recorded_at,
+        row.author,
+        row.record_type,
+        row.record_key,
+        row.action,
+        changes,
+        row.effective,
+        row.note,
+        row.source_key,
+        row.label,
+        row.kind,
+    )
+
+
+def record_history(connection: Connection, record_type: str, key: str) -> list[ChangeEntry]:
+    """A record's entries, oldest first by when they happened in the world, then by recording."""
+    statement = _entries_query().where(L.record_type == record_type, L.record_key == key)
+    return [_entry(r) for r in connection.execute(statement.order_by(L.effective_lo, L.id))]
+
+
+def citing_entries(connection: Connection, source_key: str, limit: int = 200) -> list[ChangeEntry]:
+    statement = (
+        _entries_query().where(L.source_key == source_key).order_by(L.id.desc()).limit(limit)
+    )
+    return [_entry(r) for r in connection.execute(statement)]
+
+
+def recent(
+    connection: Connection,
+    *,
+    limit: int = 200,
+    before_batch: int | None = None,
+    text: str | None = None,
+) -> list[ChangeEntry]:
+    """The newest entries across the ledger, newest first; ``text`` filters on record key,
+    author, note, batch label or record type (case-insensitive substring)."""
+    statement = _entries_query()
+    if before_batch is not None:
+        statement = statement.where(L.batch_id < before_batch)
+    if text:
+        from .dialect import escape_like
+
+        pattern = f"%{escape_like(text.lower())}%"
+        statement = statement.where(
+            L.record_key.ilike(pattern, escape="\\")
+            | L.author.ilike(pattern, escape="\\")
+            | L.note.ilike(pattern, escape="\\")
+            | B.label.ilike(pattern, escape="\\")
+            | L.record_type.ilike(pattern, escape="\\")
+            | L.action.ilike(pattern, escape="\\")
+        )
+    return [_entry(r) for r in connection.execute(statement.order_by(L.id.desc()).limit(limit))]
+
+
+def revision(connection: Connection) -> int:
+    """The id of the newest log entry: it changes with every committed write."""
+    return int(connection.execute(select(L.id).order_by(L.id.desc()).limit(1)).scalar() or 0)
+
+
+# -- undo and redo ---------------------------------------------------------------------------
+
+
+def stacks(
+    connection: Connection, author: str, before: int | None = None
+) -> tuple[list[int], list[int]]:
+    """The author's undo stack (batches that can be undone, last on top) and redo stack,
+    counting only batches older than ``before`` when it is given."""
+    undo: list[int] = []
+    redo: list[int] = []
+    statement = select(B.id, B.kind, B.target_id).where(B.author == author)
+    if before is not None:
+        statement = statement.where(B.id < before)
+    rows = connection.execute(statement.order_by(B.id))
+    for batch_id, kind, target in rows:
+        if kind == "undo":
+            if target in undo:
+                undo.remove(target)
+            redo.append(batch_id)
+        elif kind == "redo":
+            if target in redo:
+                redo.remove(target)
+            undo.append(batch_id)
+        else:
+            undo.append(batch_id)
+            redo.clear()
+    return undo, redo
+
+
+def batch_label(connection: Connection, batch_id: int) -> tuple[str, str]:
+    kind, label = connection.execute(select(B.kind, B.label).where(B.id == batch_id)).one()
+    return kind, label
+
+
+def batch_entries(connection: Connection, batch_id: int) -> list[dict[str, Any]]:
+    """A batch's raw entries in the order they were written."""
+    rows = connection.execute(
+        select(
+            L.record_type,
+            L.record_key,
+            L.action,
+            L.changes,
+            L.effective,
+            L.effective_lo,
+            L.note,
+            L.source_key,
+        )
+        .where(L.batch_id == batch_id)
+        .order_by(L.id)
+    )
+    return [{**row._asdict(), "changes": json.loads(row.changes)} for row in rows]
+
+
+INVERSE_ACTION = {"create": "delete", "delete": "create", "link": "unlink", "unlink": "link"}
+
+
+def compensate(entry: dict[str, Any]) -> Entry:
+    """The entry that cancels ``entry``: fields swapped, same effective date."""
+    return Entry(
+        entry["record_type"],
+        entry["record_key"],
+        INVERSE_ACTION.get(entry["action"], entry["action"]),
+        {k: [v[1], v[0]] for k, v in entry["changes"].items()},
+        entry["effective"],
+        entry["note"],
+        entry["source_key"],
+        entry["effective_lo"],
+    )
+
+
+# -- the past --------------------------------------------------------------------------------
+
+
+def fold(
+    rows: Iterable[Any], as_of: str, list_fields: dict[str, tuple[str, ...]]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Apply log rows (ordered by effective date) up to ``as_of`` and return the records."""
+    records: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for record_type, key, action, changes, effective_lo in rows:
+        if effective_lo > as_of:
+            break
+        values = json.loads(changes)
+        table = records[record_type]
+        if action == "delete":
+            table.pop(key, None)
+            continue
+        if action == "create" or key not in table:
+            table[key] = {name: [] for name in list_fields.get(record_type, ())}
+        for name, (_old, new) in values.items():
+            table[key][name] = new
+    return dict(records)
+
+
+def active() -> ColumnElement[bool]:
+    """Entries that count in the ledger's history: those of batches not undone (and not undo
+    batches themselves). A redo is a new batch, so a redone change counts through it."""
+    undo = m.Batch.__table__.alias("undo")
+    return and_(
+        B.kind != "undo",
+        ~exists().where(undo.c.kind == "undo", undo.c.target_id == B.id),
+    )
+
+
+def snapshot(
+    connection: Connection,
+    as_of: str,
+    list_fields: dict[str, tuple[str, ...]],
+    record_type: str | None = None,
+    key: str | None = None,
+) -> Snapshot:
+    """The ledger (or one record) as of a date, from the change log alone."""
+    statement = (
+        select(L.record_type, L.record_key, L.action, L.changes, L.effective_lo)
+        .join(m.Batch.__table__, B.id == L.batch_id)
+        .where(active())
+    )
+    if record_type is not None:
+        statement = statement.where(L.record_type == record_type)
+    if key is not None:
+        statement = statement.where(L.record_key == key)
+    _first, last = bounds(as_of)
+    rows = connection.execute(
+        statement.where(L.effective_lo <= last).order_by(L.effective_lo, L.id)
+    )
+    return Snapshot(as_of, fold(rows, last, list_fields))
+
+
+def status_history(
+    connection: Connection, record_type: str, keys: Sequence[str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Each record's status changes with evidence, oldest first: ``{date, status, note, source}``.
+
+    These are the entries a fixture's ``history`` lists: status-bearing entries of active
+    batches that carry an effective date and a note or a source.
+    """
+    statement = (
+        select(L.record_key, L.changes, L.effective, L.note, L.source_key)
+        .join(m.Batch.__table__, B.id == L.batch_id)
+        .where(
+            active(),
+            L.record_type == record_type,
+            L.effective.is_not(None),
+            (L.note.is_not(None)) | (L.source_key.is_not(None)),
+            L.changes.like('%"status":%'),
+        )
+        .order_by(L.record_key, L.effective_lo, L.id)
+    )
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    parts = (
+        [statement]
+        if keys is None
+        else [statement.where(L.record_key.in_(list(p))) for p in _chunks(keys)]
+    )
+    for part in parts:
+        for key, changes, effective, note, source in connection.execute(part):
+            status = json.loads(changes).get("status")
+            if status is None or status[1] is None:
+                continue
+            found[key].append(
+                {"date": effective, "status": status[1], "note": note, "source": source}
+            )
+    return dict(found)
+
+
+def _chunks(keys: Sequence[str], size: int = 5000) -> list[Sequence[str]]:
+    return [keys[i : i + size] for i in range(0, len(keys), size)]
+
+
+def differences(before: Snapshot, after: Snapshot) -> list[Difference]:
+    """Every field of every record that differs between two snapshots."""
+    found: list[Difference] = []
+    types = sorted(set(before.records) | set(after.records))
+    for record_type in types:
+        old_table = before.records.get(record_type, {})
+        new_table = after.records.get(record_type, {})
+        for key in sorted(set(old_table) | set(new_table)):
+            old, new = old_table.get(key), new_table.get(key)
+            if old is None or new is None:
+                found.append(
+                    Difference(record_type, key, "exists", old is not None, new is not None)
+                )
+                continue
+            for name in sorted(set(old) | set(new)):
+                if old.get(name) != new.get(name):
+                    found.append(Difference(record_type, key, name, old.get(name), new.get(name)))
+    return found

@@ -1,0 +1,597 @@
+"""The service API: the one way the UI and the CLI read and change a ledger.
+
+>>> ledger = Ledger.open("coalition.sqlite")          # doctest: +SKIP
+>>> ledger.count_pledges("status:committed is:conditional")  # doctest: +SKIP
+
+Each method is one unit of work on a fresh connection: reads in a ``BEGIN`` transaction (a
+consistent snapshot), writes in ``BEGIN IMMEDIATE`` transactions that return only after the
+commit. Methods are safe to call from worker threads and return plain objects
+(:mod:`db.records`, :mod:`db.schemas`), never ORM instances.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
+
+from . import config, dialect, history, migrate, paging, reading, writing
+from . import models as m
+from .dates import parse_partial_date
+from .dates import today as today_date
+from .errors import LedgerBusyError, LedgerError, LedgerOpenError, NothingToUndoError
+from .filters import pledge_filter
+from .query import Query, parse
+from .records import (
+    ActorDetail,
+    ActorRow,
+    BatchSummary,
+    ChangeEntry,
+    ConditionDetail,
+    ConditionRow,
+    Cursor,
+    Difference,
+    Facets,
+    Impact,
+    Page,
+    PledgeDetail,
+    PledgeRow,
+    Snapshot,
+    Sort,
+    SourceDetail,
+    SourceRow,
+)
+from .schemas import RECORD_MODELS, Record
+from .writing import Counts
+
+T = TypeVar("T")
+QueryLike = str | Query | None
+
+
+class _NothingChanged(Exception):
+    pass
+
+
+def now() -> str:
+    """The recording time of a write: UTC, ISO 8601, microseconds."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+class Ledger:
+    """An open ledger. Create with :meth:`open`; close with :meth:`close` (or ``with``)."""
+
+    def __init__(self, url: URL, read_engine: Engine, write_engine: Engine, author: str) -> None:
+        self.url = url
+        self.path: Path | None = dialect.sqlite_path(url)
+        self.author = author
+        self._reader = read_engine
+        self._writer = write_engine
+        self._dialect = read_engine.dialect.name
+        self._write_lock = threading.Lock()
+
+    # -- opening and closing -----------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, target: str | Path | None = None, *, author: str | None = None, create: bool = True
+    ) -> Ledger:
+        """Open (and, with ``create``, make) the ledger at a path or database URL.
+
+        An older schema is backed up and upgraded; a file that is not a ledger, or is from a
+        newer pledges, is refused with :class:`LedgerOpenError` and left untouched.
+        """
+        url = dialect.to_url(target if target is not None else config.default_ledger())
+        path = dialect.sqlite_path(url)
+        revision: str | None = None
+        if path is not None:
+            revision = _check_file(path, create=create)
+        read_engine, write_engine = dialect.create_engines(url)
+        try:
+            if path is not None and revision != migrate.head():
+                if revision is not None:
+                    dialect.backup(path, migrate.backup_path(path, revision))
+                migrate.upgrade(write_engine)
+            elif path is None:
+                migrate.upgrade(write_engine)
+        except (SQLAlchemyError, OSError) as error:
+            read_engine.dispose()
+            write_engine.dispose()
+            raise LedgerOpenError(
+                f"cannot open the ledger {path or url}: {_reason(error)}"
+            ) from None
+        except BaseException:
+            read_engine.dispose()
+            write_engine.dispose()
+            raise
+        return cls(url, read_engine, write_engine, author or config.default_author())
+
+    def close(self) -> None:
+        self._reader.dispose()
+        self._writer.dispose()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @property
+    def name(self) -> str:
+        """How to name this ledger to a user: its path, or its URL without the password."""
+        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+
+    # -- units of work -----------------------------------------------------------------------
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        try:
+            with self._reader.connect() as connection, connection.begin():
+                yield connection
+        except OperationalError as error:
+            if dialect.is_locked(error):
+                raise LedgerBusyError(
+                    "the ledger is busy (another process holds it); try again"
+                ) from None
+            raise LedgerError(f"cannot read the ledger: {_reason(error)}") from None
+
+    def _write(
+        self,
+        kind: str,
+        label: str,
+        work: Callable[[Connection, history.Batch], T],
+        *,
+        target: int | None = None,
+    ) -> tuple[T, BatchSummary]:
+        """Run ``work`` in one BEGIN IMMEDIATE transaction with a new batch; commit, or roll
+        back if it wrote nothing or failed."""
+        result: Any = None
+        batch: history.Batch | None = None
+        with self._write_lock:
+            try:
+                with self._writer.connect() as connection:
+                    try:
+                        with connection.begin():
+                            batch = history.start_batch(
+                                connection,
+                                author=self.author,
+                                now=now(),
+                                kind=kind,
+                                label=label,
+                                target=target,
+                            )
+                            result = work(connection, batch)
+                            if not batch.entries:
+                                raise _NothingChanged
+                    except _NothingChanged:
+                        pass
+            except OperationalError as error:
+                if dialect.is_locked(error):
+                    raise LedgerBusyError(
+                        "the ledger is busy: another process has been writing to it for more than "
+                        f"{dialect.BUSY_TIMEOUT_MS // 1000} s; nothing was saved, try again"
+                    ) from None
+                raise LedgerError(
+                    f"cannot write to the ledger: {_reason(error)}; nothing was saved"
+                ) from None
+            except IntegrityError as error:
+                raise LedgerError(
+                    f"the ledger refused the change: {_reason(error)}; nothing was saved"
+                ) from None
+            except DatabaseError as error:
+                raise LedgerError(
+                    f"cannot write to the ledger: {_reason(error)}; nothing was saved"
+                ) from None
+        assert batch is not None
+        if not batch.entries:
+            return result, BatchSummary(0, kind, label, self.author, batch.recorded_at, 0, [])
+        return result, history.summary(batch)
+
+    def _where(self, query: QueryLike) -> Any:
+        parsed = parse(query) if isinstance(query, str) else (query or Query())
+        return pledge_filter(parsed, self._dialect, today_date())
+
+    # -- reads: the pledge list --------------------------------------------------------------
+
+    def count_pledges(self, query: QueryLike = None) -> int:
+        """How many pledges match ``query`` (a query string or a parsed :class:`Query`)."""
+        where = self._where(query)
+        with self._reading() as connection:
+            statement = select(func.count()).select_from(m.Pledge.__table__).where(where)
+            return int(connection.execute(statement).scalar_one())
+
+    def pledge_page(
+        self,
+        query: QueryLike = None,
+        sort: Sort | None = None,
+        *,
+        limit: int = 100,
+        after: Cursor | None = None,
+        before: Cursor | None = None,
+        offset: int = 0,
+        from_end: bool = False,
+    ) -> Page:
+        """A page of the pledge list, sorted and filtered in SQL.
+
+        Pass a row's ``cursor`` as ``after``/``before`` to read on from it (keyset paging),
+        or an ``offset`` from the start (``from_end`` counts from the end).
+        """
+        where = self._where(query)
+        with self._reading() as connection:
+            return paging.fetch(
+                connection,
+                where,
+                sort or Sort(),
+                limit=limit,
+                after=after,
+                before=before,
+                offset=offset,
+                from_end=from_end,
+                today=today_date(),
+            )
+
+    def pledge_position(
+        self, key: str, query: QueryLike = None, sort: Sort | None = None
+    ) -> int | None:
+        """Where pledge ``key`` is in the sorted, filtered list (0-based), or None if absent."""
+        where = self._where(query)
+        with self._reading() as connection:
+            return paging.position(connection, where, sort or Sort(), key)
+
+    def pledge_rows(self, keys: Sequence[str], sort: Sort | None = None) -> list[PledgeRow]:
+        with self._reading() as connection:
+            return paging.rows_for_keys(connection, keys, sort or Sort(), today_date())
+
+    def facets(self, query: QueryLike = None) -> Facets:
+        """Counts of the matching pledges by status, pledger, category and condition."""
+        where = self._where(query)
+        with self._reading() as connection:
+            return reading.facets(connection, where)
+
+    # -- reads: records ------------------------------------------------------------------------
+
+    def pledge(self, key: str) -> PledgeDetail:
+        with self._reading() as connection:
+            return reading.pledge_detail(connection, key, today_date())
+
+    def condition(self, key: str) -> ConditionDetail:
+        with self._reading() as connection:
+            return reading.condition_detail(connection, key)
+
+    def actor(self, code: str) -> ActorDetail:
+        with self._reading() as connection:
+            return reading.actor_detail(connection, code)
+
+    def source(self, key: str) -> SourceDetail:
+        with self._reading() as connection:
+            return reading.source_detail(connection, key)
+
+    def conditions(self) -> list[ConditionRow]:
+        with self._reading() as connection:
+            return reading.condition_rows(connection)
+
+    def actors(self) -> list[ActorRow]:
+        with self._reading() as connection:
+            return reading.actor_rows(connection)
+
+    def sources(self) -> list[SourceRow]:
+        with self._reading() as connection:
+            return reading.source_rows(connection)
+
+    def records(self, record_type: str, keys: Sequence[str] | None = None) -> list[Record]:
+        """Whole records of one type with their status history, sorted by key."""
+        with self._reading() as connection:
+            return reading.records(connection, record_type, keys)
+
+    def matching_pledge_keys(self, query: QueryLike = None) -> list[str]:
+        where = self._where(query)
+        P = m.Pledge.__table__.c
+        with self._reading() as connection:
+            return list(connection.execute(select(P.key).where(where).order_by(P.key)).scalars())
+
+    def keys(self, record_type: str) -> list[str]:
+        from .store import STORES
+
+        with self._reading() as connection:
+            return STORES[record_type].keys(connection)
+
+    def history(self, record_type: str, key: str) -> list[ChangeEntry]:
+        with self._reading() as connection:
+            return history.record_history(connection, record_type, key)
+
+    def activity(
+        self, *, limit: int = 200, before_batch: int | None = None, text: str | None = None
+    ) -> list[ChangeEntry]:
+        """Recent change-log entries across the ledger, newest first."""
+        with self._reading() as connection:
+            return history.recent(connection, limit=limit, before_batch=before_batch, text=text)
+
+    def revision(self) -> int:
+        """A number that changes whenever anyone commits a change to this ledger (cheap)."""
+        with self._reading() as connection:
+            return history.revision(connection)
+
+    def what_if(self, condition: str, status: str) -> Impact:
+        """The impact of setting a condition's status, without writing anything."""
+        with self._reading() as connection:
+            return reading.what_if(connection, condition, status)
+
+    # -- the past ------------------------------------------------------------------------------
+
+    def as_of(self, date: str, record_type: str | None = None, key: str | None = None) -> Snapshot:
+        """The ledger (or one record) as it stood at the end of ``date``, rebuilt from the log."""
+        date = parse_partial_date(date)
+        lists = {t: model.list_fields for t, model in RECORD_MODELS.items()}
+        with self._reading() as connection:
+            return history.snapshot(connection, date, lists, record_type, key)
+
+    def status_as_of(self, record_type: str, key: str, date: str) -> str | None:
+        record = self.as_of(date, record_type, key).records.get(record_type, {}).get(key)
+        return None if record is None else record.get("status")
+
+    def diff(self, earlier: str, later: str) -> list[Difference]:
+        """What changed in the ledger between two dates (as of each), field by field."""
+        return history.differences(self.as_of(earlier), self.as_of(later))
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def create(
+        self,
+        record: Record,
+        *,
+        effective: str | None = None,
+        note: str | None = None,
+        source: str | None = None,
+    ) -> BatchSummary:
+        """Add a new record (any type). Its key must be new."""
+        label = f"create {record.record_type} {record.record_key}"
+        return self._write(
+            "change",
+            label,
+            lambda c, b: writing.create(
+                c, b, record, effective=effective, note=note, source=source
+            ),
+        )[1]
+
+    def update(
+        self,
+        record: Record,
+        *,
+        version: int,
+        effective: str | None = None,
+        note: str | None = None,
+        source: str | None = None,
+    ) -> BatchSummary:
+        """Save an edited record; ``version`` is the one the caller read (else ConflictError)."""
+        label = f"edit {record.record_type} {record.record_key}"
+        return self._write(
+            "change",
+            label,
+            lambda c, b: writing.update(
+                c, b, record, version=version, effective=effective, note=note, source=source
+            ),
+        )[1]
+
+    def delete(
+        self, record_type: str, key: str, *, version: int, note: str | None = None
+    ) -> BatchSummary:
+        """Delete a record nothing refers to any more (else ReferencedError naming the referrers)."""
+        return self._write(
+            "change",
+            f"delete {record_type} {key}",
+            lambda c, b: writing.delete(c, b, record_type, key, version=version, note=note),
+        )[1]
+
+    def change_status(
+        self,
+        record_type: str,
+        key: str,
+        status: str,
+        *,
+        effective: str | None = None,
+        note: str | None = None,
+        source: str | None = None,
+        version: int | None = None,
+    ) -> BatchSummary:
+        """Change a pledge's or condition's status, with evidence (a note, a source, or both)."""
+        effective = parse_partial_date(effective) if effective else None
+        label = f"{record_type} {key}: status -> {status}"
+        return self._write(
+            "change",
+            label,
+            lambda c, b: writing.change_status(
+                c,
+                b,
+                record_type,
+                key,
+                status,
+                effective=effective,
+                note=note,
+                source=source,
+                version=version,
+            ),
+        )[1]
+
+    def link_condition(
+        self, pledge: str, condition: str, *, version: int | None = None
+    ) -> BatchSummary:
+        return self._relink(pledge, "conditions", condition, add=True, version=version)
+
+    def unlink_condition(
+        self, pledge: str, condition: str, *, version: int | None = None
+    ) -> BatchSummary:
+        return self._relink(pledge, "conditions", condition, add=False, version=version)
+
+    def link_source(self, pledge: str, source: str, *, version: int | None = None) -> BatchSummary:
+        return self._relink(pledge, "sources", source, add=True, version=version)
+
+    def unlink_source(
+        self, pledge: str, source: str, *, version: int | None = None
+    ) -> BatchSummary:
+        return self._relink(pledge, "sources", source, add=False, version=version)
+
+    def _relink(
+        self, pledge: str, field_name: str, target: str, *, add: bool, version: int | None
+    ) -> BatchSummary:
+        verb = "link" if add else "unlink"
+        label = f"{verb} {field_name[:-1]} {target} {'to' if add else 'from'} pledge {pledge}"
+        return self._write(
+            "change",
+            label,
+            lambda c, b: writing.relink(c, b, pledge, field_name, target, add=add, version=version),
+        )[1]
+
+    def save_records(
+        self,
+        records: Sequence[Record],
+        *,
+        label: str,
+        kind: str = "import",
+        dry_run: bool = False,
+        default_note: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> tuple[dict[str, Counts], BatchSummary]:
+        """Create or update many records at once, matched by key, in one transaction.
+
+        With ``dry_run`` the same work is done and rolled back: the counts are exactly what a
+        real run would report.
+        """
+        note = default_note or label
+
+        def work(connection: Connection, batch: history.Batch) -> dict[str, Counts]:
+            counts = writing.save_records(
+                connection, batch, records, default_note=note, progress=progress
+            )
+            if dry_run:
+                raise _DryRun(counts)
+            return counts
+
+        try:
+            return self._write(kind, label, work)
+        except _DryRun as done:
+            return done.counts, BatchSummary(0, kind, label, self.author, now(), 0, [])
+
+    # -- undo and redo -------------------------------------------------------------------------
+
+    def undo_redo_labels(self) -> tuple[str | None, str | None]:
+        """What :meth:`undo` and :meth:`redo` would reverse now (labels), for menus and footers."""
+        with self._reading() as connection:
+            undo, redo = history.stacks(connection, self.author)
+            undo_label = history.batch_label(connection, undo[-1])[1] if undo else None
+            redo_label = history.batch_label(connection, redo[-1])[1] if redo else None
+            return undo_label, redo_label
+
+    def undo(self) -> BatchSummary:
+        """Reverse this analyst's last batch with a compensating batch."""
+        return self._reverse("undo")
+
+    def redo(self) -> BatchSummary:
+        """Re-apply the batch this analyst last undid."""
+        return self._reverse("redo")
+
+    def _reverse(self, kind: str) -> BatchSummary:
+        with self._reading() as connection:
+            undo, redo = history.stacks(connection, self.author)
+            stack = undo if kind == "undo" else redo
+            if not stack:
+                raise NothingToUndoError(f"nothing to {kind}")
+            target = stack[-1]
+            _, label = history.batch_label(connection, target)
+        label = label.removeprefix("undo: ") if kind == "redo" else label
+        summary = self._write(
+            kind,
+            f"{kind}: {label}",
+            lambda c, b: self._checked_revert(c, b, kind, target),
+            target=target,
+        )[1]
+        return summary
+
+    def _checked_revert(
+        self, connection: Connection, batch: history.Batch, kind: str, target: int
+    ) -> None:
+        # The stacks are read again inside the write transaction: another window of this
+        # analyst may have undone the same batch in between.
+        undo, redo = history.stacks(connection, self.author, before=batch.id)
+        if target not in (undo if kind == "undo" else redo):
+            raise NothingToUndoError(f"that change was already reversed; nothing to {kind}")
+        writing.revert(connection, batch, target)
+
+    # -- maintenance ---------------------------------------------------------------------------
+
+    def backup(self, destination: str | Path) -> Path:
+        """Copy the ledger with SQLite's backup API (safe while others write)."""
+        if self.path is None:
+            raise LedgerError(
+                "backup copies SQLite ledgers; use your database's own tools for " + self.name
+            )
+        target = Path(destination).expanduser()
+        if target.is_dir():
+            target = target / self.path.name
+        if target.exists():
+            raise LedgerError(f"{target} already exists; choose a new file name")
+        try:
+            dialect.backup(self.path, target)
+        except (OSError, Exception) as error:
+            raise LedgerError(f"cannot write the backup to {target}: {_reason(error)}") from None
+        return target
+
+    def integrity(self) -> str:
+        if self.path is None:
+            return "ok"
+        return dialect.integrity_check(self.path)
+
+
+class _DryRun(Exception):
+    def __init__(self, counts: dict[str, Counts]) -> None:
+        self.counts = counts
+
+
+def _check_file(path: Path, *, create: bool) -> str | None:
+    """Refuse files that are not ledgers, or are from a newer pledges; return the revision."""
+    if path.is_dir():
+        raise LedgerOpenError(f"{path} is a directory, not a ledger file")
+    if not path.exists():
+        if not create:
+            raise LedgerOpenError(f"there is no ledger at {path}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise LedgerOpenError(f"cannot create the ledger {path}: {_reason(error)}") from None
+        return None
+    try:
+        info = dialect.inspect_file(path)
+    except (OSError, Exception) as error:
+        raise LedgerOpenError(f"cannot read {path}: {_reason(error)}") from None
+    if not info.is_sqlite:
+        raise LedgerOpenError(
+            f"{path} is not a pledges ledger (it is not a SQLite database); nothing was changed"
+        )
+    if info.revision is None:
+        other = sorted(t for t in info.tables if not t.startswith("sqlite_"))
+        if other:
+            raise LedgerOpenError(
+                f"{path} is a SQLite database but not a pledges ledger (it holds "
+                f"tables {', '.join(other[:5])}); nothing was changed"
+            )
+        return None
+    if info.revision not in migrate.known_revisions():
+        raise LedgerOpenError(
+            f"{path} was written by a newer version of pledges (schema {info.revision}; this "
+            f"version knows up to {migrate.head()}); upgrade pledges to open it. Nothing was changed"
+        )
+    return info.revision
+
+
+def _reason(error: BaseException) -> str:
+    original = getattr(error, "orig", None)
+    return (
+        str(original or error).strip().splitlines()[0]
+        if str(original or error).strip()
+        else type(error).__name__
+    )

@@ -1,0 +1,239 @@
+"""The ledger's tables (SQLAlchemy 2 ORM declarations).
+
+Records refer to actors by their immutable code (so sorting and filtering by pledger needs no
+join) and to each other by internal integer ids, which never leave the database. Every
+editable record has a ``version`` for optimistic concurrency. Link tables keep a ``position`` so
+lists come back in the order the analyst wrote them. The change log and its batches are
+append-only: nothing in the code updates or deletes their rows.
+
+Schema changes are made by Alembic migrations in ``db/migrations``; a test proves that these
+declarations and the migrations agree.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+#: A reference to another record. Checked when the transaction commits, so one batch (an import,
+#: an undo) may write records in any order; the service checks references first anyway, to name
+#: the missing one in its message.
+Reference = partial(ForeignKey, deferrable=True, initially="DEFERRED")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Actor(Base):
+    __tablename__ = "actors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    affiliation: Mapped[str | None] = mapped_column(String(16), Reference("actors.code"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
+class ActorAlias(Base):
+    __tablename__ = "actor_aliases"
+
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alias: Mapped[str] = mapped_column(String(200), index=True)
+
+
+class CoalitionMember(Base):
+    __tablename__ = "coalition_members"
+
+    coalition_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True
+    )
+    member: Mapped[str] = mapped_column(
+        String(16), Reference("actors.code"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    publisher: Mapped[str | None] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(10))
+    excerpt: Mapped[str | None] = mapped_column(Text)
+    reliability: Mapped[str | None] = mapped_column(String(1))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
+class Condition(Base):
+    __tablename__ = "conditions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    responsible: Mapped[str | None] = mapped_column(
+        String(16), Reference("actors.code"), index=True
+    )
+    resolved: Mapped[str | None] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
+class ConditionSource(Base):
+    __tablename__ = "condition_sources"
+
+    condition_id: Mapped[int] = mapped_column(
+        ForeignKey("conditions.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_id: Mapped[int] = mapped_column(Reference("sources.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Pledge(Base):
+    """A commitment. ``*_lo``/``*_hi`` hold the interval a partial date stands for (for range
+    filters); ``conditions_*`` summarise its conditions' statuses (for flags and sorting) and
+    are kept up to date by every write that touches conditions."""
+
+    __tablename__ = "pledges"
+    __table_args__ = (
+        CheckConstraint("conditions_state BETWEEN 0 AND 3", name="conditions_state"),
+        Index(None, "pledger", "id"),
+        Index(None, "beneficiary", "id"),
+        Index(None, "title", "id"),
+        Index(None, "category", "id"),
+        Index(None, "status", "id"),
+        Index(None, "conditions_state", "id"),
+        Index(None, "announced", "id"),
+        Index(None, "due", "id"),
+        Index(None, "due_hi", "status"),
+        Index(None, "updated_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str | None] = mapped_column(Text)
+    pledger: Mapped[str] = mapped_column(String(16), Reference("actors.code"))
+    beneficiary: Mapped[str | None] = mapped_column(String(16), Reference("actors.code"))
+    category: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    announced: Mapped[str | None] = mapped_column(String(10))
+    announced_lo: Mapped[str | None] = mapped_column(String(10))
+    announced_hi: Mapped[str | None] = mapped_column(String(10))
+    due: Mapped[str | None] = mapped_column(String(10))
+    due_lo: Mapped[str | None] = mapped_column(String(10))
+    due_hi: Mapped[str | None] = mapped_column(String(10))
+    # Decimals are kept as their canonical text: exact on every database, round-trips unchanged.
+    amount: Mapped[str | None] = mapped_column(String(64))
+    delivered: Mapped[str | None] = mapped_column(String(64))
+    unit: Mapped[str | None] = mapped_column(String(32))
+    confidence: Mapped[str] = mapped_column(String(16))
+    supersedes_id: Mapped[int | None] = mapped_column(Reference("pledges.id"), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    conditions_total: Mapped[int] = mapped_column(Integer, default=0)
+    conditions_open: Mapped[int] = mapped_column(Integer, default=0)
+    conditions_failed: Mapped[int] = mapped_column(Integer, default=0)
+    #: 0 no conditions, 1 all resolved, 2 conditional, 3 blocked: one sortable column.
+    conditions_state: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[str] = mapped_column(String(32))
+
+
+class PledgeCondition(Base):
+    __tablename__ = "pledge_conditions"
+
+    pledge_id: Mapped[int] = mapped_column(
+        ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True
+    )
+    condition_id: Mapped[int] = mapped_column(Reference("conditions.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index(None, "condition_id", "pledge_id"),)
+
+
+class PledgeSource(Base):
+    __tablename__ = "pledge_sources"
+
+    pledge_id: Mapped[int] = mapped_column(
+        ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_id: Mapped[int] = mapped_column(Reference("sources.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index(None, "source_id", "pledge_id"),)
+
+
+class PledgeTag(Base):
+    __tablename__ = "pledge_tags"
+
+    pledge_id: Mapped[int] = mapped_column(
+        ForeignKey("pledges.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index(None, "tag", "pledge_id"),)
+
+
+class Batch(Base):
+    """One user command's worth of change-log entries (one form save, one import, one undo)."""
+
+    __tablename__ = "batches"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recorded_at: Mapped[str] = mapped_column(String(32))
+    author: Mapped[str] = mapped_column(String(200), index=True)
+    #: ``change``, ``import``, ``undo`` or ``redo``.
+    kind: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(Text)
+    #: For ``undo`` and ``redo``: the batch it reverts or re-applies.
+    target_id: Mapped[int | None] = mapped_column(Reference("batches.id"))
+
+
+class Change(Base):
+    """One record's change within a batch: which fields went from what to what."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (
+        Index(None, "record_type", "record_key", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(Reference("batches.id"), index=True)
+    recorded_at: Mapped[str] = mapped_column(String(32))
+    author: Mapped[str] = mapped_column(String(200))
+    record_type: Mapped[str] = mapped_column(String(16))
+    record_key: Mapped[str] = mapped_column(String(64))
+    #: ``create``, ``update``, ``status``, ``link``, ``unlink`` or ``delete``.
+    action: Mapped[str] = mapped_column(String(16))
+    #: JSON object ``{field: [old, new]}``.
+    changes: Mapped[str] = mapped_column(Text)
+    #: When it happened in the world (partial date), and the first day of that interval.
+    effective: Mapped[str | None] = mapped_column(String(10))
+    effective_lo: Mapped[str] = mapped_column(String(10), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    source_key: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,203 @@
+"""Pages of the pledge list: sorted and filtered in SQL, fetched by keyset.
+
+The pledge table shows a window onto a list that may hold a million pledges, so a page is
+fetched by *keyset* (the rows after or before a known row, in sort order), which an index
+answers in the same time wherever the window is. An offset is accepted too, for jumps to an
+arbitrary scroll position. Empty values sort last in both directions: the sorted list is made
+of two segments, rows with a value (ordered by value, then id) and rows without (by id), and
+each segment is read through the same index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, func, select, tuple_
+
+from . import models as m
+from . import vocab
+from .records import ConditionSummary, Cursor, Page, PledgeRow, Sort
+
+P = m.Pledge.__table__.c
+
+SORT_COLUMNS: dict[str, ColumnElement[Any]] = {
+    "key": P.key,
+    "pledger": P.pledger,
+    "title": P.title,
+    "category": P.category,
+    "status": P.status,
+    "conditions": P.conditions_state,
+    "announced": P.announced,
+    "due": P.due,
+    "updated": P.updated_at,
+}
+NULLABLE = frozenset({"category", "announced", "due"})
+_CLOSED = vocab.CLOSED_PLEDGE_STATUSES
+
+ROW_COLUMNS = (
+    P.id,
+    P.key,
+    P.title,
+    P.pledger,
+    P.beneficiary,
+    P.category,
+    P.status,
+    P.announced,
+    P.due,
+    P.due_hi,
+    P.conditions_total,
+    P.conditions_open,
+    P.conditions_failed,
+    P.updated_at,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """One run of the sorted list: rows whose sort value is present, or absent."""
+
+    has_value: bool
+
+
+def _segments(sort: Sort) -> list[_Segment]:
+    if sort.column in NULLABLE:
+        return [_Segment(True), _Segment(False)]
+    return [_Segment(True)]
+
+
+def _segment_of(cursor: Cursor) -> bool:
+    return cursor.value is not None
+
+
+def _query(
+    where: ColumnElement[bool], sort: Sort, segment: _Segment, forward: bool, cursor: Cursor | None
+) -> Select[Any]:
+    """Rows of one segment in display order (``forward``) or reversed, after ``cursor``."""
+    column = SORT_COLUMNS[sort.column]
+    ascending = forward != sort.descending
+    statement = select(*ROW_COLUMNS, column.label("sort_value")).where(where)
+    if sort.column in NULLABLE:
+        statement = statement.where(column.is_not(None) if segment.has_value else column.is_(None))
+    if segment.has_value:
+        order = (column.asc(), P.id.asc()) if ascending else (column.desc(), P.id.desc())
+        if cursor is not None and _segment_of(cursor) == segment.has_value:
+            key = tuple_(column, P.id)
+            position = tuple_(cursor.value, cursor.tiebreak)  # type: ignore[arg-type]
+            statement = statement.where(key > position if ascending else key < position)
+    else:
+        order = (P.id.asc(),) if ascending else (P.id.desc(),)
+        if cursor is not None and _segment_of(cursor) == segment.has_value:
+            statement = statement.where(
+                P.id > cursor.tiebreak if ascending else P.id < cursor.tiebreak
+            )
+    return statement.order_by(*order)
+
+
+def _ordered_segments(sort: Sort, forward: bool, cursor: Cursor | None) -> list[_Segment]:
+    """The segments still to read, in reading order, starting at the cursor's segment."""
+    segments = _segments(sort)
+    if not forward:
+        segments = segments[::-1]
+    if cursor is not None and len(segments) > 1:
+        index = next(i for i, s in enumerate(segments) if s.has_value == _segment_of(cursor))
+        segments = segments[index:]
+    return segments
+
+
+def fetch(
+    connection: Connection,
+    where: ColumnElement[bool],
+    sort: Sort,
+    *,
+    limit: int,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    offset: int = 0,
+    from_end: bool = False,
+    today: str,
+) -> Page:
+    """A page of rows in display order.
+
+    ``after``: the rows following that position; ``before``: the rows preceding it;
+    otherwise ``offset`` rows from the start (or from the end with ``from_end``).
+    """
+    forward = before is None and not from_end
+    cursor = after if forward else before
+    rows: list[Any] = []
+    skip = 0 if cursor is not None else offset
+    for segment in _ordered_segments(sort, forward, cursor):
+        wanted = limit + 1 - len(rows)
+        statement = _query(where, sort, segment, forward, cursor)
+        if skip:
+            got = list(connection.execute(statement.offset(skip).limit(wanted)))
+            if not got:
+                skip -= _count_segment(connection, where, sort, segment)
+                skip = max(skip, 0)
+                continue
+            skip = 0
+        else:
+            got = list(connection.execute(statement.limit(wanted)))
+        rows.extend(got)
+        if len(rows) > limit:
+            break
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not forward:
+        rows.reverse()
+    return Page([_row(r, sort, today) for r in rows], more)
+
+
+def _count_segment(
+    connection: Connection, where: ColumnElement[bool], sort: Sort, segment: _Segment
+) -> int:
+    column = SORT_COLUMNS[sort.column]
+    statement = select(func.count()).select_from(m.Pledge.__table__).where(where)
+    if sort.column in NULLABLE:
+        statement = statement.where(column.is_not(None) if segment.has_value else column.is_(None))
+    return int(connection.execute(statement).scalar_one())
+
+
+def _row(row: Any, sort: Sort, today: str) -> PledgeRow:
+    overdue = row.due_hi is not None and row.due_hi < today and row.status not in _CLOSED
+    return PledgeRow(
+        key=row.key,
+        title=row.title,
+        pledger=row.pledger,
+        beneficiary=row.beneficiary,
+        category=row.category,
+        status=row.status,
+        announced=row.announced,
+        due=row.due,
+        conditions=ConditionSummary(
+            row.conditions_total, row.conditions_open, row.conditions_failed
+        ),
+        overdue=overdue,
+        updated_at=row.updated_at,
+        cursor=Cursor(row.sort_value, row.id),
+    )
+
+
+def position(
+    connection: Connection, where: ColumnElement[bool], sort: Sort, key: str
+) -> int | None:
+    """The 0-based index of the pledge ``key`` in the sorted, filtered list, or None."""
+    column = SORT_COLUMNS[sort.column]
+    found = connection.execute(select(column.label("v"), P.id).where(where, P.key == key)).first()
+    if found is None:
+        return None
+    cursor = Cursor(found.v, found.id)
+    before = 0
+    for segment in _ordered_segments(sort, False, cursor):
+        statement = _query(where, sort, segment, False, cursor).subquery()
+        before += int(connection.execute(select(func.count()).select_from(statement)).scalar_one())
+    return before
+
+
+def rows_for_keys(
+    connection: Connection, keys: Sequence[str], sort: Sort, today: str
+) -> list[PledgeRow]:
+    column = SORT_COLUMNS[sort.column]
+    statement = select(*ROW_COLUMNS, column.label("sort_value")).where(P.key.in_(list(keys)))
+    return [_row(r, sort, today) for r in connection.execute(statement)]

@@ -1,0 +1,450 @@
+"""Read operations of the service API, each a function of one open connection.
+
+:class:`db.ledger.Ledger` opens the transaction and calls these; they return the plain
+objects of :mod:`db.records`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from . import history, vocab
+from . import models as m
+from .errors import NotFoundError
+from .filters import P, overdue
+from .records import (
+    ActorDetail,
+    ActorRow,
+    Brief,
+    ConditionDetail,
+    ConditionRow,
+    ConditionSummary,
+    Facets,
+    FacetValue,
+    Impact,
+    PledgeDetail,
+    SourceDetail,
+    SourceRow,
+)
+from .schemas import RECORD_MODELS, Actor, Condition, HistoryEntry, Pledge, Record, Source
+from .store import STORES, Stored, summarise
+
+A = m.Actor.__table__.c
+C = m.Condition.__table__.c
+S = m.Source.__table__.c
+PC = m.PledgeCondition.__table__.c
+PS = m.PledgeSource.__table__.c
+CS = m.ConditionSource.__table__.c
+CM = m.CoalitionMember.__table__.c
+pledges_t, conditions_t, actors_t, sources_t = (
+    m.Pledge.__table__,
+    m.Condition.__table__,
+    m.Actor.__table__,
+    m.Source.__table__,
+)
+
+FACET_LIMIT = 60
+
+
+def load_one(connection: Connection, record_type: str, key: str) -> Stored:
+    store = STORES[record_type]
+    found = store.load(connection, [key])
+    if key not in found:
+        known = store.keys(connection) if record_type != "pledge" else []
+        raise NotFoundError(record_type, key, known)
+    return found[key]
+
+
+def to_record(
+    record_type: str, state: dict[str, Any], history_entries: list[dict[str, Any]] | None = None
+) -> Record:
+    """A validated schema object from a stored state (and its status history)."""
+    model = RECORD_MODELS[record_type]
+    data = {k: v for k, v in state.items() if v is not None}
+    if history_entries and "history" in model.model_fields:
+        data["history"] = [
+            HistoryEntry.model_validate({k: v for k, v in h.items() if v is not None})
+            for h in history_entries
+        ]
+    return model.model_validate(data)
+
+
+def records(
+    connection: Connection, record_type: str, keys: Sequence[str] | None = None
+) -> list[Record]:
+    """Whole records with their status history, sorted by key (what an export writes)."""
+    stored = STORES[record_type].load(connection, keys)
+    histories = history.status_history(
+        connection, record_type, None if keys is None else list(stored)
+    )
+    return [to_record(record_type, stored[k].state, histories.get(k)) for k in sorted(stored)]
+
+
+def _briefs(connection: Connection, statement: Any, record_type: str) -> list[Brief]:
+    return [
+        Brief(record_type, row[0], row[1], row[2] if len(row) > 2 else None)
+        for row in connection.execute(statement)
+    ]
+
+
+def _sources(connection: Connection, keys: Sequence[str]) -> list[Source]:
+    stored = STORES["source"].load(connection, keys)
+    return [
+        Source.model_validate({k: v for k, v in stored[key].state.items() if v is not None})
+        for key in keys
+        if key in stored
+    ]
+
+
+def _actor_names(connection: Connection, codes: Sequence[str | None]) -> dict[str, str]:
+    wanted = [c for c in codes if c]
+    if not wanted:
+        return {}
+    return dict(connection.execute(select(A.code, A.name).where(A.code.in_(wanted))).tuples().all())
+
+
+def pledge_detail(connection: Connection, key: str, today: str) -> PledgeDetail:
+    stored = load_one(connection, "pledge", key)
+    state = stored.state
+    record = to_record(
+        "pledge", state, history.status_history(connection, "pledge", [key]).get(key)
+    )
+    assert isinstance(record, Pledge)
+    names = _actor_names(connection, [record.pledger, record.beneficiary])
+    statuses = dict(
+        connection.execute(select(C.key, C.status).where(C.key.in_(record.conditions)))
+        .tuples()
+        .all()
+    )
+    titles = dict(
+        connection.execute(select(C.key, C.title).where(C.key.in_(record.conditions)))
+        .tuples()
+        .all()
+    )
+    conditions = [
+        Brief("condition", k, titles.get(k, ""), statuses.get(k)) for k in record.conditions
+    ]
+    summary = ConditionSummary(*summarise(record.conditions, statuses))
+    row = connection.execute(select(P.id, P.due_hi, P.status).where(P.key == key)).one()
+    is_overdue = bool(connection.execute(select(overdue(today)).where(P.id == row.id)).scalar())
+    return PledgeDetail(
+        pledge=record,
+        version=stored.version,
+        updated_at=stored.updated_at,
+        pledger_name=names.get(record.pledger, record.pledger),
+        beneficiary_name=names.get(record.beneficiary) if record.beneficiary else None,
+        conditions=conditions,
+        sources=_sources(connection, record.sources),
+        supersedes_chain=_chain(connection, stored.id, older=True),
+        superseded_by=_chain(connection, stored.id, older=False),
+        history=history.record_history(connection, "pledge", key),
+        summary=summary,
+        overdue=is_overdue,
+    )
+
+
+def _chain(connection: Connection, pledge_id: int, *, older: bool, limit: int = 100) -> list[Brief]:
+    """Follow ``supersedes`` backwards (older pledges) or forwards (newer ones)."""
+    found: list[Brief] = []
+    seen = {pledge_id}
+    frontier = [pledge_id]
+    while frontier and len(found) < limit:
+        if older:
+            statement = select(P.id, P.key, P.title, P.status).where(
+                P.id.in_(select(P.supersedes_id).where(P.id.in_(frontier)))
+            )
+        else:
+            statement = select(P.id, P.key, P.title, P.status).where(P.supersedes_id.in_(frontier))
+        rows = [r for r in connection.execute(statement.order_by(P.key)) if r.id not in seen]
+        frontier = [r.id for r in rows]
+        seen.update(frontier)
+        found.extend(Brief("pledge", r.key, r.title, r.status) for r in rows)
+    return found
+
+
+def condition_detail(connection: Connection, key: str) -> ConditionDetail:
+    stored = load_one(connection, "condition", key)
+    record = to_record(
+        "condition", stored.state, history.status_history(connection, "condition", [key]).get(key)
+    )
+    assert isinstance(record, Condition)
+    names = _actor_names(connection, [record.responsible])
+    hinges, others, free = [], [], []
+    for pledge in _dependents(connection, stored.id):
+        brief = Brief("pledge", pledge["key"], pledge["title"], pledge["status"])
+        other_open = pledge["open"] + pledge["failed"] - (1 if record.status in _HOLDING else 0)
+        if record.status not in _HOLDING and pledge["open"] + pledge["failed"] == 0:
+            free.append(brief)
+        elif other_open == 0:
+            hinges.append(brief)
+        else:
+            others.append(brief)
+    return ConditionDetail(
+        condition=record,
+        version=stored.version,
+        updated_at=stored.updated_at,
+        responsible_name=names.get(record.responsible) if record.responsible else None,
+        sources=_sources(connection, record.sources),
+        hinges_on_this=hinges,
+        also_held_by_others=others,
+        unconditional=free,
+        history=history.record_history(connection, "condition", key),
+    )
+
+
+_HOLDING = vocab.OPEN_CONDITION_STATUSES | vocab.FAILED_CONDITION_STATUSES
+
+
+def _dependents(connection: Connection, condition_id: int) -> list[dict[str, Any]]:
+    statement = (
+        select(P.key, P.title, P.status, P.conditions_open, P.conditions_failed)
+        .join(m.PledgeCondition.__table__, PC.pledge_id == P.id)
+        .where(PC.condition_id == condition_id)
+        .order_by(P.key)
+    )
+    return [
+        {
+            "key": r.key,
+            "title": r.title,
+            "status": r.status,
+            "open": r.conditions_open,
+            "failed": r.conditions_failed,
+        }
+        for r in connection.execute(statement)
+    ]
+
+
+def what_if(connection: Connection, key: str, proposed: str) -> Impact:
+    """What setting condition ``key`` to ``proposed`` would do to its dependents; writes nothing."""
+    if proposed not in vocab.CONDITION_STATUSES:
+        from .errors import LedgerError
+
+        raise LedgerError(
+            f"{proposed!r} is not a condition status; use one of: "
+            + ", ".join(vocab.CONDITION_STATUSES)
+        )
+    stored = load_one(connection, "condition", key)
+    current = stored.state["status"]
+    impact = Impact(key, current, proposed)
+    delta_open = (proposed in vocab.OPEN_CONDITION_STATUSES) - (
+        current in vocab.OPEN_CONDITION_STATUSES
+    )
+    delta_failed = (proposed in vocab.FAILED_CONDITION_STATUSES) - (
+        current in vocab.FAILED_CONDITION_STATUSES
+    )
+    for pledge in _dependents(connection, stored.id):
+        brief = Brief("pledge", pledge["key"], pledge["title"], pledge["status"])
+        before_open, before_failed = pledge["open"], pledge["failed"]
+        after_open, after_failed = before_open + delta_open, before_failed + delta_failed
+        was_held = before_open + before_failed > 0
+        is_held = after_open + after_failed > 0
+        if was_held and not is_held:
+            impact.becomes_unconditional.append(brief)
+        elif after_failed and not before_failed:
+            impact.becomes_blocked.append(brief)
+        elif before_failed and not after_failed:
+            impact.no_longer_blocked.append(brief)
+        elif after_open and not before_open and not after_failed:
+            impact.becomes_conditional.append(brief)
+        else:
+            impact.unchanged.append(brief)
+    return impact
+
+
+def actor_detail(connection: Connection, code: str) -> ActorDetail:
+    stored = load_one(connection, "actor", code)
+    record = to_record("actor", stored.state)
+    assert isinstance(record, Actor)
+    by_status: dict[str, list[Brief]] = defaultdict(list)
+    for row in connection.execute(
+        select(P.key, P.title, P.status).where(P.pledger == code).order_by(P.key)
+    ):
+        by_status[row.status].append(Brief("pledge", row.key, row.title, row.status))
+    ordered = {s: by_status[s] for s in vocab.PLEDGE_STATUSES if s in by_status}
+    received = _briefs(
+        connection,
+        select(P.key, P.title, P.status).where(P.beneficiary == code).order_by(P.key),
+        "pledge",
+    )
+    coalition = actors_t.alias("coalition")
+    member_of = _briefs(
+        connection,
+        select(coalition.c.code, coalition.c.name)
+        .join(m.CoalitionMember.__table__, CM.coalition_id == coalition.c.id)
+        .where(CM.member == code)
+        .order_by(coalition.c.code),
+        "actor",
+    )
+    members = [Brief("actor", c, n) for c, n in _actor_names(connection, record.members).items()]
+    members.sort(key=lambda b: record.members.index(b.key))
+    speakers = _briefs(
+        connection, select(A.code, A.name).where(A.affiliation == code).order_by(A.code), "actor"
+    )
+    responsible = _briefs(
+        connection,
+        select(C.key, C.title, C.status).where(C.responsible == code).order_by(C.key),
+        "condition",
+    )
+    return ActorDetail(
+        record,
+        stored.version,
+        stored.updated_at,
+        ordered,
+        received,
+        member_of,
+        members,
+        speakers,
+        responsible,
+        history.record_history(connection, "actor", code),
+    )
+
+
+def source_detail(connection: Connection, key: str) -> SourceDetail:
+    stored = load_one(connection, "source", key)
+    record = to_record("source", stored.state)
+    assert isinstance(record, Source)
+    pledges = _briefs(
+        connection,
+        select(P.key, P.title, P.status)
+        .join(m.PledgeSource.__table__, PS.pledge_id == P.id)
+        .join(sources_t, S.id == PS.source_id)
+        .where(S.key == key)
+        .order_by(P.key),
+        "pledge",
+    )
+    conditions = _briefs(
+        connection,
+        select(C.key, C.title, C.status)
+        .join(m.ConditionSource.__table__, CS.condition_id == C.id)
+        .join(sources_t, S.id == CS.source_id)
+        .where(S.key == key)
+        .order_by(C.key),
+        "condition",
+    )
+    return SourceDetail(
+        record,
+        stored.version,
+        stored.updated_at,
+        pledges + conditions,
+        history.citing_entries(connection, key),
+        history.record_history(connection, "source", key),
+    )
+
+
+def condition_rows(connection: Connection) -> list[ConditionRow]:
+    dependents = (
+        select(func.count())
+        .select_from(m.PledgeCondition.__table__)
+        .where(PC.condition_id == C.id)
+        .scalar_subquery()
+    )
+    statement = select(
+        C.key, C.title, C.status, C.responsible, C.resolved, dependents, C.version
+    ).order_by(C.key)
+    return [ConditionRow(*row) for row in connection.execute(statement)]
+
+
+def actor_rows(connection: Connection) -> list[ActorRow]:
+    made = dict(
+        connection.execute(select(P.pledger, func.count()).group_by(P.pledger)).tuples().all()
+    )
+    received = dict(
+        connection.execute(
+            select(P.beneficiary, func.count())
+            .where(P.beneficiary.is_not(None))
+            .group_by(P.beneficiary)
+        )
+        .tuples()
+        .all()
+    )
+    return [
+        ActorRow(code, name, kind, made.get(code, 0), received.get(code, 0), version)
+        for code, name, kind, version in connection.execute(
+            select(A.code, A.name, A.kind, A.version).order_by(A.code)
+        )
+    ]
+
+
+def source_rows(connection: Connection) -> list[SourceRow]:
+    pledge_cites = (
+        select(func.count())
+        .select_from(m.PledgeSource.__table__)
+        .where(PS.source_id == S.id)
+        .scalar_subquery()
+    )
+    condition_cites = (
+        select(func.count())
+        .select_from(m.ConditionSource.__table__)
+        .where(CS.source_id == S.id)
+        .scalar_subquery()
+    )
+    statement = select(
+        S.key,
+        S.title,
+        S.publisher,
+        S.published,
+        S.reliability,
+        pledge_cites + condition_cites,
+        S.version,
+    ).order_by(S.key)
+    return [SourceRow(*row) for row in connection.execute(statement)]
+
+
+def facets(connection: Connection, where: Any) -> Facets:
+    """Counts of the matching pledges by status, pledger, category and condition."""
+    status_counts = dict(
+        connection.execute(select(P.status, func.count()).where(where).group_by(P.status))
+        .tuples()
+        .all()
+    )
+    status = [
+        FacetValue(s, s, status_counts[s]) for s in vocab.PLEDGE_STATUSES if s in status_counts
+    ]
+
+    pledger_counts = (
+        connection.execute(
+            select(P.pledger, func.count().label("n"))
+            .where(where)
+            .group_by(P.pledger)
+            .order_by(func.count().desc(), P.pledger)
+            .limit(FACET_LIMIT)
+        )
+        .tuples()
+        .all()
+    )
+    names = _actor_names(connection, [code for code, _ in pledger_counts])
+    pledger = [FacetValue(code, names.get(code, code), n) for code, n in pledger_counts]
+
+    category_counts = (
+        connection.execute(
+            select(P.category, func.count())
+            .where(where, P.category.is_not(None))
+            .group_by(P.category)
+            .order_by(func.count().desc(), P.category)
+            .limit(FACET_LIMIT)
+        )
+        .tuples()
+        .all()
+    )
+    category = [FacetValue(c, c, n) for c, n in category_counts]
+
+    matching = select(P.id).where(where)
+    condition_counts = (
+        connection.execute(
+            select(C.key, C.title, func.count())
+            .select_from(m.PledgeCondition.__table__)
+            .join(conditions_t, C.id == PC.condition_id)
+            .where(PC.pledge_id.in_(matching))
+            .group_by(C.key, C.title)
+            .order_by(func.count().desc(), C.key)
+            .limit(FACET_LIMIT)
+        )
+        .tuples()
+        .all()
+    )
+    condition = [FacetValue(k, t, n) for k, t, n in condition_counts]
+    return Facets(status, pledger, category, condition)

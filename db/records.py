@@ -1,0 +1,302 @@
+"""Plain data objects the service API returns: never ORM instances, never bound to a session.
+
+They are frozen dataclasses, cheap to build by the hundred for every page of the pledge table
+and safe to hand from a worker thread to the UI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from . import schemas
+
+SortColumn = Literal[
+    "key", "pledger", "title", "category", "status", "conditions", "announced", "due", "updated"
+]
+SORT_COLUMNS: tuple[SortColumn, ...] = (
+    "key",
+    "pledger",
+    "title",
+    "category",
+    "status",
+    "conditions",
+    "announced",
+    "due",
+    "updated",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sort:
+    column: SortColumn = "key"
+    descending: bool = False
+
+    def next_column(self) -> Sort:
+        index = SORT_COLUMNS.index(self.column)
+        return Sort(SORT_COLUMNS[(index + 1) % len(SORT_COLUMNS)], self.descending)
+
+    def reversed(self) -> Sort:
+        return Sort(self.column, not self.descending)
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """An opaque position in a sorted pledge list (the sort value and a tie-breaker)."""
+
+    value: Any
+    tiebreak: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionSummary:
+    total: int = 0
+    open: int = 0
+    failed: int = 0
+
+    @property
+    def label(self) -> str:
+        """``blocked``, ``2 pending``, ``met`` or empty: what the pledge table shows."""
+        if self.failed:
+            return "blocked" if self.failed == 1 else f"blocked ({self.failed})"
+        if self.open:
+            return f"{self.open} pending"
+        if self.total:
+            return "met"
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeRow:
+    """One line of the pledge table."""
+
+    key: str
+    title: str
+    pledger: str
+    beneficiary: str | None
+    category: str | None
+    status: str
+    announced: str | None
+    due: str | None
+    conditions: ConditionSummary
+    overdue: bool
+    updated_at: str
+    cursor: Cursor
+
+    @property
+    def conditional(self) -> bool:
+        return self.conditions.open > 0
+
+    @property
+    def blocked(self) -> bool:
+        return self.conditions.failed > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    rows: list[PledgeRow]
+    #: True when more rows follow the last one in this direction.
+    more: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    status: list[FacetValue]
+    pledger: list[FacetValue]
+    category: list[FacetValue]
+    condition: list[FacetValue]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEntry:
+    """One entry of the change log."""
+
+    batch: int
+    recorded_at: str
+    author: str
+    record_type: str
+    record_key: str
+    action: str
+    changes: dict[str, tuple[Any, Any]]
+    effective: str | None
+    note: str | None
+    source: str | None
+    batch_label: str = ""
+    batch_kind: str = "change"
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    """What one command changed: shown after save, import, undo and redo."""
+
+    batch: int
+    kind: str
+    label: str
+    author: str
+    recorded_at: str
+    entries: int
+    records: list[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """A record named in a list: its type, key, title and status."""
+
+    record_type: str
+    key: str
+    title: str
+    status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeDetail:
+    pledge: schemas.Pledge
+    version: int
+    updated_at: str
+    pledger_name: str
+    beneficiary_name: str | None
+    conditions: list[Brief]
+    sources: list[schemas.Source]
+    #: Older pledges this one replaces, nearest first.
+    supersedes_chain: list[Brief]
+    #: Newer pledges that replace this one, nearest first.
+    superseded_by: list[Brief]
+    history: list[ChangeEntry]
+    summary: ConditionSummary
+    overdue: bool
+
+    @property
+    def conditional(self) -> bool:
+        return self.summary.open > 0
+
+    @property
+    def blocked(self) -> bool:
+        return self.summary.failed > 0
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionRow:
+    key: str
+    title: str
+    status: str
+    responsible: str | None
+    resolved: str | None
+    dependents: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionDetail:
+    condition: schemas.Condition
+    version: int
+    updated_at: str
+    responsible_name: str | None
+    sources: list[schemas.Source]
+    #: Dependent pledges whose only open or failed conditions are this one.
+    hinges_on_this: list[Brief]
+    #: Dependent pledges held back by other conditions too.
+    also_held_by_others: list[Brief]
+    #: Dependent pledges with no open or failed condition.
+    unconditional: list[Brief]
+    history: list[ChangeEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRow:
+    code: str
+    name: str
+    kind: str
+    pledges_made: int
+    pledges_received: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActorDetail:
+    actor: schemas.Actor
+    version: int
+    updated_at: str
+    pledges_by_status: dict[str, list[Brief]]
+    received: list[Brief]
+    member_of: list[Brief]
+    members: list[Brief]
+    speakers: list[Brief]
+    responsible_for: list[Brief]
+    history: list[ChangeEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    key: str
+    title: str
+    publisher: str | None
+    published: str | None
+    reliability: str | None
+    citations: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDetail:
+    source: schemas.Source
+    version: int
+    updated_at: str
+    cited_by: list[Brief]
+    evidence_for: list[ChangeEntry]
+    history: list[ChangeEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """What resolving a condition to ``status`` would do to the pledges that depend on it."""
+
+    condition: str
+    current: str
+    proposed: str
+    becomes_unconditional: list[Brief] = field(default_factory=list)
+    becomes_blocked: list[Brief] = field(default_factory=list)
+    no_longer_blocked: list[Brief] = field(default_factory=list)
+    becomes_conditional: list[Brief] = field(default_factory=list)
+    unchanged: list[Brief] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[Brief]:
+        return (
+            self.becomes_unconditional
+            + self.becomes_blocked
+            + self.no_longer_blocked
+            + self.becomes_conditional
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The ledger as of a date, rebuilt from the change log alone."""
+
+    as_of: str
+    #: record type -> key -> fields (the fixture format's fields).
+    records: dict[str, dict[str, dict[str, Any]]]
+
+    def pledge_status(self, key: str) -> str | None:
+        record = self.records.get("pledge", {}).get(key)
+        return None if record is None else record.get("status")
+
+    def condition_status(self, key: str) -> str | None:
+        record = self.records.get("condition", {}).get(key)
+        return None if record is None else record.get("status")
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    record_type: str
+    key: str
+    field: str
+    before: Any
+    after: Any

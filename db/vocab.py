@@ -1,0 +1,89 @@
+"""The ledger's vocabularies, each word with the definition analysts see in help and pickers.
+
+This module imports nothing heavy: the CLI's ``--help`` and the UI's help screen read it.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+PLEDGE_STATUSES: Final[dict[str, str]] = {
+    "announced": "stated in public, not yet binding (counted apart from commitments)",
+    "committed": "formally agreed: signed, budgeted, legislated or declared binding",
+    "in_progress": "delivery under way or partly delivered",
+    "delivered": "fulfilled in full",
+    "stalled": "no visible progress",
+    "withdrawn": "retracted by the pledger",
+    "broken": "not delivered by its deadline, or contradicted by the pledger's acts",
+    "superseded": "replaced by a later pledge",
+}
+
+#: Statuses after which a pledge can no longer be overdue.
+CLOSED_PLEDGE_STATUSES: Final[frozenset[str]] = frozenset(
+    {"delivered", "withdrawn", "broken", "superseded"}
+)
+
+CONDITION_STATUSES: Final[dict[str, str]] = {
+    "pending": "not yet met; the pledges that depend on it are conditional",
+    "partially_met": "met in part; the pledges that depend on it stay conditional",
+    "met": "fulfilled; it no longer holds back the pledges that depend on it",
+    "failed": "can no longer be met; the pledges that depend on it are blocked",
+    "waived": "no longer required by the pledgers",
+}
+
+#: Condition statuses that leave a dependent pledge conditional.
+OPEN_CONDITION_STATUSES: Final[frozenset[str]] = frozenset({"pending", "partially_met"})
+#: Condition statuses that block a dependent pledge.
+FAILED_CONDITION_STATUSES: Final[frozenset[str]] = frozenset({"failed"})
+#: Statuses that resolve a condition (the UI previews their impact first).
+RESOLVING_CONDITION_STATUSES: Final[frozenset[str]] = frozenset({"met", "failed", "waived"})
+
+ACTOR_KINDS: Final[dict[str, str]] = {
+    "state": "a sovereign state (ISO 3166 alpha-3 code by convention)",
+    "organization": "an international or national organisation (EU, NATO, UN)",
+    "coalition": "a group of actors acting together; lists its members",
+    "person": "a person who speaks for an actor (their affiliation)",
+    "other": "anything else that makes or receives pledges",
+}
+
+CONFIDENCE_LEVELS: Final[dict[str, str]] = {
+    "confirmed": "confirmed by a primary source or several independent ones",
+    "reported": "reported by a credible source, not confirmed",
+    "unverified": "claimed, but not verified",
+}
+
+RELIABILITY_CODES: Final[dict[str, str]] = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+
+SUGGESTED_CATEGORIES: Final[dict[str, str]] = {
+    "troops": "personnel deployed or offered",
+    "air_defence": "air defence systems or cover",
+    "missile_defence": "missile defence",
+    "intelligence": "intelligence sharing",
+    "training": "training of armed forces",
+    "equipment": "weapons, vehicles, munitions, materiel",
+    "funding": "money: grants, loans, guarantees",
+    "sanctions": "sanctions on an adversary",
+    "monitoring": "ceasefire monitoring or verification",
+    "diplomatic": "diplomatic support or initiatives",
+    "position": "a stated position, including refusals",
+    "other": "anything else",
+}
+
+SUGGESTED_UNITS: Final[tuple[str, ...]] = ("EUR", "USD", "GBP", "troops", "systems", "missiles")
+
+#: The derived flags of a pledge, computed from its conditions and dates, never stored by hand.
+PLEDGE_FLAGS: Final[dict[str, str]] = {
+    "conditional": "at least one of its conditions is pending or partially met",
+    "blocked": "at least one of its conditions has failed",
+    "overdue": "its due date has passed and it is not delivered, withdrawn, broken or superseded",
+    "unconditional": "none of its conditions is open or failed (or it has none)",
+}
+
+RECORD_TYPES: Final[tuple[str, ...]] = ("actor", "source", "condition", "pledge")

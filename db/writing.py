@@ -1,0 +1,572 @@
+"""Write operations of the service API, each inside one ``BEGIN IMMEDIATE`` transaction.
+
+Every write is a list of :class:`Change` (a record's state before and after, and what to say in
+the change log) applied by :func:`apply`: the stores write the tables, the log gets one entry
+per change, and deletions of records that something still refers to are refused. References
+are checked first so that the error names the missing key and the nearest existing one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from . import history, vocab
+from . import models as m
+from .dates import today as today_date
+from .errors import (
+    ConflictError,
+    CycleError,
+    DuplicateKeyError,
+    EvidenceRequiredError,
+    LedgerError,
+    NotFoundError,
+    NothingToUndoError,
+    ReferencedError,
+    UndoConflictError,
+    UnknownReferenceError,
+)
+from .history import Batch, Entry
+from .reading import load_one
+from .schemas import RECORD_MODELS, HistoryEntry, Record
+from .store import STORES, WRITE_ORDER, State, Stored, Write, chunks
+
+#: Above this many keys, "did you mean" hints are not computed (difflib is quadratic-ish).
+HINT_LIMIT = 20_000
+
+
+@dataclass(slots=True)
+class Change:
+    record_type: str
+    key: str
+    before: Stored | None
+    after: State | None
+    action: str
+    effective: str | None = None
+    note: str | None = None
+    source: str | None = None
+    #: Extra log entries that go with this change (status history from a fixture).
+    extra: list[Entry] = field(default_factory=list)
+    #: Override of the logged changes (the creation of a record whose history starts earlier).
+    logged: dict[str, list[Any]] | None = None
+
+
+def apply(connection: Connection, batch: Batch, changes: Sequence[Change]) -> None:
+    """Write the changes and log them; refuse deletions that would leave references dangling."""
+    by_type: dict[str, list[Write]] = defaultdict(list)
+    for change in changes:
+        by_type[change.record_type].append(Write(change.key, change.before, change.after))
+    for record_type in WRITE_ORDER:
+        if by_type[record_type]:
+            STORES[record_type].write(connection, by_type[record_type], batch.recorded_at)
+    deleted: dict[str, list[str]] = defaultdict(list)
+    for change in changes:
+        if change.after is None:
+            deleted[change.record_type].append(change.key)
+    for record_type, keys in deleted.items():
+        referrers = STORES[record_type].referrers(connection, keys)
+        for key in keys:
+            if referrers.get(key):
+                raise ReferencedError(record_type, key, referrers[key])
+    entries: list[Entry] = []
+    for change in changes:
+        logged = change.logged
+        if logged is None:
+            logged = history.changes_between(
+                change.before.state if change.before else None, change.after
+            )
+        if logged:
+            entries.append(
+                Entry(
+                    change.record_type,
+                    change.key,
+                    change.action,
+                    logged,
+                    change.effective,
+                    change.note,
+                    change.source,
+                )
+            )
+        entries.extend(change.extra)
+    history.append(connection, batch, entries)
+
+
+# -- references ------------------------------------------------------------------------------
+
+_TARGETS: dict[str, tuple[Any, str]] = {
+    "actor": (m.Actor.__table__.c.code, "actor"),
+    "condition": (m.Condition.__table__.c.key, "condition"),
+    "source": (m.Source.__table__.c.key, "source"),
+    "pledge": (m.Pledge.__table__.c.key, "pledge"),
+}
+
+#: record type -> [(field, target type)]
+REFERENCES: dict[str, list[tuple[str, str]]] = {
+    "actor": [("affiliation", "actor"), ("members", "actor")],
+    "source": [],
+    "condition": [("responsible", "actor"), ("sources", "source")],
+    "pledge": [
+        ("pledger", "actor"),
+        ("beneficiary", "actor"),
+        ("conditions", "condition"),
+        ("sources", "source"),
+        ("supersedes", "pledge"),
+    ],
+}
+
+
+def existing(connection: Connection, target: str, keys: Sequence[str]) -> set[str]:
+    column, _ = _TARGETS[target]
+    found: set[str] = set()
+    for part in chunks(sorted(set(keys))):
+        found.update(connection.execute(select(column).where(column.in_(list(part)))).scalars())
+    return found
+
+
+def known_keys(connection: Connection, target: str) -> list[str]:
+    column, _ = _TARGETS[target]
+    count = connection.execute(select(column).limit(HINT_LIMIT + 1)).scalars().all()
+    return [] if len(count) > HINT_LIMIT else list(count)
+
+
+def check_references(
+    connection: Connection,
+    record_type: str,
+    key: str,
+    state: State,
+    pending: dict[str, set[str]] | None = None,
+) -> None:
+    """Raise :class:`UnknownReferenceError` for the first reference that resolves nowhere.
+
+    ``pending`` holds keys created in the same batch (by type), which count as existing.
+    """
+    for field_name, target in REFERENCES[record_type]:
+        value = state.get(field_name)
+        values = value if isinstance(value, list) else [value] if value else []
+        if not values:
+            continue
+        found = existing(connection, target, values) | (pending or {}).get(target, set())
+        for item in values:
+            if item not in found:
+                raise UnknownReferenceError(
+                    record_type, key, field_name, item, target, known_keys(connection, target)
+                )
+
+
+def check_source(connection: Connection, source: str | None, record_type: str, key: str) -> None:
+    if source and not existing(connection, "source", [source]):
+        raise UnknownReferenceError(
+            record_type, key, "source", source, "source", known_keys(connection, "source")
+        )
+
+
+def check_supersedes_cycle(connection: Connection, key: str, supersedes: str | None) -> None:
+    """Refuse a ``supersedes`` link that would make a pledge (indirectly) replace itself."""
+    if not supersedes:
+        return
+    P = m.Pledge.__table__.c
+    chain = [key, supersedes]
+    current = supersedes
+    for _ in range(10_000):
+        row = connection.execute(select(P.supersedes_id).where(P.key == current)).first()
+        if row is None or row[0] is None:
+            return
+        current = connection.execute(select(P.key).where(P.id == row[0])).scalar_one()
+        chain.append(current)
+        if current == key:
+            raise CycleError(chain)
+
+
+def _check_version(record_type: str, key: str, stored: Stored | None, version: int | None) -> None:
+    if version is None:
+        return
+    if stored is None:
+        raise ConflictError(record_type, key, version, None, None)
+    if stored.version != version:
+        raise ConflictError(record_type, key, version, stored.version, stored.state)
+
+
+def _require_evidence(record_type: str, key: str, note: str | None, source: str | None) -> None:
+    if not (note and note.strip()) and not source:
+        raise EvidenceRequiredError(record_type, key)
+
+
+# -- single-record writes --------------------------------------------------------------------
+
+
+def creation_entries(
+    record: Record, state: State, *, effective: str | None, note: str | None, source: str | None
+) -> Change:
+    """The change that creates ``record``, with its fixture history as status entries.
+
+    A record whose history starts earlier is logged as created with the first historical
+    status at the first historical date, then each later change at its own date, so that the
+    log alone rebuilds its status at any past date.
+    """
+    record_type, key = record.record_type, record.record_key
+    entries: list[HistoryEntry] = list(getattr(record, "history", []) or [])
+    if not entries:
+        if effective is None and record_type == "pledge":
+            effective = state.get("announced")
+        return Change(record_type, key, None, state, "create", effective, note, source)
+    first = entries[0]
+    logged = history.changes_between(None, {**state, "status": first.status})
+    extra = []
+    previous = first.status
+    for entry in entries[1:]:
+        extra.append(
+            Entry(
+                record_type,
+                key,
+                "status",
+                {"status": [previous, entry.status]},
+                entry.date,
+                entry.note,
+                entry.source,
+            )
+        )
+        previous = entry.status
+    return Change(
+        record_type,
+        key,
+        None,
+        state,
+        "create",
+        first.date,
+        first.note,
+        first.source,
+        extra=extra,
+        logged=logged,
+    )
+
+
+def create(
+    connection: Connection,
+    batch: Batch,
+    record: Record,
+    *,
+    effective: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+) -> None:
+    record_type, key = record.record_type, record.record_key
+    store = STORES[record_type]
+    if key in store.load(connection, [key]):
+        raise DuplicateKeyError(record_type, key)
+    state = record.state()
+    check_references(connection, record_type, key, state)
+    check_source(connection, source, record_type, key)
+    for entry in getattr(record, "history", []) or []:
+        check_source(connection, entry.source, record_type, key)
+    apply(
+        connection,
+        batch,
+        [creation_entries(record, state, effective=effective, note=note, source=source)],
+    )
+
+
+def update(
+    connection: Connection,
+    batch: Batch,
+    record: Record,
+    *,
+    version: int | None,
+    effective: str | None = None,
+    note: str | None = None,
+    source: str | None = None,
+) -> None:
+    """Save an edited record. Changing its status needs evidence, as with :func:`change_status`."""
+    record_type, key = record.record_type, record.record_key
+    stored = STORES[record_type].load(connection, [key]).get(key)
+    if stored is None and version is None:
+        raise NotFoundError(record_type, key)
+    _check_version(record_type, key, stored, version)
+    assert stored is not None
+    state = record.state()
+    check_references(connection, record_type, key, state)
+    check_source(connection, source, record_type, key)
+    if record_type == "pledge":
+        check_supersedes_cycle(connection, key, state.get("supersedes"))
+    action = "update"
+    if "status" in state and state["status"] != stored.state.get("status"):
+        _require_evidence(record_type, key, note, source)
+        action = "status"
+        effective = effective or today_date()
+        if record_type == "condition":
+            state = _with_resolution(state, stored.state, effective)
+    apply(
+        connection,
+        batch,
+        [Change(record_type, key, stored, state, action, effective, note, source)],
+    )
+
+
+def _with_resolution(state: State, before: State, effective: str) -> State:
+    """A condition resolved (met, failed, waived) gets its resolution date; reopened, loses it."""
+    resolving = vocab.RESOLVING_CONDITION_STATUSES
+    resolved_unchanged = state.get("resolved") == before.get("resolved")
+    newly_resolved = state["status"] in resolving and before.get("status") not in resolving
+    if newly_resolved and (not state.get("resolved") or resolved_unchanged):
+        return {**state, "resolved": effective}
+    if state["status"] not in resolving and resolved_unchanged:
+        return {**state, "resolved": None}
+    return state
+
+
+def delete(
+    connection: Connection,
+    batch: Batch,
+    record_type: str,
+    key: str,
+    *,
+    version: int | None,
+    note: str | None = None,
+) -> None:
+    stored = STORES[record_type].load(connection, [key]).get(key)
+    if stored is None:
+        if version is not None:
+            raise ConflictError(record_type, key, version, None, None)
+        raise NotFoundError(record_type, key)
+    _check_version(record_type, key, stored, version)
+    apply(connection, batch, [Change(record_type, key, stored, None, "delete", None, note)])
+
+
+def change_status(
+    connection: Connection,
+    batch: Batch,
+    record_type: str,
+    key: str,
+    status: str,
+    *,
+    effective: str | None,
+    note: str | None,
+    source: str | None,
+    version: int | None,
+) -> None:
+    if record_type not in ("pledge", "condition"):
+        raise LedgerError(f"only pledges and conditions have a status, not {record_type}s")
+    stored = load_one(connection, record_type, key)
+    _check_version(record_type, key, stored, version)
+    model = RECORD_MODELS[record_type]
+    record = model.model_validate(
+        {**{k: v for k, v in stored.state.items() if v is not None}, "status": status}
+    )
+    if record.state()["status"] == stored.state["status"]:
+        raise LedgerError(f"{record_type} {key!r} is already {status}")
+    update(connection, batch, record, version=None, effective=effective, note=note, source=source)
+
+
+def relink(
+    connection: Connection,
+    batch: Batch,
+    pledge_key: str,
+    field_name: str,
+    target: str,
+    *,
+    add: bool,
+    version: int | None,
+) -> None:
+    """Add or remove one condition or source of a pledge."""
+    stored = load_one(connection, "pledge", pledge_key)
+    _check_version("pledge", pledge_key, stored, version)
+    items = list(stored.state[field_name])
+    if add:
+        if target in items:
+            raise LedgerError(f"pledge {pledge_key!r} already lists {field_name[:-1]} {target!r}")
+        items.append(target)
+    else:
+        if target not in items:
+            raise LedgerError(f"pledge {pledge_key!r} does not list {field_name[:-1]} {target!r}")
+        items.remove(target)
+    state = {**stored.state, field_name: items}
+    check_references(connection, "pledge", pledge_key, state)
+    apply(
+        connection,
+        batch,
+        [Change("pledge", pledge_key, stored, state, "link" if add else "unlink")],
+    )
+
+
+# -- many records at once (imports) ----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Counts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def save_records(
+    connection: Connection,
+    batch: Batch,
+    records: Sequence[Record],
+    *,
+    default_note: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Counts]:
+    """Create or update records matched by key; history entries not yet logged are appended.
+
+    A status change that arrives without a new history entry is logged with ``default_note``
+    (typically "imported from FILE") as its evidence and today as its date.
+    """
+    counts = {record_type: Counts() for record_type in WRITE_ORDER}
+    by_type: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        by_type[record.record_type].append(record)
+    changes: list[Change] = []
+    done = 0
+    total = len(records)
+    for record_type in WRITE_ORDER:
+        group = by_type[record_type]
+        if not group:
+            continue
+        keys = [r.record_key for r in group]
+        if len(set(keys)) != len(keys):
+            seen: set[str] = set()
+            duplicate = next(k for k in keys if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+            raise DuplicateKeyError(record_type, duplicate)
+        stored = STORES[record_type].load(connection, keys)
+        logged_history = history.status_history(
+            connection, record_type, [k for k in keys if k in stored]
+        )
+        for record in group:
+            key = record.record_key
+            state = record.state()
+            before = stored.get(key)
+            if before is None:
+                counts[record_type].added += 1
+                changes.append(
+                    creation_entries(record, state, effective=None, note=None, source=None)
+                )
+            else:
+                change = _import_update(
+                    record, state, before, logged_history.get(key, []), default_note
+                )
+                if change is None:
+                    counts[record_type].unchanged += 1
+                else:
+                    counts[record_type].updated += 1
+                    changes.append(change)
+            done += 1
+            if progress is not None and done % 5000 == 0:
+                progress(done, total)
+    apply(connection, batch, changes)
+    if progress is not None:
+        progress(total, total)
+    return counts
+
+
+def _import_update(
+    record: Record, state: State, before: Stored, logged: list[dict[str, Any]], default_note: str
+) -> Change | None:
+    record_type, key = record.record_type, record.record_key
+    known = {(h["date"], h["status"], h["note"], h["source"]) for h in logged}
+    new_history = [
+        h
+        for h in getattr(record, "history", []) or []
+        if (h.date, h.status, h.note, h.source) not in known
+    ]
+    diff = history.changes_between(before.state, state)
+    if not diff and not new_history:
+        return None
+    extra = []
+    previous = logged[-1]["status"] if logged else before.state.get("status")
+    for entry in new_history:
+        extra.append(
+            Entry(
+                record_type,
+                key,
+                "status",
+                {"status": [previous, entry.status]},
+                entry.date,
+                entry.note,
+                entry.source,
+            )
+        )
+        previous = entry.status
+    logged_changes = {k: v for k, v in diff.items() if k != "status" or not new_history}
+    action = "update"
+    effective = note = None
+    if "status" in logged_changes:
+        action, effective, note = "status", today_date(), default_note
+    return Change(
+        record_type,
+        key,
+        before,
+        state,
+        action,
+        effective,
+        note,
+        None,
+        extra=extra,
+        logged=logged_changes,
+    )
+
+
+# -- undo and redo ---------------------------------------------------------------------------
+
+
+def revert(connection: Connection, batch: Batch, target: int) -> None:
+    """Append the compensation of batch ``target`` to ``batch``.
+
+    Refused, with nothing written, if a record it touched has changed since in a way the
+    compensation would overwrite.
+    """
+    entries = history.batch_entries(connection, target)
+    if not entries:
+        raise NothingToUndoError(f"batch {target} changed nothing")
+    compensations = [history.compensate(e) for e in reversed(entries)]
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for entry in compensations:
+        wanted[entry.record_type].add(entry.record_key)
+    stored = {t: STORES[t].load(connection, sorted(keys)) for t, keys in wanted.items()}
+    working: dict[tuple[str, str], State | None] = {
+        (t, k): (stored[t][k].state if k in stored[t] else None)
+        for t, keys in wanted.items()
+        for k in keys
+    }
+    _, label = history.batch_label(connection, target)
+    for entry in compensations:
+        ident = (entry.record_type, entry.record_key)
+        current = working[ident]
+        name = f"{entry.record_type} {entry.record_key!r}"
+        if entry.action == "create":
+            if current is not None:
+                raise UndoConflictError(
+                    label, f"{name} exists again", entry.record_type, entry.record_key, current
+                )
+            fields = STORES[entry.record_type].field_order()
+            lists = RECORD_MODELS[entry.record_type].list_fields
+            working[ident] = {f: ([] if f in lists else None) for f in fields} | {
+                k: v[1] for k, v in entry.changes.items()
+            }
+            continue
+        if current is None:
+            raise UndoConflictError(
+                label, f"{name} no longer exists", entry.record_type, entry.record_key, None
+            )
+        for field_name, (expected, _) in entry.changes.items():
+            if current.get(field_name) != expected:
+                raise UndoConflictError(
+                    label,
+                    f"{name}'s {field_name} was changed since (it is now {current.get(field_name)!r})",
+                    entry.record_type,
+                    entry.record_key,
+                    current,
+                )
+        if entry.action == "delete":
+            working[ident] = None
+        else:
+            working[ident] = {**current, **{k: v[1] for k, v in entry.changes.items()}}
+    changes = []
+    for (record_type, key), after in working.items():
+        before = stored[record_type].get(key)
+        if (before.state if before else None) != after:
+            changes.append(Change(record_type, key, before, after, "revert", logged={}))
+    apply(connection, batch, changes)
+    history.append(connection, batch, compensations)

@@ -1,0 +1,288 @@
+"""The ``pledges`` command line.
+
+``pledges --help`` and ``pledges --version`` must answer fast, so this module imports only
+click at start; the ledger (SQLAlchemy) and the UI (Textual) are imported by the commands
+that need them. Errors are one line on stderr and a non-zero exit code, never a traceback
+(set ``PLEDGES_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from db.version import __version__
+
+if TYPE_CHECKING:
+    from db.ledger import Ledger
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> None:
+    """Print one line to stderr and exit."""
+    click.echo(f"pledges: {message}", err=True)
+    sys.exit(code)
+
+
+def reports_errors(command: F) -> F:
+    """Turn ledger errors and surprises into one line on stderr and an exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from db.errors import LedgerError
+
+        try:
+            return command(*args, **kwargs)
+        except LedgerError as error:
+            fail(str(error))
+        except KeyboardInterrupt:
+            click.echo("pledges: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            # The reader of our output went away (`pledges list | head`): not an error.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
+        except click.exceptions.Exit:
+            raise
+        except (click.ClickException, click.Abort):
+            raise
+        except Exception as error:  # a bug: say so plainly, keep the traceback for PLEDGES_DEBUG
+            if os.environ.get("PLEDGES_DEBUG"):
+                raise
+            fail(
+                f"internal error ({type(error).__name__}: {error}); "
+                "run again with PLEDGES_DEBUG=1 for details and please report it"
+            )
+
+    return wrapper  # type: ignore[return-value]
+
+
+def db_option(command: F) -> F:
+    """``--db PATH`` on every command (also accepted before the command name)."""
+    return click.option(
+        "--db",
+        "db",
+        metavar="PATH",
+        default=None,
+        expose_value=True,
+        help="Ledger file (or database URL). Default: $PLEDGES_DB, else the data directory.",
+    )(command)
+
+
+def ledger_target(ctx: click.Context, db: str | None) -> str | None:
+    """The ledger named on this command, else on the group, else None (the default)."""
+    if db:
+        return db
+    root = ctx.find_root()
+    return root.params.get("db") if root.params else None
+
+
+def open_ledger(ctx: click.Context, db: str | None, *, create: bool = False) -> Ledger:
+    """Open the chosen ledger. Only the default location is created on first use."""
+    from db.ledger import Ledger
+
+    target = ledger_target(ctx, db)
+    return Ledger.open(target, create=create or target is None)
+
+
+class _Group(click.Group):
+    """Lists commands in the order they were added, which is the order of the README."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(
+    cls=_Group,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--db",
+    "db",
+    metavar="PATH",
+    default=None,
+    help="Ledger file (or database URL). Default: $PLEDGES_DB, else the data directory.",
+)
+@click.version_option(
+    __version__, "-V", "--version", prog_name="pledges", message="%(prog)s %(version)s"
+)
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """A ledger of international security pledges: who promised what to whom, under which
+    conditions, how each promise's status changed, and on what evidence.
+
+    Run without a command to open the ledger in the terminal UI (not yet available: the
+    commands below work on any ledger).
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@main.command("list")
+@click.argument("query", nargs=-1)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print a JSON array of pledges (fixture field names)."
+)
+@click.option(
+    "--sort",
+    "sort_column",
+    default="key",
+    show_default=True,
+    type=click.Choice(
+        [
+            "key",
+            "pledger",
+            "title",
+            "category",
+            "status",
+            "conditions",
+            "announced",
+            "due",
+            "updated",
+        ]
+    ),
+    help="Column to sort by.",
+)
+@click.option("--reverse", is_flag=True, help="Reverse the order.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Print at most this many.")
+@db_option
+@click.pass_context
+@reports_errors
+def list_command(
+    ctx: click.Context,
+    query: tuple[str, ...],
+    as_json: bool,
+    sort_column: str,
+    reverse: bool,
+    limit: int | None,
+    db: str | None,
+) -> None:
+    """List the pledges matching QUERY (the filter language of the UI's `/` line).
+
+    \b
+    Examples:
+      pledges list status:committed is:conditional
+      pledges list pledger:FRA "reassurance force" --sort announced
+      pledges list -- -status:withdrawn --json
+    """
+    from db.errors import QueryError
+    from db.query import parse
+    from db.records import Sort
+
+    text = " ".join(query)
+    try:
+        parsed = parse(text)
+    except QueryError as error:
+        pointer = " " * error.position + "^" * error.length
+        fail(f"bad query: {error.message}\n  {text}\n  {pointer}", EXIT_USAGE)
+    sort = Sort(sort_column, reverse)  # type: ignore[arg-type]
+    with open_ledger(ctx, db) as ledger:
+        if as_json:
+            _print_json(ledger, parsed, sort, limit)
+        else:
+            _print_table(ledger, parsed, sort, limit)
+
+
+def _rows(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> Iterator[Any]:
+    """Every matching row, page by page (keyset), so a million pledges stream in constant memory."""
+    printed = 0
+    after = None
+    while limit is None or printed < limit:
+        size = 1000 if limit is None else min(1000, limit - printed)
+        page = ledger.pledge_page(query, sort, limit=size, after=after)
+        yield from page.rows
+        printed += len(page.rows)
+        if not page.more or not page.rows:
+            return
+        after = page.rows[-1].cursor
+
+
+_WIDTHS = (22, 8, 20, 12, 10, 10)
+_HEADER = ("KEY", "PLEDGER", "STATUS", "CONDITIONS", "ANNOUNCED", "DUE", "TITLE")
+
+
+def _print_table(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> None:
+    import shutil
+
+    from tui.render import one_line
+
+    width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 10_000
+
+    def line(values: tuple[str, ...]) -> str:
+        fixed = "  ".join(one_line(v, w).ljust(w) for v, w in zip(values, _WIDTHS, strict=False))
+        return fixed + "  " + one_line(values[-1], max(width - len(fixed) - 2, 10))
+
+    click.echo(line(_HEADER))
+    count = 0
+    for row in _rows(ledger, query, sort, limit):
+        status = row.status + (" (overdue)" if row.overdue else "")
+        click.echo(
+            line(
+                (
+                    row.key,
+                    row.pledger,
+                    status,
+                    row.conditions.label,
+                    row.announced or "",
+                    row.due or "",
+                    row.title,
+                )
+            )
+        )
+        count += 1
+    if sys.stdout.isatty():
+        total = ledger.count_pledges(query)
+        click.echo(
+            f"{count:,} of {total:,} matching pledges" if count < total else f"{count:,} pledges"
+        )
+
+
+def _print_json(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> None:
+    import json
+
+    out = sys.stdout
+    out.write("[")
+    first = True
+    keys: list[str] = []
+
+    def flush() -> None:
+        nonlocal first
+        by_key = {r.record_key: r for r in ledger.records("pledge", keys)}
+        for key in keys:
+            data = by_key[key].model_dump(mode="json", exclude_none=True)
+            out.write(("\n  " if first else ",\n  ") + json.dumps(data, ensure_ascii=False))
+            first = False
+        keys.clear()
+
+    for row in _rows(ledger, query, sort, limit):
+        keys.append(row.key)
+        if len(keys) >= 1000:
+            flush()
+    flush()
+    out.write("]\n" if first else "\n]\n")
+
+
+@main.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=True, writable=True))
+@db_option
+@click.pass_context
+@reports_errors
+def backup_command(ctx: click.Context, destination: str, db: str | None) -> None:
+    """Copy the ledger to DESTINATION safely, even while others write to it."""
+    with open_ledger(ctx, db) as ledger:
+        written = ledger.backup(destination)
+    click.echo(f"backed up {ledger.name} to {written}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
