@@ -104,7 +104,7 @@ def _actor_names(connection: Connection, codes: Sequence[str | None]) -> dict[st
     wanted = [c for c in codes if c]
     if not wanted:
         return {}
-    return dict(connection.execute(select(A.code, A.name).where(A.code.in_(wanted))).tuples().all())
+    return dict(connection.execute(select(A.code, A.name).where(A.code.in_(wanted))).all())
 
 
 def pledge_detail(connection: Connection, key: str, today: str) -> PledgeDetail:
@@ -116,14 +116,10 @@ def pledge_detail(connection: Connection, key: str, today: str) -> PledgeDetail:
     assert isinstance(record, Pledge)
     names = _actor_names(connection, [record.pledger, record.beneficiary])
     statuses = dict(
-        connection.execute(select(C.key, C.status).where(C.key.in_(record.conditions)))
-        .tuples()
-        .all()
+        connection.execute(select(C.key, C.status).where(C.key.in_(record.conditions))).all()
     )
     titles = dict(
-        connection.execute(select(C.key, C.title).where(C.key.in_(record.conditions)))
-        .tuples()
-        .all()
+        connection.execute(select(C.key, C.title).where(C.key.in_(record.conditions))).all()
     )
     conditions = [
         Brief("condition", k, titles.get(k, ""), statuses.get(k)) for k in record.conditions
@@ -349,17 +345,13 @@ def condition_rows(connection: Connection) -> list[ConditionRow]:
 
 
 def actor_rows(connection: Connection) -> list[ActorRow]:
-    made = dict(
-        connection.execute(select(P.pledger, func.count()).group_by(P.pledger)).tuples().all()
-    )
+    made = dict(connection.execute(select(P.pledger, func.count()).group_by(P.pledger)).all())
     received = dict(
         connection.execute(
             select(P.beneficiary, func.count())
             .where(P.beneficiary.is_not(None))
             .group_by(P.beneficiary)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return [
         ActorRow(code, name, kind, made.get(code, 0), received.get(code, 0), version)
@@ -397,54 +389,40 @@ def source_rows(connection: Connection) -> list[SourceRow]:
 def facets(connection: Connection, where: Any) -> Facets:
     """Counts of the matching pledges by status, pledger, category and condition."""
     status_counts = dict(
-        connection.execute(select(P.status, func.count()).where(where).group_by(P.status))
-        .tuples()
-        .all()
+        connection.execute(select(P.status, func.count()).where(where).group_by(P.status)).all()
     )
     status = [
         FacetValue(s, s, status_counts[s]) for s in vocab.PLEDGE_STATUSES if s in status_counts
     ]
 
-    pledger_counts = (
-        connection.execute(
-            select(P.pledger, func.count().label("n"))
-            .where(where)
-            .group_by(P.pledger)
-            .order_by(func.count().desc(), P.pledger)
-            .limit(FACET_LIMIT)
-        )
-        .tuples()
-        .all()
-    )
+    pledger_counts = connection.execute(
+        select(P.pledger, func.count().label("n"))
+        .where(where)
+        .group_by(P.pledger)
+        .order_by(func.count().desc(), P.pledger)
+        .limit(FACET_LIMIT)
+    ).all()
     names = _actor_names(connection, [code for code, _ in pledger_counts])
     pledger = [FacetValue(code, names.get(code, code), n) for code, n in pledger_counts]
 
-    category_counts = (
-        connection.execute(
-            select(P.category, func.count())
-            .where(where, P.category.is_not(None))
-            .group_by(P.category)
-            .order_by(func.count().desc(), P.category)
-            .limit(FACET_LIMIT)
-        )
-        .tuples()
-        .all()
-    )
+    category_counts = connection.execute(
+        select(P.category, func.count())
+        .where(where, P.category.is_not(None))
+        .group_by(P.category)
+        .order_by(func.count().desc(), P.category)
+        .limit(FACET_LIMIT)
+    ).all()
     category = [FacetValue(c, c, n) for c, n in category_counts]
 
     matching = select(P.id).where(where)
-    condition_counts = (
-        connection.execute(
-            select(C.key, C.title, func.count())
-            .select_from(m.PledgeCondition.__table__)
-            .join(conditions_t, C.id == PC.condition_id)
-            .where(PC.pledge_id.in_(matching))
-            .group_by(C.key, C.title)
-            .order_by(func.count().desc(), C.key)
-            .limit(FACET_LIMIT)
-        )
-        .tuples()
-        .all()
-    )
+    condition_counts = connection.execute(
+        select(C.key, C.title, func.count())
+        .select_from(m.PledgeCondition.__table__)
+        .join(conditions_t, C.id == PC.condition_id)
+        .where(PC.pledge_id.in_(matching))
+        .group_by(C.key, C.title)
+        .order_by(func.count().desc(), C.key)
+        .limit(FACET_LIMIT)
+    ).all()
     condition = [FacetValue(k, t, n) for k, t, n in condition_counts]
     return Facets(status, pledger, category, condition)

@@ -247,9 +247,7 @@ class Store:
                 resolve.update(
                     connection.execute(
                         select(key_column, link.target.c.id).where(key_column.in_(list(part)))
-                    )
-                    .tuples()
-                    .all()
+                    ).all()
                 )
         rows = []
         for owner, items in owners:
@@ -460,9 +458,7 @@ class PledgeStore(Store):
         P = m.Pledge.__table__.c
         names: dict[int, str] = {}
         for part in chunks(ids):
-            names.update(
-                connection.execute(select(P.id, P.key).where(P.id.in_(list(part)))).tuples().all()
-            )
+            names.update(connection.execute(select(P.id, P.key).where(P.id.in_(list(part)))).all())
         for record in stored.values():
             record.state["supersedes"] = names.get(record.state["supersedes"])
         return stored
@@ -503,7 +499,7 @@ class PledgeStore(Store):
         resolve: dict[str, int] = {}
         for part in chunks(targets):
             resolve.update(
-                connection.execute(select(P.key, P.id).where(P.key.in_(list(part)))).tuples().all()
+                connection.execute(select(P.key, P.id).where(P.key.in_(list(part)))).all()
             )
         rows = [
             {
@@ -544,7 +540,7 @@ def _bounds(value: str | None) -> tuple[str | None, str | None]:
 
 def condition_statuses(connection: Connection) -> dict[str, str]:
     C = m.Condition.__table__.c
-    return dict(connection.execute(select(C.key, C.status)).tuples().all())
+    return dict(connection.execute(select(C.key, C.status)).all())
 
 
 def summarise(condition_keys: Iterable[str], statuses: dict[str, str]) -> tuple[int, int, int]:
