@@ -1,0 +1,379 @@
+"""The pledge table: a window onto a sorted, filtered list that may hold a million pledges.
+
+The table asks the ledger only for the rows in and near view, a page of :data:`PAGE_SIZE` rows
+at a time, and keeps the pages it has in an LRU cache keyed by page index. A page next to one it
+already has is fetched by keyset (the rows after that page's last row, or before its first),
+which the ledger answers in the same time anywhere in the list; a page far from any other (the
+scrollbar dragged to the middle) by offset, counted from whichever end is nearer. Rows not yet
+fetched are drawn as placeholders.
+
+Threading: every ledger call runs in a thread worker that gets what it needs as arguments,
+never touches a widget, and posts its result as a message; the handlers, on the event loop,
+own all state. Each listing (a query and a sort) has a generation number, and results of an
+older generation are dropped, so a slow answer can never overwrite a newer one. While a new
+listing loads, the old rows stay on screen: filtering never flashes an empty table.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on, work
+from textual.cache import LRUCache
+from textual.message import Message
+from textual.worker import Worker, get_current_worker
+
+from db.ledger import Ledger
+from db.query import Query
+from db.records import Cursor, PledgeRow, Sort
+
+from .. import render
+from ..reporting import ReportsErrors
+from .line_table import Cell, Column, LineTable
+
+PAGE_SIZE = 100
+CACHE_PAGES = 60
+#: Pages fetched beyond the ones in view, on each side.
+PREFETCH = 1
+
+COLUMNS = (
+    Column("key", "Key", 22),
+    Column("pledger", "Pledger", 9, priority=3),
+    Column("title", "Title", 0, min_width=16),
+    Column("category", "Category", 12, priority=5),
+    Column("status", "Status", 11),
+    Column("conditions", "Conditions", 12, priority=2),
+    Column("announced", "Announced", 11, priority=4),
+    Column("due", "Due", 11, priority=6),
+    Column("updated", "Changed", 10, priority=7),
+)
+OVERDUE = "!"
+
+
+def pledge_cells(row: PledgeRow) -> tuple[Cell, ...]:
+    """A pledge row as the table's cells: plain, visible text and a style for each."""
+    label = row.conditions.label
+    due = row.due or ""
+    return (
+        (render.visible(row.key), ""),
+        (render.visible(row.pledger), ""),
+        (render.visible(row.title), ""),
+        (render.visible(row.category or ""), ""),
+        (row.status, render.status_style(row.status)),
+        (label, render.conditions_style(label)),
+        (row.announced or "", ""),
+        (due + OVERDUE if row.overdue else due, "$text-error" if row.overdue else ""),
+        (render.date_part(row.updated_at), render.MUTED),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What the table lists: a query and a sort, and the generation that asked for them."""
+
+    query: Query
+    sort: Sort
+    generation: int
+
+
+class PledgeTable(ReportsErrors, LineTable):
+    """The virtual pledge table (see the module docstring)."""
+
+    class Loaded(Message):
+        """A listing's first rows arrived (the cursor's page and its neighbours)."""
+
+        def __init__(
+            self, generation: int, pages: dict[int, Sequence[PledgeRow]], cursor: int, row: int
+        ) -> None:
+            self.generation = generation
+            self.pages = pages
+            self.cursor = cursor
+            self.screen_row = row
+            super().__init__()
+
+    class PagesLoaded(Message):
+        def __init__(self, generation: int, index: int, rows: Sequence[PledgeRow]) -> None:
+            self.generation = generation
+            self.index = index
+            self.rows = rows
+            super().__init__()
+
+    class Counted(Message):
+        """How many pledges the listing holds, and how many the ledger holds in all."""
+
+        def __init__(
+            self, table: PledgeTable, generation: int, total: int, everything: int
+        ) -> None:
+            self.table = table
+            self.generation = generation
+            self.total = total
+            self.everything = everything
+            super().__init__()
+
+        @property
+        def control(self) -> PledgeTable:
+            return self.table
+
+    def __init__(
+        self, ledger: Ledger, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(COLUMNS, id=id, classes=classes)
+        self.ledger = ledger
+        self.listing = Listing(Query(), Sort(), 0)
+        self.sort_column = "key"
+        self._pages: LRUCache[int, Sequence[PledgeRow]] = LRUCache(CACHE_PAGES)
+        self._loading: set[int] = set()
+        self._pending: Listing | None = None
+        self._keep_total = False
+        self.total: int | None = None
+        self.everything: int | None = None
+        #: When the table last painted rows of the current listing (``time.perf_counter``).
+        self.painted_at = 0.0
+
+    # -- what is listed -----------------------------------------------------------------------
+
+    @property
+    def query(self) -> Query:
+        return (self._pending or self.listing).query
+
+    @property
+    def sort(self) -> Sort:
+        return (self._pending or self.listing).sort
+
+    def show(self, query: Query | None = None, sort: Sort | None = None) -> None:
+        """List ``query`` in ``sort`` order (each defaults to the current one).
+
+        The cursor stays on the same pledge if it is in the new list; a new query that leaves
+        it out starts at the top.
+        """
+        query = self.query if query is None else query
+        sort = self.sort if sort is None else sort
+        same_query = query == self.query
+        listing = Listing(query, sort, self.listing.generation + 1)
+        if self._pending is not None:
+            listing = Listing(query, sort, self._pending.generation + 1)
+        self._pending = listing
+        # A re-sort or a refresh keeps the query, so the old count stands in for the new one
+        # until the worker has counted again; a new query starts from what the pages show.
+        self._keep_total = same_query and self.total is not None
+        self.sort_column, self.sort_descending = sort.column, sort.descending
+        self.refresh_line(0)
+        row = self.cursor_row
+        self.workers.cancel_group(self, "pledge-pages")
+        self._load_listing(
+            listing,
+            anchor=row.key if row else None,
+            fallback=self.cursor if same_query else 0,
+            screen_row=self.cursor_screen_row,
+            height=self.page_height,
+            total=self.total if same_query else None,
+        )
+
+    def reload(self) -> None:
+        """List the same again (the ledger changed), keeping the cursor on its pledge."""
+        self.show(self.query, self.sort)
+
+    def sort_by(self, column: str, descending: bool) -> None:
+        self.show(sort=Sort(column, descending))  # type: ignore[arg-type]
+
+    @on(LineTable.HeaderClicked)
+    def _header_clicked(self, event: LineTable.HeaderClicked) -> None:
+        event.stop()
+        column = event.column.name
+        descending = not self.sort_descending if column == self.sort_column else False
+        self.sort_by(column, descending)
+
+    # -- rows -----------------------------------------------------------------------------------
+
+    def row_at(self, index: int) -> PledgeRow | None:
+        page = self._pages.get(index // PAGE_SIZE)
+        if page is None:
+            return None
+        offset = index % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def cursor_row(self) -> PledgeRow | None:
+        return self.row_at(self.cursor) if self.row_count else None
+
+    def row_cells(self, index: int) -> Sequence[Cell] | None:
+        row = self.row_at(index)
+        return None if row is None else pledge_cells(row)
+
+    @property
+    def is_settled(self) -> bool:
+        """True when the current listing is loaded, counted, and every row in view is there."""
+        if self._pending is not None or self.total is None:
+            return False
+        return all(
+            self.row_at(i) is not None for i in range(self.first_visible, self.last_visible + 1)
+        )
+
+    # -- fetching ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="pledge-listing", exit_on_error=False)
+    def _load_listing(
+        self,
+        listing: Listing,
+        *,
+        anchor: str | None,
+        fallback: int,
+        screen_row: int,
+        height: int,
+        total: int | None,
+    ) -> None:
+        worker = get_current_worker()
+        ledger, query, sort = self.ledger, listing.query, listing.sort
+        position = ledger.pledge_position(anchor, query, sort) if anchor else None
+        cursor = position if position is not None else fallback
+        if total is not None:
+            cursor = min(cursor, max(total - 1, 0))
+        first_row = max(cursor - screen_row, 0)
+        wanted = range(first_row // PAGE_SIZE, (first_row + height) // PAGE_SIZE + 1)
+        pages: dict[int, Sequence[PledgeRow]] = {}
+        for index in wanted:
+            if worker.is_cancelled:
+                return
+            rows = _fetch_page(ledger, query, sort, index, pages, total)
+            pages[index] = rows
+            if not rows:
+                break
+        if worker.is_cancelled:
+            return
+        self.post_message(self.Loaded(listing.generation, pages, cursor, cursor - first_row))
+        counted = ledger.count_pledges(query)
+        everything = ledger.count_pledges(None) if query else counted
+        if not worker.is_cancelled:
+            self.post_message(self.Counted(self, listing.generation, counted, everything))
+
+    @work(thread=True, exclusive=True, group="pledge-pages", exit_on_error=False)
+    def _load_pages(
+        self,
+        listing: Listing,
+        wanted: list[int],
+        known: dict[int, Sequence[PledgeRow]],
+        total: int | None,
+    ) -> None:
+        worker = get_current_worker()
+        pages = dict(known)
+        for index in wanted:
+            if worker.is_cancelled:
+                return
+            rows = _fetch_page(self.ledger, listing.query, listing.sort, index, pages, total)
+            pages[index] = rows
+            if not worker.is_cancelled:
+                self.post_message(self.PagesLoaded(listing.generation, index, rows))
+
+    def viewport_changed(self, first: int, last: int) -> None:
+        if self._pending is not None:
+            return
+        in_view = list(range(first // PAGE_SIZE, last // PAGE_SIZE + 1))
+        last_page = max(self.row_count - 1, 0) // PAGE_SIZE
+        around = [in_view[0] - n for n in range(1, PREFETCH + 1)] + [
+            in_view[-1] + n for n in range(1, PREFETCH + 1)
+        ]
+        wanted = [
+            i
+            for i in in_view + around
+            if 0 <= i <= last_page and i not in self._pages and i not in self._loading
+        ]
+        if not wanted:
+            return
+        # Neighbours' edge rows are all a worker needs to fetch by keyset.
+        known: dict[int, Sequence[PledgeRow]] = {}
+        for index in wanted:
+            for neighbour in (index - 1, index + 1):
+                page = self._pages.get(neighbour)
+                if page:
+                    known[neighbour] = [page[0], page[-1]] if len(page) > 1 else list(page)
+        self._loading = set(wanted)
+        self._load_pages(self.listing, wanted, known, self.total)
+
+    # -- results (on the event loop) ------------------------------------------------------------
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        message.stop()
+        pending = self._pending
+        if pending is None or message.generation != pending.generation:
+            return
+        self.listing, self._pending = pending, None
+        self._pages.clear()
+        self._loading.clear()
+        for index, rows in message.pages.items():
+            self._pages[index] = rows
+        loaded_end = max(
+            (i * PAGE_SIZE + len(rows) for i, rows in message.pages.items()), default=0
+        )
+        if not self._keep_total or self.total is None:
+            self.total = None
+            self.set_row_count(max(loaded_end, message.cursor + 1) if loaded_end else 0)
+        else:
+            self.set_row_count(max(self.total, loaded_end))
+        self.move_cursor(message.cursor, screen_row=message.screen_row)
+        self._viewport_moved()
+        self._painted_soon()
+
+    @on(PagesLoaded)
+    def _pages_loaded(self, message: PagesLoaded) -> None:
+        message.stop()
+        if self._pending is not None or message.generation != self.listing.generation:
+            return
+        self._loading.discard(message.index)
+        self._pages[message.index] = message.rows
+        first = message.index * PAGE_SIZE
+        if first <= self.last_visible and first + len(message.rows) > self.first_visible:
+            self.refresh()
+            self._painted_soon()
+
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        if message.generation != self.listing.generation or self._pending is not None:
+            message.stop()
+            return
+        self.total, self.everything = message.total, message.everything
+        self.set_row_count(message.total)
+        self._viewport_moved()
+        self._painted_soon()
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        # The listing could not be read: keep showing the last good one.
+        if worker.group == "pledge-listing":
+            self._pending = None
+        self._loading.clear()
+
+    def _painted_soon(self) -> None:
+        self.call_after_refresh(self._mark_painted)
+
+    def _mark_painted(self) -> None:
+        self.painted_at = time.perf_counter()
+
+
+def _fetch_page(
+    ledger: Ledger,
+    query: Query,
+    sort: Sort,
+    index: int,
+    known: dict[int, Sequence[PledgeRow]],
+    total: int | None,
+) -> Sequence[PledgeRow]:
+    """Page ``index`` of the listing, by keyset from a known neighbour when there is one."""
+    before_page, after_page = known.get(index - 1), known.get(index + 1)
+    if before_page:
+        return ledger.pledge_page(query, sort, limit=PAGE_SIZE, after=_last(before_page)).rows
+    if after_page and index >= 0:
+        return ledger.pledge_page(query, sort, limit=PAGE_SIZE, before=after_page[0].cursor).rows
+    start = index * PAGE_SIZE
+    if total is not None and start > total // 2:
+        end = min(start + PAGE_SIZE, total)
+        return ledger.pledge_page(
+            query, sort, limit=max(end - start, 0), offset=total - end, from_end=True
+        ).rows
+    return ledger.pledge_page(query, sort, limit=PAGE_SIZE, offset=start).rows
+
+
+def _last(rows: Sequence[PledgeRow]) -> Cursor:
+    return rows[-1].cursor
