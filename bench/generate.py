@@ -42,12 +42,14 @@ CATEGORIES = [
     "other",
     None,
 ]
-WORDS = (
-    "reassurance force air defence missiles training brigade intelligence sharing funding "
-    "loan grant sanctions monitoring ceasefire maritime demining artillery drones armour "
-    "engineers logistics medical cyber energy grid reconstruction guarantee backstop patrol "
-    "border corridor shipments ammunition helicopters radar satellite observers advisers"
-).split()
+WORDS = [
+    *("reassurance", "force", "air", "defence", "missiles", "training", "brigade"),
+    *("intelligence", "sharing", "funding", "loan", "grant", "sanctions", "monitoring"),
+    *("ceasefire", "maritime", "demining", "artillery", "drones", "armour", "engineers"),
+    *("logistics", "medical", "cyber", "energy", "grid", "reconstruction", "guarantee"),
+    *("backstop", "patrol", "border", "corridor", "shipments", "ammunition", "helicopters"),
+    *("radar", "satellite", "observers", "advisers"),
+]
 CONDITIONS = [
     ("ceasefire", "Ceasefire in force", "pending"),
     ("us-backstop", "Confirmed US backstop", "partially_met"),
@@ -120,7 +122,6 @@ def generate(path: Path, count: int, seed: int = 4) -> None:
         connection.execute(f"DROP {kind} {name}")
     ids = dict(connection.execute("SELECT key, id FROM conditions"))
     condition_ids = {key: ids[key] for key in condition_ids}
-    now = "2026-01-01T00:00:00.000000Z"
     pledge_rows = []
     link_rows = []
     for index in range(1, count + 1):

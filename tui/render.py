@@ -151,6 +151,14 @@ def paragraph(value: str | None, style: str = "") -> Any:
     return Content.styled(text, style) if style else Content(text)
 
 
+def ui(text: str, style: str = "") -> Any:
+    """The program's own words (labels, help, line breaks): may hold newlines, never record
+    text. Record text goes through :func:`plain`, :func:`paragraph` or :func:`assemble`."""
+    from textual.content import Content
+
+    return Content.styled(text, style) if style else Content(text)
+
+
 def status(value: str | None, record_type: str = "pledge") -> Any:
     """A status word in its colour."""
     return plain(value or "", status_style(value, record_type))
@@ -159,7 +167,9 @@ def status(value: str | None, record_type: str = "pledge") -> Any:
 def assemble(*parts: Any) -> Any:
     """Join ``Content`` and ``(text, style)`` pieces; bare strings are record text, made visible.
 
-    A bare string is never markup: ``assemble("[b]x")`` shows the brackets.
+    A bare string is never markup: ``assemble("[b]x")`` shows the brackets. Strings and tuples
+    are one line each (a newline in them is shown as a control picture); line breaks and the
+    program's own multi-line words come in as :func:`ui` content.
     """
     from textual.content import Content
 

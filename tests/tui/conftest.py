@@ -70,7 +70,7 @@ def browser_ledger(ledger: Ledger) -> Ledger:
             supersedes="fra-reassurance-force",
         )
     )
-    with ledger._writer.begin() as connection:  # noqa: SLF001 - test-only back door
+    with ledger._writer.begin() as connection:
         # A note written by a foreign tool, with raw escape sequences.
         connection.execute(
             text("UPDATE change_log SET note = :note WHERE note = :old"),
@@ -82,7 +82,7 @@ def browser_ledger(ledger: Ledger) -> Ledger:
 
 def freeze(ledger: Ledger) -> None:
     """Every recorded time set to one instant, so that what the screens show is stable."""
-    with ledger._writer.begin() as connection:  # noqa: SLF001 - test-only back door
+    with ledger._writer.begin() as connection:
         for table in ("pledges", "actors", "conditions", "sources"):
             connection.execute(text(f"UPDATE {table} SET updated_at = :t"), {"t": FROZEN})
         connection.execute(text("UPDATE change_log SET recorded_at = :t"), {"t": FROZEN})
@@ -136,7 +136,7 @@ def make_app(ledger: Ledger, **options: object) -> PledgesApp:
 
 def screen_text(app: PledgesApp) -> str:
     """What the terminal shows, as text (one line per row)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())  # noqa: SLF001
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def pledge_table(app: PledgesApp) -> PledgeTable | None:
@@ -171,4 +171,12 @@ async def wait_for(pilot: Pilot[None], condition: object, timeout: float = 5.0) 
     raise AssertionError("condition not met in time")
 
 
-__all__ = ["CJK", "ESCAPES", "HOSTILE_NOTE", "MARKUP_ACTION", "MARKUP_CLOSE", "MARKUP_CONDITION", "RTL"]
+__all__ = [
+    "CJK",
+    "ESCAPES",
+    "HOSTILE_NOTE",
+    "MARKUP_ACTION",
+    "MARKUP_CLOSE",
+    "MARKUP_CONDITION",
+    "RTL",
+]

@@ -66,7 +66,9 @@ async def test_status_is_shown_by_word_and_colour(browser: Ledger) -> None:
         assert status == "in_progress" and style  # the word, and a colour
         assert cells[7][0].endswith("!")  # overdue: due 2025-12, still in progress
         conditions = table.row_cells(
-            next(i for i in range(table.row_count) if table.row_at(i).key == "fra-reassurance-force")
+            next(
+                i for i in range(table.row_count) if table.row_at(i).key == "fra-reassurance-force"
+            )
         )
         assert conditions[5][0] == "2 pending"
 
@@ -108,10 +110,10 @@ async def test_rows_are_fetched_by_page_and_cached(big: Ledger) -> None:
         table = pledge_table(app)
         assert table is not None
         # Only the pages in and around view are read, never the whole list.
-        assert set(table._pages.keys()) <= {0, 1}  # noqa: SLF001
+        assert set(table._pages.keys()) <= {0, 1}
         table.scroll_to(y=350, animate=False)
         await settle(pilot)
-        loaded = set(table._pages.keys())  # noqa: SLF001
+        loaded = set(table._pages.keys())
         assert {3} <= loaded and 6 not in loaded
         row = table.row_at(360)
         expected = big.pledge_page(None, Sort(), limit=1, offset=360).rows[0]
@@ -124,7 +126,7 @@ async def test_rows_not_yet_read_are_drawn_as_placeholders(big: Ledger) -> None:
         await settle(pilot)
         table = pledge_table(app)
         assert table is not None
-        table._pages.clear()  # noqa: SLF001 - as if the pages had not arrived yet
+        table._pages.clear()  # as if the pages had not arrived yet
         strip = table.render_line(1)
         assert strip.text.startswith(PLACEHOLDER)
 

@@ -27,7 +27,7 @@ def _rows(pairs: list[tuple[str, Any]], width: int = KEY_WIDTH) -> Any:
     lines: list[Any] = []
     for index, (name, description) in enumerate(pairs):
         if index:
-            lines.append("\n")
+            lines.append(render.ui("\n"))
         lines.append((f"  {name:<{width}}", "bold $text-accent"))
         lines.append(description)
     return render.assemble(*lines)
@@ -48,7 +48,7 @@ def _vocabulary(words: dict[str, str], record_type: str = "") -> Any:
     lines: list[Any] = []
     for index, (_word, line) in enumerate(pairs):
         if index:
-            lines.append("\n")
+            lines.append(render.ui("\n"))
         lines.extend(["  ", line])
     return render.assemble(*lines)
 

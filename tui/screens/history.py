@@ -49,10 +49,6 @@ def entry_row(entry: ChangeEntry, index: int) -> ListRow:
     )
 
 
-def _identity(entry: ChangeEntry) -> tuple[object, ...]:
-    return (entry.batch, entry.record_type, entry.record_key, entry.action, entry.recorded_at)
-
-
 class HistoryView(RecordsView):
     view = "history"
     noun = "change"
@@ -85,18 +81,16 @@ class HistoryView(RecordsView):
         self._reading_more = False
 
     def reload(self) -> None:
-        self._read(self.text, None, [])
+        self._read(self.text, None, 0)
 
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
-    def _read(self, text: str, before: int | None, seen: list[ChangeEntry]) -> None:
-        entries = self.ledger.activity(limit=PAGE, before_batch=before, text=text or None)
-        more = len(entries) == PAGE
-        if seen:
-            # A page can end part-way through a batch; the next page re-reads that batch
-            # (before_batch is exclusive) and skips what is already shown.
-            known = {_identity(e) for e in seen}
-            entries = [e for e in entries if _identity(e) not in known]
-        self.post_message(self.Entries(text, entries, more, append=before is not None))
+    def _read(self, text: str, before: int | None, skip: int) -> None:
+        # The ledger pages the log by batch (before_batch is exclusive), and a page can end
+        # part-way through a batch. So the next page starts again at that batch and skips the
+        # entries of it already shown; the log is append-only and ordered, so they come first.
+        entries = self.ledger.activity(limit=PAGE + skip, before_batch=before, text=text or None)
+        more = len(entries) == PAGE + skip
+        self.post_message(self.Entries(text, entries[skip:], more, append=before is not None))
 
     @on(Entries)
     def _entries(self, message: Entries) -> None:
@@ -117,7 +111,7 @@ class HistoryView(RecordsView):
     def filter_changed(self, text: str) -> None:
         self.text = text
         self.filter_line.show_status("reading\u2026")
-        self._read(self.text, None, [])
+        self._read(self.text, None, 0)
 
     def on_line_table_highlighted(self) -> None:
         self._maybe_more()
@@ -132,9 +126,5 @@ class HistoryView(RecordsView):
             return
         self._reading_more = True
         last = self.entries[-1].batch
-        tail = [e for e in self.entries if e.batch == last]
-        if len(tail) == len(self.entries):
-            # The whole page is one batch (a big import): go past it rather than loop on it.
-            self._read(self.text, last, [])
-        else:
-            self._read(self.text, last + 1, tail)
+        shown_of_last = sum(1 for e in self.entries if e.batch == last)
+        self._read(self.text, last + 1, shown_of_last)

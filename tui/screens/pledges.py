@@ -38,20 +38,26 @@ class Welcome(Static):
 
 def welcome_text(ledger_name: str) -> object:
     code = "bold $text-accent"
+    ui = render.ui
     return render.assemble(
-        ("This ledger is empty.", "bold"),
-        "\n",
+        ui("This ledger is empty.\n", "bold"),
         (ledger_name, render.MUTED),
-        "\n\nTo fill it, import a fixture file (YAML, JSON or CSV) from a shell:\n\n    ",
-        ("pledges import FILE", code),
-        "\n    ",
-        (f"pledges --db {ledger_name} import FILE", code),
-        "\n\n(pressing ",
-        ("i", code),
-        " here will import too, once importing from the UI is available).\n\n"
-        "To look around a ledger that has data, open the sample:\n\n    ",
-        ("pledges --demo", code),
-        "\n\nThis screen turns into the pledge table by itself as soon as the ledger has pledges.",
+        ui("\n\nTo fill it, import a fixture file (YAML, JSON or CSV) from a shell:\n\n    "),
+        ui("pledges import FILE", code),
+        ui("\n    "),
+        ui("pledges --db ", code),
+        (ledger_name, code),
+        ui(" import FILE", code),
+        ui("\n\n(pressing "),
+        ui("i", code),
+        ui(
+            " here will import too, once importing from the UI is available).\n\n"
+            "To look around a ledger that has data, open the sample:\n\n    "
+        ),
+        ui("pledges --demo", code),
+        ui(
+            "\n\nThis screen turns into the pledge table by itself as soon as the ledger has pledges."
+        ),
     )
 
 

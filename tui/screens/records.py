@@ -129,9 +129,9 @@ class RecordScreen(LedgerScreen):
             Text(
                 render.assemble(
                     (str(message.error), "bold $text-warning"),
-                    "\n\nIt may have been deleted by someone else. ",
-                    ("escape", "bold"),
-                    " goes back.",
+                    render.ui("\n\nIt may have been deleted by someone else. "),
+                    render.ui("escape", "bold"),
+                    render.ui(" goes back."),
                 ),
                 classes="record-title",
             )
@@ -465,7 +465,8 @@ class SourceScreen(RecordScreen):
                 (entry.record_key, render.KEY_STYLE),
                 "  ",
                 render.change_summary(entry.changes, 80),
-                ("\n    " + render.one_line(entry.note, 120), render.MUTED) if entry.note else None,
+                render.ui("\n    ") if entry.note else None,
+                (render.one_line(entry.note, 120), render.MUTED) if entry.note else None,
             )
             widgets.append(RecordLink(entry.record_type, entry.record_key, line))
         if not detail.evidence_for:

@@ -162,7 +162,7 @@ class FilterLine(Widget):
         marks = pointer(text, error) if shown == text else ""
         message = render.assemble(
             (shown, ""),
-            "\n",
+            render.ui("\n"),
             (marks, "bold $text-error"),
             " " if marks else "",
             (error.message, "$text-warning"),

@@ -49,7 +49,7 @@ PLACEHOLDER = "\u2026"
 ASCENDING, DESCENDING = "\u25b2", "\u25bc"
 
 
-class LineTable(ScrollView, can_focus=True):
+class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
     """A keyboard-first table whose rows are drawn on demand."""
 
     BINDINGS: ClassVar = keys.bindings("table")
@@ -184,7 +184,9 @@ class LineTable(ScrollView, can_focus=True):
 
         while len(shown) > 1:
             flex = [c for c in shown if c.width == 0]
-            need = sum(c.min_width for c in flex)
+            # A flexible column (a title) keeps at least a quarter of the width: past that,
+            # the least needed columns give way to it.
+            need = sum(max(c.min_width, width // 4) for c in flex)
             if flexible_room(shown) >= need:
                 break
             drop = max(shown, key=lambda c: c.priority)

@@ -86,12 +86,19 @@ class PledgeTable(ReportsErrors, LineTable):
         """A listing's first rows arrived (the cursor's page and its neighbours)."""
 
         def __init__(
-            self, generation: int, pages: dict[int, Sequence[PledgeRow]], cursor: int, row: int
+            self,
+            generation: int,
+            pages: dict[int, Sequence[PledgeRow]],
+            cursor: int,
+            row: int,
+            missing: str | None,
         ) -> None:
             self.generation = generation
             self.pages = pages
             self.cursor = cursor
             self.screen_row = row
+            #: The pledge the cursor was on, if this listing leaves it out.
+            self.missing = missing
             super().__init__()
 
     class PagesLoaded(Message):
@@ -128,6 +135,10 @@ class PledgeTable(ReportsErrors, LineTable):
         self._loading: set[int] = set()
         self._pending: Listing | None = None
         self._keep_total = False
+        #: The pledge the analyst left the cursor on, while a filter being typed leaves it out:
+        #: the next listing that has it puts the cursor back on it.
+        self._anchor: str | None = None
+        self._restoring = False
         self.total: int | None = None
         self.everything: int | None = None
         #: When the table last painted rows of the current listing (``time.perf_counter``).
@@ -165,7 +176,7 @@ class PledgeTable(ReportsErrors, LineTable):
         self.workers.cancel_group(self, "pledge-pages")
         self._load_listing(
             listing,
-            anchor=row.key if row else None,
+            anchor=self._anchor or (row.key if row else None),
             fallback=self.cursor if same_query else 0,
             screen_row=self.cursor_screen_row,
             height=self.page_height,
@@ -243,7 +254,10 @@ class PledgeTable(ReportsErrors, LineTable):
                 break
         if worker.is_cancelled:
             return
-        self.post_message(self.Loaded(listing.generation, pages, cursor, cursor - first_row))
+        missing = anchor if anchor and position is None else None
+        self.post_message(
+            self.Loaded(listing.generation, pages, cursor, cursor - first_row, missing)
+        )
         counted = ledger.count_pledges(query)
         everything = ledger.count_pledges(None) if query else counted
         if not worker.is_cancelled:
@@ -313,9 +327,19 @@ class PledgeTable(ReportsErrors, LineTable):
             self.set_row_count(max(loaded_end, message.cursor + 1) if loaded_end else 0)
         else:
             self.set_row_count(max(self.total, loaded_end))
-        self.move_cursor(message.cursor, screen_row=message.screen_row)
+        self._restoring = True
+        try:
+            self.move_cursor(message.cursor, screen_row=message.screen_row)
+        finally:
+            self._restoring = False
+        self._anchor = message.missing
         self._viewport_moved()
         self._painted_soon()
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        super().watch_cursor(old, new)
+        if not self._restoring:
+            self._anchor = None  # the analyst moved: the cursor's own row is the anchor now
 
     @on(PagesLoaded)
     def _pages_loaded(self, message: PagesLoaded) -> None:

@@ -174,9 +174,12 @@ def source_block(source: Any) -> Content:
         (source.key, render.KEY_STYLE),
         "  ",
         (source.title, "bold"),
-        ("\n" + details, render.MUTED) if details else None,
-        ("\n" + source.url, "underline") if source.url else None,
-        render.paragraph("\n\u201c" + source.excerpt + "\u201d", "italic")
+        render.ui("\n") if details else None,
+        (details, render.MUTED) if details else None,
+        render.ui("\n") if source.url else None,
+        (source.url, "underline") if source.url else None,
+        render.ui("\n") if source.excerpt else None,
+        render.paragraph("\u201c" + source.excerpt + "\u201d", "italic")
         if source.excerpt
         else None,
     )
@@ -200,9 +203,11 @@ def timeline(entries: Iterable[ChangeEntry]) -> list[Widget]:
         if entry.batch_label:
             lines.append((f"  ({render.one_line(entry.batch_label, 80)})", render.MUTED))
         for change in changes:
-            lines.extend(["\n    ", change])
+            lines.extend([render.ui("\n    "), change])
         if entry.note:
-            lines.extend(["\n    ", ("note: ", render.LABEL_STYLE), render.paragraph(entry.note)])
+            lines.extend(
+                [render.ui("\n    note: ", render.LABEL_STYLE), render.paragraph(entry.note)]
+            )
         widgets.append(Text(render.assemble(*lines), classes="entry"))
         if entry.source:
             widgets.append(
