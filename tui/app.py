@@ -13,9 +13,10 @@ screen returns a typed result, a worker saves it, a message reports the commit.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from contextlib import suppress
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -27,14 +28,9 @@ from db.errors import LedgerError
 from db.ledger import Ledger
 
 from . import keys
-from .commands import RecordCommands
 from .reporting import ErrorDialog, ReportsErrors
 from .screens.base import VIEWS
-from .screens.help import HelpScreen
-from .screens.history import HistoryView
-from .screens.lists import ActorsView, ConditionsView, SourcesView
 from .screens.pledges import PledgesView
-from .screens.records import SCREENS
 
 #: How often the app asks the ledger whether anyone changed it (a one-row query).
 POLL_SECONDS = 0.75
@@ -44,14 +40,16 @@ class PledgesApp(ReportsErrors, App[None]):
     TITLE = "pledges"
     CSS_PATH = "pledges.tcss"
     BINDINGS: ClassVar = keys.bindings("app")
+    # The Pledges view is what the first screen needs; the rest load when first asked for,
+    # which keeps start-up close to that of a bare Textual app.
     MODES: ClassVar = {
         "pledges": PledgesView,
-        "conditions": ConditionsView,
-        "actors": ActorsView,
-        "sources": SourcesView,
-        "history": HistoryView,
+        "conditions": lambda: _lazy("tui.screens.lists", "ConditionsView")(),
+        "actors": lambda: _lazy("tui.screens.lists", "ActorsView")(),
+        "sources": lambda: _lazy("tui.screens.lists", "SourcesView")(),
+        "history": lambda: _lazy("tui.screens.history", "HistoryView")(),
     }
-    COMMANDS: ClassVar = App.COMMANDS | {RecordCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {lambda: _lazy("tui.commands", "RecordCommands")}
 
     class RevisionRead(Message):
         def __init__(self, revision: int) -> None:
@@ -98,12 +96,13 @@ class PledgesApp(ReportsErrors, App[None]):
             self.switch_mode(view)
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        help_screen = _lazy("tui.screens.help", "HelpScreen")
+        if not isinstance(self.screen, help_screen):
+            self.push_screen(help_screen())
 
     def open_record(self, record_type: str, key: str) -> None:
         """Show a record on top of the current view's stack (``escape`` comes back)."""
-        screen_class = SCREENS.get(record_type)
+        screen_class = _lazy("tui.screens.records", "SCREENS").get(record_type)
         if screen_class is None:
             self.notify(f"{record_type} records have no screen", severity="warning", markup=False)
             return
@@ -152,6 +151,11 @@ class PledgesApp(ReportsErrors, App[None]):
                 f"key: {keys.display(key)}",
                 _runner(self, binding.action, node),
             )
+
+
+def _lazy(module: str, name: str) -> Any:
+    """``module.name``, imported on first use."""
+    return getattr(importlib.import_module(module), name)
 
 
 def _runner(app: App[object], action: str, node: object) -> object:

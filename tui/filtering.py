@@ -34,6 +34,14 @@ def _positive_term(query: Query, field: str) -> Term | None:
     return None
 
 
+def without_field(query: Query, field: str) -> Query:
+    """``query`` without its positive ``field:`` term (the same object if it has none)."""
+    term = _positive_term(query, field)
+    if term is None:
+        return query
+    return Query(tuple(t for t in query.terms if t is not term), query.source)
+
+
 def active_values(text: str) -> dict[str, set[str]]:
     """The facet values the filter text selects now (``{"status": {"committed"}}``)."""
     parsed = try_parse(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on, work
@@ -16,7 +17,7 @@ from db.query import Query
 from db.records import Facets, Sort
 
 from .. import keys, render
-from ..filtering import active_values, toggle_term
+from ..filtering import FACET_FIELDS, active_values, toggle_term, without_field
 from ..widgets.facets import FacetList
 from ..widgets.filter_line import FilterLine
 from ..widgets.line_table import ASCENDING, DESCENDING, LineTable
@@ -108,7 +109,8 @@ class PledgesView(LedgerScreen):
         self.filter_line.show_status("loading\u2026")
         self.table.show(Query(), Sort())
         self.table.focus()
-        self._want_facets(Query(), delay=0)
+        # The first rows come first; the facets (a pass over every pledge) a moment later.
+        self._want_facets(Query(), delay=FACETS_DELAY)
 
     def reload(self) -> None:
         self.table.reload()
@@ -129,6 +131,7 @@ class PledgesView(LedgerScreen):
         facets.display = not facets.display
         if facets.display:
             facets.focus()
+            self._start_facets()
         elif self.focused is facets or self.focused is None:
             self.table.focus()
 
@@ -189,8 +192,10 @@ class PledgesView(LedgerScreen):
         self._show_facets()
 
     def _start_facets(self) -> None:
-        # One count at a time: on a big ledger a count takes seconds, and stacking them up
-        # would hold database connections the table needs.
+        # Only for a sidebar in view, and one count at a time: on a big ledger a count takes
+        # seconds, and stacking them up would hold threads and connections the table needs.
+        if not self.facet_list.display:
+            return
         running = self._facets_worker is not None and self._facets_worker.is_running
         if running or self._facets_wanted == self._facets_for:
             return
@@ -198,7 +203,14 @@ class PledgesView(LedgerScreen):
 
     @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
     def _count_facets(self, query: Query) -> None:
-        self.post_message(self.FacetsLoaded(query, self.ledger.facets(query)))
+        facets = self.ledger.facets(query)
+        # A field the filter already selects is counted without its own term, so that its
+        # other values stay on offer (status:committed still lists announced, to widen to).
+        for field in FACET_FIELDS:
+            others = without_field(query, field)
+            if others is not query:
+                facets = replace(facets, **{field: getattr(self.ledger.facets(others), field)})
+        self.post_message(self.FacetsLoaded(query, facets))
 
     @on(FacetsLoaded)
     def _facets_loaded(self, message: FacetsLoaded) -> None:
