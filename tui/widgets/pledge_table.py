@@ -1,11 +1,13 @@
 """The pledge table: a window onto a sorted, filtered list that may hold a million pledges.
 
 The table asks the ledger only for the rows in and near view, a page of :data:`PAGE_SIZE` rows
-at a time, and keeps the pages it has in an LRU cache keyed by page index. A page next to one it
-already has is fetched by keyset (the rows after that page's last row, or before its first),
-which the ledger answers in the same time anywhere in the list; a page far from any other (the
-scrollbar dragged to the middle) by offset, counted from whichever end is nearer. Rows not yet
-fetched are drawn as placeholders.
+at a time, and keeps the pages it has in an LRU cache keyed by page index (see
+:mod:`tui.widgets.pledge_pages` for how a page is read). Rows not yet read are drawn as
+placeholders.
+
+A re-sort or a refresh keeps the cursor on its pledge: the rows around that pledge are read by
+keyset and painted at once (a *window*), then its position in the whole list is counted and the
+pages around it replace the window. A new filter starts at the top.
 
 Threading: every ledger call runs in a thread worker that gets what it needs as arguments,
 never touches a widget, and posts its result as a message; the handlers, on the event loop,
@@ -28,15 +30,15 @@ from textual.worker import Worker, get_current_worker
 
 from db.ledger import Ledger
 from db.query import Query
-from db.records import Cursor, PledgeRow, Sort
+from db.records import PledgeRow, Sort
 
 from .. import render
 from ..reporting import ReportsErrors
 from .line_table import Cell, Column, LineTable
+from .pledge_pages import PAGE_SIZE, fetch_page, page_around, rows_around
 
-PAGE_SIZE = 100
 CACHE_PAGES = 60
-#: Pages fetched beyond the ones in view, on each side.
+#: Pages read beyond the ones in view, on each side.
 PREFETCH = 1
 
 COLUMNS = (
@@ -82,23 +84,31 @@ class Listing:
 class PledgeTable(ReportsErrors, LineTable):
     """The virtual pledge table (see the module docstring)."""
 
+    class Window(Message):
+        """The rows around the cursor's pledge in a new listing, before its position is known."""
+
+        def __init__(self, generation: int, first: int, rows: Sequence[PledgeRow]) -> None:
+            self.generation = generation
+            self.first = first
+            self.rows = rows
+            super().__init__()
+
     class Loaded(Message):
-        """A listing's first rows arrived (the cursor's page and its neighbours)."""
+        """A listing's first pages arrived (the cursor's page and its neighbours)."""
 
         def __init__(
             self,
             generation: int,
             pages: dict[int, Sequence[PledgeRow]],
             cursor: int,
-            row: int,
-            missing: str | None,
+            screen_row: int,
+            total: int | None,
         ) -> None:
             self.generation = generation
             self.pages = pages
             self.cursor = cursor
-            self.screen_row = row
-            #: The pledge the cursor was on, if this listing leaves it out.
-            self.missing = missing
+            self.screen_row = screen_row
+            self.total = total
             super().__init__()
 
     class PagesLoaded(Message):
@@ -134,17 +144,15 @@ class PledgeTable(ReportsErrors, LineTable):
         self._pages: LRUCache[int, Sequence[PledgeRow]] = LRUCache(CACHE_PAGES)
         self._loading: set[int] = set()
         self._pending: Listing | None = None
-        self._keep_total = False
-        #: The pledge the analyst left the cursor on, while a filter being typed leaves it out:
-        #: the next listing that has it puts the cursor back on it.
-        self._anchor: str | None = None
-        self._restoring = False
+        #: Rows of the pending listing around the cursor (first index, rows), shown meanwhile.
+        self._window: tuple[int, Sequence[PledgeRow]] | None = None
+        self._window_generation = -1
         self.total: int | None = None
         self.everything: int | None = None
-        #: When the table last painted, and when it first painted the current listing's rows
+        #: When the table last painted, and when it first painted rows of the newest listing
         #: (``time.perf_counter``): what the benchmark reads, and a debugging aid.
         self.painted_at = 0.0
-        self.listing_painted_at = 0.0
+        self.rows_painted_at = 0.0
         self._painted_generation = -1
 
     # -- what is listed -----------------------------------------------------------------------
@@ -160,28 +168,23 @@ class PledgeTable(ReportsErrors, LineTable):
     def show(self, query: Query | None = None, sort: Sort | None = None) -> None:
         """List ``query`` in ``sort`` order (each defaults to the current one).
 
-        The cursor stays on the same pledge if it is in the new list; a new query that leaves
-        it out starts at the top.
+        With the same query (a re-sort, a refresh) the cursor stays on its pledge, at the same
+        height on screen, if the pledge is still listed; a new query starts at the top.
         """
         query = self.query if query is None else query
         sort = self.sort if sort is None else sort
         same_query = query == self.query
-        listing = Listing(query, sort, self.listing.generation + 1)
-        if self._pending is not None:
-            listing = Listing(query, sort, self._pending.generation + 1)
-        self._pending = listing
-        # A re-sort or a refresh keeps the query, so the old count stands in for the new one
-        # until the worker has counted again; a new query starts from what the pages show.
-        self._keep_total = same_query and self.total is not None
+        generation = (self._pending or self.listing).generation + 1
+        self._pending = Listing(query, sort, generation)
         self.sort_column, self.sort_descending = sort.column, sort.descending
         self.refresh_line(0)
-        row = self.cursor_row
+        row = self.cursor_row if same_query else None
         self.workers.cancel_group(self, "pledge-pages")
         self._load_listing(
-            listing,
-            anchor=self._anchor or (row.key if row else None),
+            self._pending,
+            anchor=row.key if row else None,
             fallback=self.cursor if same_query else 0,
-            screen_row=self.cursor_screen_row,
+            screen_row=self.cursor_screen_row if same_query else 0,
             height=self.page_height,
             total=self.total if same_query else None,
         )
@@ -203,6 +206,9 @@ class PledgeTable(ReportsErrors, LineTable):
     # -- rows -----------------------------------------------------------------------------------
 
     def row_at(self, index: int) -> PledgeRow | None:
+        if self._window is not None:
+            first, rows = self._window
+            return rows[index - first] if 0 <= index - first < len(rows) else None
         page = self._pages.get(index // PAGE_SIZE)
         if page is None:
             return None
@@ -226,7 +232,7 @@ class PledgeTable(ReportsErrors, LineTable):
             self.row_at(i) is not None for i in range(self.first_visible, self.last_visible + 1)
         )
 
-    # -- fetching ------------------------------------------------------------------------------
+    # -- reading (thread workers: ledger calls and messages only) ------------------------------
 
     @work(thread=True, exclusive=True, group="pledge-listing", exit_on_error=False)
     def _load_listing(
@@ -241,24 +247,33 @@ class PledgeTable(ReportsErrors, LineTable):
     ) -> None:
         worker = get_current_worker()
         ledger, query, sort = self.ledger, listing.query, listing.sort
-        position = ledger.pledge_position(anchor, query, sort) if anchor else None
+        pages: dict[int, Sequence[PledgeRow]] = {}
+        position = None
+        if anchor is not None:
+            around = rows_around(ledger, query, sort, anchor, screen_row, height - screen_row - 1)
+            if around is not None:
+                above, row, below = around
+                if worker.is_cancelled:
+                    return
+                window = [*above, row, *below]
+                self.post_message(self.Window(listing.generation, fallback - len(above), window))
+                # The slow part on a big ledger: counting the rows before the pledge.
+                position = ledger.pledge_position(anchor, query, sort)
+                if position is not None:
+                    pages[position // PAGE_SIZE] = page_around(ledger, query, sort, row, position)
         cursor = position if position is not None else fallback
         if total is not None:
             cursor = min(cursor, max(total - 1, 0))
         first_row = max(cursor - screen_row, 0)
         wanted = range(first_row // PAGE_SIZE, (first_row + height) // PAGE_SIZE + 1)
-        pages: dict[int, Sequence[PledgeRow]] = {}
-        for index in wanted:
+        for index in sorted(wanted, key=lambda i: abs(i - cursor // PAGE_SIZE)):
             if worker.is_cancelled:
                 return
-            rows = _fetch_page(ledger, query, sort, index, pages, total)
-            pages[index] = rows
-            if not rows:
-                break
+            if index not in pages:
+                pages[index] = fetch_page(ledger, query, sort, index, pages, total)
         if worker.is_cancelled:
             return
-        missing = anchor if anchor and position is None else None
-        loaded = self.Loaded(listing.generation, pages, cursor, cursor - first_row, missing)
+        loaded = self.Loaded(listing.generation, pages, cursor, cursor - first_row, None)
         if query:
             # A filtered count can take a while on a big ledger: show the rows first.
             self.post_message(loaded)
@@ -267,6 +282,7 @@ class PledgeTable(ReportsErrors, LineTable):
         if not query:
             # Counting everything is one pass over the smallest index (milliseconds): the rows
             # and the count arrive together and the screen is painted once, not twice.
+            loaded.total = counted
             self.post_message(loaded)
         if not worker.is_cancelled:
             self.post_message(self.Counted(self, listing.generation, counted, everything))
@@ -284,7 +300,7 @@ class PledgeTable(ReportsErrors, LineTable):
         for index in wanted:
             if worker.is_cancelled:
                 return
-            rows = _fetch_page(self.ledger, listing.query, listing.sort, index, pages, total)
+            rows = fetch_page(self.ledger, listing.query, listing.sort, index, pages, total)
             pages[index] = rows
             if not worker.is_cancelled:
                 self.post_message(self.PagesLoaded(listing.generation, index, rows))
@@ -305,7 +321,7 @@ class PledgeTable(ReportsErrors, LineTable):
         ]
         if not wanted:
             return
-        # Neighbours' edge rows are all a worker needs to fetch by keyset.
+        # The edge rows of neighbouring pages are all a worker needs to read by keyset.
         known: dict[int, Sequence[PledgeRow]] = {}
         for index in wanted:
             for neighbour in (index - 1, index + 1):
@@ -317,13 +333,24 @@ class PledgeTable(ReportsErrors, LineTable):
 
     # -- results (on the event loop) ------------------------------------------------------------
 
+    @on(Window)
+    def _window_arrived(self, message: Window) -> None:
+        message.stop()
+        if self._pending is None or message.generation != self._pending.generation:
+            return
+        self._window = (message.first, message.rows)
+        self._window_generation = message.generation
+        self.refresh()
+        self._painted_soon()
+
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         message.stop()
         pending = self._pending
         if pending is None or message.generation != pending.generation:
             return
-        self.listing, self._pending = pending, None
+        same_query = pending.query == self.listing.query
+        self.listing, self._pending, self._window = pending, None, None
         self._pages.clear()
         self._loading.clear()
         for index, rows in message.pages.items():
@@ -331,24 +358,18 @@ class PledgeTable(ReportsErrors, LineTable):
         loaded_end = max(
             (i * PAGE_SIZE + len(rows) for i, rows in message.pages.items()), default=0
         )
-        if not self._keep_total or self.total is None:
+        if message.total is not None:
+            self.total = message.total
+            self.set_row_count(message.total)
+        elif same_query and self.total is not None:
+            # A re-sort or a refresh: the old count stands in until the new one arrives.
+            self.set_row_count(max(self.total, loaded_end))
+        else:
             self.total = None
             self.set_row_count(max(loaded_end, message.cursor + 1) if loaded_end else 0)
-        else:
-            self.set_row_count(max(self.total, loaded_end))
-        self._restoring = True
-        try:
-            self.move_cursor(message.cursor, screen_row=message.screen_row)
-        finally:
-            self._restoring = False
-        self._anchor = message.missing
+        self.move_cursor(message.cursor, screen_row=message.screen_row)
         self._viewport_moved()
         self._painted_soon()
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        super().watch_cursor(old, new)
-        if not self._restoring:
-            self._anchor = None  # the analyst moved: the cursor's own row is the anchor now
 
     @on(PagesLoaded)
     def _pages_loaded(self, message: PagesLoaded) -> None:
@@ -368,14 +389,16 @@ class PledgeTable(ReportsErrors, LineTable):
             message.stop()
             return
         self.total, self.everything = message.total, message.everything
-        self.set_row_count(message.total)
-        self._viewport_moved()
+        if message.total != self.row_count:
+            self.set_row_count(message.total)
+            self._viewport_moved()
         self._painted_soon()
 
     def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         # The listing could not be read: keep showing the last good one.
         if worker.group == "pledge-listing":
-            self._pending = None
+            self._pending, self._window = None, None
+            self.refresh()
         self._loading.clear()
 
     def _painted_soon(self) -> None:
@@ -383,33 +406,7 @@ class PledgeTable(ReportsErrors, LineTable):
 
     def _mark_painted(self) -> None:
         self.painted_at = time.perf_counter()
-        if self._painted_generation != self.listing.generation:
-            self._painted_generation = self.listing.generation
-            self.listing_painted_at = self.painted_at
-
-
-def _fetch_page(
-    ledger: Ledger,
-    query: Query,
-    sort: Sort,
-    index: int,
-    known: dict[int, Sequence[PledgeRow]],
-    total: int | None,
-) -> Sequence[PledgeRow]:
-    """Page ``index`` of the listing, by keyset from a known neighbour when there is one."""
-    before_page, after_page = known.get(index - 1), known.get(index + 1)
-    if before_page:
-        return ledger.pledge_page(query, sort, limit=PAGE_SIZE, after=_last(before_page)).rows
-    if after_page and index >= 0:
-        return ledger.pledge_page(query, sort, limit=PAGE_SIZE, before=after_page[0].cursor).rows
-    start = index * PAGE_SIZE
-    if total is not None and start > total // 2:
-        end = min(start + PAGE_SIZE, total)
-        return ledger.pledge_page(
-            query, sort, limit=max(end - start, 0), offset=total - end, from_end=True
-        ).rows
-    return ledger.pledge_page(query, sort, limit=PAGE_SIZE, offset=start).rows
-
-
-def _last(rows: Sequence[PledgeRow]) -> Cursor:
-    return rows[-1].cursor
+        shown = self._window_generation if self._window is not None else self.listing.generation
+        if self._painted_generation != shown:
+            self._painted_generation = shown
+            self.rows_painted_at = self.painted_at
