@@ -7,21 +7,21 @@ condition that is never NULL, so negation (``-beneficiary:UKR``) is the exact co
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
 
 from . import dialect, vocab
 from . import models as m
 from .dates import bounds
 from .query import Query, Term
 
-P = m.Pledge.__table__.c
-A = m.Actor.__table__.c
-AL = m.ActorAlias.__table__.c
-PC = m.PledgeCondition.__table__.c
-PS = m.PledgeSource.__table__.c
-PT = m.PledgeTag.__table__.c
-C = m.Condition.__table__.c
-S = m.Source.__table__.c
+P = m.pledges.c
+A = m.actors.c
+AL = m.actor_aliases.c
+PC = m.pledge_conditions.c
+PS = m.pledge_sources.c
+PT = m.pledge_tags.c
+C = m.conditions.c
+S = m.sources.c
 
 
 def pledge_filter(query: Query, dialect_name: str, today: str) -> ColumnElement[bool]:
@@ -62,13 +62,13 @@ def _term(term: Term, dialect_name: str, today: str) -> ColumnElement[bool]:
         case "condition":
             return P.id.in_(
                 select(PC.pledge_id)
-                .join(m.Condition.__table__, C.id == PC.condition_id)
+                .join(m.conditions, C.id == PC.condition_id)
                 .where(C.key.in_([v.lower() for v in values]))
             )
         case "source":
             return P.id.in_(
                 select(PS.pledge_id)
-                .join(m.Source.__table__, S.id == PS.source_id)
+                .join(m.sources, S.id == PS.source_id)
                 .where(S.key.in_([v.lower() for v in values]))
             )
         case "is":
@@ -122,7 +122,7 @@ def _date(
     return and_(lo.is_not(None), condition)
 
 
-def _actors_named(values: list[str]) -> object:
+def _actors_named(values: list[str]) -> Select[tuple[str]]:
     """Codes of the actors a user named by code, name or alias (case-insensitive, exact)."""
     codes = [v.upper() for v in values]
     names = [v.lower() for v in values]
@@ -135,7 +135,7 @@ def _actors_named(values: list[str]) -> object:
     )
 
 
-def _actors_matching(word: str) -> object:
+def _actors_matching(word: str) -> Select[tuple[str]]:
     """Codes of actors whose code is ``word`` or whose name or an alias has a word starting so."""
     folded = dialect.escape_like(word.lower())
 

@@ -22,8 +22,8 @@ from .dates import bounds, lower_bound
 from .records import BatchSummary, ChangeEntry, Difference, Snapshot
 from .store import State
 
-B = m.Batch.__table__.c
-L = m.Change.__table__.c
+B = m.batches.c
+L = m.change_log.c
 
 
 @dataclass(slots=True)
@@ -76,7 +76,7 @@ def start_batch(
     target: int | None = None,
 ) -> Batch:
     result = connection.execute(
-        insert(m.Batch.__table__)
+        insert(m.batches)
         .values(recorded_at=now, author=author, kind=kind, label=label, target_id=target)
         .returning(B.id)
     )
@@ -104,7 +104,7 @@ def append(connection: Connection, batch: Batch, entries: Sequence[Entry]) -> No
         }
         for e in entries
     ]
-    connection.execute(insert(m.Change.__table__), rows)
+    connection.execute(insert(m.change_log), rows)
     batch.entries.extend(entries)
 
 
@@ -143,7 +143,7 @@ def _entries_query() -> Select[Any]:
         L.source_key,
         B.label,
         B.kind,
-    ).join(m.Batch.__table__, B.id == L.batch_id)
+    ).join(m.batches, B.id == L.batch_id)
 
 
 def _entry(row: Any) -> ChangeEntry:
@@ -305,7 +305,7 @@ def fold(
 def active() -> ColumnElement[bool]:
     """Entries that count in the ledger's history: those of batches not undone (and not undo
     batches themselves). A redo is a new batch, so a redone change counts through it."""
-    undo = m.Batch.__table__.alias("undo")
+    undo = m.batches.alias("undo")
     return and_(
         B.kind != "undo",
         ~exists().where(undo.c.kind == "undo", undo.c.target_id == B.id),
@@ -322,7 +322,7 @@ def snapshot(
     """The ledger (or one record) as of a date, from the change log alone."""
     statement = (
         select(L.record_type, L.record_key, L.action, L.changes, L.effective_lo)
-        .join(m.Batch.__table__, B.id == L.batch_id)
+        .join(m.batches, B.id == L.batch_id)
         .where(active())
     )
     if record_type is not None:
@@ -346,7 +346,7 @@ def status_history(
     """
     statement = (
         select(L.record_key, L.changes, L.effective, L.note, L.source_key)
-        .join(m.Batch.__table__, B.id == L.batch_id)
+        .join(m.batches, B.id == L.batch_id)
         .where(
             active(),
             L.record_type == record_type,

@@ -22,7 +22,8 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 
-from . import config, dialect, history, migrate, paging, reading, writing
+from . import config, dialect, migrate, paging, reading, writing
+from . import history as change_log
 from . import models as m
 from .dates import parse_partial_date
 from .dates import today as today_date
@@ -145,20 +146,20 @@ class Ledger:
         self,
         kind: str,
         label: str,
-        work: Callable[[Connection, history.Batch], T],
+        work: Callable[[Connection, change_log.Batch], T],
         *,
         target: int | None = None,
     ) -> tuple[T, BatchSummary]:
         """Run ``work`` in one BEGIN IMMEDIATE transaction with a new batch; commit, or roll
         back if it wrote nothing or failed."""
         result: Any = None
-        batch: history.Batch | None = None
+        batch: change_log.Batch | None = None
         with self._write_lock:
             try:
                 with self._writer.connect() as connection:
                     try:
                         with connection.begin():
-                            batch = history.start_batch(
+                            batch = change_log.start_batch(
                                 connection,
                                 author=self.author,
                                 now=now(),
@@ -191,7 +192,7 @@ class Ledger:
         assert batch is not None
         if not batch.entries:
             return result, BatchSummary(0, kind, label, self.author, batch.recorded_at, 0, [])
-        return result, history.summary(batch)
+        return result, change_log.summary(batch)
 
     def _where(self, query: QueryLike) -> Any:
         parsed = parse(query) if isinstance(query, str) else (query or Query())
@@ -203,7 +204,7 @@ class Ledger:
         """How many pledges match ``query`` (a query string or a parsed :class:`Query`)."""
         where = self._where(query)
         with self._reading() as connection:
-            statement = select(func.count()).select_from(m.Pledge.__table__).where(where)
+            statement = select(func.count()).select_from(m.pledges).where(where)
             return int(connection.execute(statement).scalar_one())
 
     def pledge_page(
@@ -291,7 +292,7 @@ class Ledger:
 
     def matching_pledge_keys(self, query: QueryLike = None) -> list[str]:
         where = self._where(query)
-        P = m.Pledge.__table__.c
+        P = m.pledges.c
         with self._reading() as connection:
             return list(connection.execute(select(P.key).where(where).order_by(P.key)).scalars())
 
@@ -303,19 +304,19 @@ class Ledger:
 
     def history(self, record_type: str, key: str) -> list[ChangeEntry]:
         with self._reading() as connection:
-            return history.record_history(connection, record_type, key)
+            return change_log.record_history(connection, record_type, key)
 
     def activity(
         self, *, limit: int = 200, before_batch: int | None = None, text: str | None = None
     ) -> list[ChangeEntry]:
         """Recent change-log entries across the ledger, newest first."""
         with self._reading() as connection:
-            return history.recent(connection, limit=limit, before_batch=before_batch, text=text)
+            return change_log.recent(connection, limit=limit, before_batch=before_batch, text=text)
 
     def revision(self) -> int:
         """A number that changes whenever anyone commits a change to this ledger (cheap)."""
         with self._reading() as connection:
-            return history.revision(connection)
+            return change_log.revision(connection)
 
     def what_if(self, condition: str, status: str) -> Impact:
         """The impact of setting a condition's status, without writing anything."""
@@ -329,7 +330,7 @@ class Ledger:
         date = parse_partial_date(date)
         lists = {t: model.list_fields for t, model in RECORD_MODELS.items()}
         with self._reading() as connection:
-            return history.snapshot(connection, date, lists, record_type, key)
+            return change_log.snapshot(connection, date, lists, record_type, key)
 
     def status_as_of(self, record_type: str, key: str, date: str) -> str | None:
         record = self.as_of(date, record_type, key).records.get(record_type, {}).get(key)
@@ -337,7 +338,7 @@ class Ledger:
 
     def diff(self, earlier: str, later: str) -> list[Difference]:
         """What changed in the ledger between two dates (as of each), field by field."""
-        return history.differences(self.as_of(earlier), self.as_of(later))
+        return change_log.differences(self.as_of(earlier), self.as_of(later))
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -464,7 +465,7 @@ class Ledger:
         """
         note = default_note or label
 
-        def work(connection: Connection, batch: history.Batch) -> dict[str, Counts]:
+        def work(connection: Connection, batch: change_log.Batch) -> dict[str, Counts]:
             counts = writing.save_records(
                 connection, batch, records, default_note=note, progress=progress
             )
@@ -482,9 +483,9 @@ class Ledger:
     def undo_redo_labels(self) -> tuple[str | None, str | None]:
         """What :meth:`undo` and :meth:`redo` would reverse now (labels), for menus and footers."""
         with self._reading() as connection:
-            undo, redo = history.stacks(connection, self.author)
-            undo_label = history.batch_label(connection, undo[-1])[1] if undo else None
-            redo_label = history.batch_label(connection, redo[-1])[1] if redo else None
+            undo, redo = change_log.stacks(connection, self.author)
+            undo_label = change_log.batch_label(connection, undo[-1])[1] if undo else None
+            redo_label = change_log.batch_label(connection, redo[-1])[1] if redo else None
             return undo_label, redo_label
 
     def undo(self) -> BatchSummary:
@@ -497,12 +498,12 @@ class Ledger:
 
     def _reverse(self, kind: str) -> BatchSummary:
         with self._reading() as connection:
-            undo, redo = history.stacks(connection, self.author)
+            undo, redo = change_log.stacks(connection, self.author)
             stack = undo if kind == "undo" else redo
             if not stack:
                 raise NothingToUndoError(f"nothing to {kind}")
             target = stack[-1]
-            _, label = history.batch_label(connection, target)
+            _, label = change_log.batch_label(connection, target)
         label = label.removeprefix("undo: ") if kind == "redo" else label
         summary = self._write(
             kind,
@@ -513,11 +514,11 @@ class Ledger:
         return summary
 
     def _checked_revert(
-        self, connection: Connection, batch: history.Batch, kind: str, target: int
+        self, connection: Connection, batch: change_log.Batch, kind: str, target: int
     ) -> None:
         # The stacks are read again inside the write transaction: another window of this
         # analyst may have undone the same batch in between.
-        undo, redo = history.stacks(connection, self.author, before=batch.id)
+        undo, redo = change_log.stacks(connection, self.author, before=batch.id)
         if target not in (undo if kind == "undo" else redo):
             raise NothingToUndoError(f"that change was already reversed; nothing to {kind}")
         writing.revert(connection, batch, target)

@@ -13,8 +13,9 @@ declarations and the migrations agree.
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -237,3 +238,22 @@ class Change(Base):
     effective_lo: Mapped[str] = mapped_column(String(10), index=True)
     note: Mapped[str | None] = mapped_column(Text)
     source_key: Mapped[str | None] = mapped_column(String(64))
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+# The tables, typed as Core tables, for the SQL-expression code in the rest of db/.
+actors = _table(Actor)
+actor_aliases = _table(ActorAlias)
+coalition_members = _table(CoalitionMember)
+sources = _table(Source)
+conditions = _table(Condition)
+condition_sources = _table(ConditionSource)
+pledges = _table(Pledge)
+pledge_conditions = _table(PledgeCondition)
+pledge_sources = _table(PledgeSource)
+pledge_tags = _table(PledgeTag)
+batches = _table(Batch)
+change_log = _table(Change)

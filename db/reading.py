@@ -33,18 +33,18 @@ from .records import (
 from .schemas import RECORD_MODELS, Actor, Condition, HistoryEntry, Pledge, Record, Source
 from .store import STORES, Stored, summarise
 
-A = m.Actor.__table__.c
-C = m.Condition.__table__.c
-S = m.Source.__table__.c
-PC = m.PledgeCondition.__table__.c
-PS = m.PledgeSource.__table__.c
-CS = m.ConditionSource.__table__.c
-CM = m.CoalitionMember.__table__.c
+A = m.actors.c
+C = m.conditions.c
+S = m.sources.c
+PC = m.pledge_conditions.c
+PS = m.pledge_sources.c
+CS = m.condition_sources.c
+CM = m.coalition_members.c
 pledges_t, conditions_t, actors_t, sources_t = (
-    m.Pledge.__table__,
-    m.Condition.__table__,
-    m.Actor.__table__,
-    m.Source.__table__,
+    m.pledges,
+    m.conditions,
+    m.actors,
+    m.sources,
 )
 
 FACET_LIMIT = 60
@@ -198,7 +198,7 @@ _HOLDING = vocab.OPEN_CONDITION_STATUSES | vocab.FAILED_CONDITION_STATUSES
 def _dependents(connection: Connection, condition_id: int) -> list[dict[str, Any]]:
     statement = (
         select(P.key, P.title, P.status, P.conditions_open, P.conditions_failed)
-        .join(m.PledgeCondition.__table__, PC.pledge_id == P.id)
+        .join(m.pledge_conditions, PC.pledge_id == P.id)
         .where(PC.condition_id == condition_id)
         .order_by(P.key)
     )
@@ -270,7 +270,7 @@ def actor_detail(connection: Connection, code: str) -> ActorDetail:
     member_of = _briefs(
         connection,
         select(coalition.c.code, coalition.c.name)
-        .join(m.CoalitionMember.__table__, CM.coalition_id == coalition.c.id)
+        .join(m.coalition_members, CM.coalition_id == coalition.c.id)
         .where(CM.member == code)
         .order_by(coalition.c.code),
         "actor",
@@ -306,7 +306,7 @@ def source_detail(connection: Connection, key: str) -> SourceDetail:
     pledges = _briefs(
         connection,
         select(P.key, P.title, P.status)
-        .join(m.PledgeSource.__table__, PS.pledge_id == P.id)
+        .join(m.pledge_sources, PS.pledge_id == P.id)
         .join(sources_t, S.id == PS.source_id)
         .where(S.key == key)
         .order_by(P.key),
@@ -315,7 +315,7 @@ def source_detail(connection: Connection, key: str) -> SourceDetail:
     conditions = _briefs(
         connection,
         select(C.key, C.title, C.status)
-        .join(m.ConditionSource.__table__, CS.condition_id == C.id)
+        .join(m.condition_sources, CS.condition_id == C.id)
         .join(sources_t, S.id == CS.source_id)
         .where(S.key == key)
         .order_by(C.key),
@@ -334,7 +334,7 @@ def source_detail(connection: Connection, key: str) -> SourceDetail:
 def condition_rows(connection: Connection) -> list[ConditionRow]:
     dependents = (
         select(func.count())
-        .select_from(m.PledgeCondition.__table__)
+        .select_from(m.pledge_conditions)
         .where(PC.condition_id == C.id)
         .scalar_subquery()
     )
@@ -345,8 +345,10 @@ def condition_rows(connection: Connection) -> list[ConditionRow]:
 
 
 def actor_rows(connection: Connection) -> list[ActorRow]:
-    made = dict(connection.execute(select(P.pledger, func.count()).group_by(P.pledger)).all())
-    received = dict(
+    made: dict[str, int] = dict(
+        connection.execute(select(P.pledger, func.count()).group_by(P.pledger)).all()
+    )
+    received: dict[str, int] = dict(
         connection.execute(
             select(P.beneficiary, func.count())
             .where(P.beneficiary.is_not(None))
@@ -364,13 +366,13 @@ def actor_rows(connection: Connection) -> list[ActorRow]:
 def source_rows(connection: Connection) -> list[SourceRow]:
     pledge_cites = (
         select(func.count())
-        .select_from(m.PledgeSource.__table__)
+        .select_from(m.pledge_sources)
         .where(PS.source_id == S.id)
         .scalar_subquery()
     )
     condition_cites = (
         select(func.count())
-        .select_from(m.ConditionSource.__table__)
+        .select_from(m.condition_sources)
         .where(CS.source_id == S.id)
         .scalar_subquery()
     )
@@ -388,7 +390,7 @@ def source_rows(connection: Connection) -> list[SourceRow]:
 
 def facets(connection: Connection, where: Any) -> Facets:
     """Counts of the matching pledges by status, pledger, category and condition."""
-    status_counts = dict(
+    status_counts: dict[str, int] = dict(
         connection.execute(select(P.status, func.count()).where(where).group_by(P.status)).all()
     )
     status = [
@@ -417,7 +419,7 @@ def facets(connection: Connection, where: Any) -> Facets:
     matching = select(P.id).where(where)
     condition_counts = connection.execute(
         select(C.key, C.title, func.count())
-        .select_from(m.PledgeCondition.__table__)
+        .select_from(m.pledge_conditions)
         .join(conditions_t, C.id == PC.condition_id)
         .where(PC.pledge_id.in_(matching))
         .group_by(C.key, C.title)

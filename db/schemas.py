@@ -250,14 +250,14 @@ Slugs = Annotated[list[str], BeforeValidator(_items(_slug))]
 Aliases = Annotated[list[str], BeforeValidator(_items(_line(200)))]
 
 
-def _vocab_field(words: Mapping[str, str], what: str) -> Any:
-    return Annotated[str, BeforeValidator(_vocabulary(words, what))]
-
-
-PledgeStatus = _vocab_field(vocab.PLEDGE_STATUSES, "pledge status")
-ConditionStatus = _vocab_field(vocab.CONDITION_STATUSES, "condition status")
-ActorKind = _vocab_field(vocab.ACTOR_KINDS, "kind of actor")
-Confidence = _vocab_field(vocab.CONFIDENCE_LEVELS, "confidence level")
+PledgeStatus = Annotated[str, BeforeValidator(_vocabulary(vocab.PLEDGE_STATUSES, "pledge status"))]
+ConditionStatus = Annotated[
+    str, BeforeValidator(_vocabulary(vocab.CONDITION_STATUSES, "condition status"))
+]
+ActorKind = Annotated[str, BeforeValidator(_vocabulary(vocab.ACTOR_KINDS, "kind of actor"))]
+Confidence = Annotated[
+    str, BeforeValidator(_vocabulary(vocab.CONFIDENCE_LEVELS, "confidence level"))
+]
 Reliability = Annotated[
     str | None, BeforeValidator(_optional(_vocabulary(vocab.RELIABILITY_CODES, "reliability code")))
 ]

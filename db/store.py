@@ -167,8 +167,9 @@ class Store:
         new_ids: dict[str, int] = {}
         if created:
             rows = [
-                self.row_values(w.after, context) | {"version": 1, "updated_at": now}  # type: ignore[arg-type]
+                self.row_values(w.after, context) | {"version": 1, "updated_at": now}
                 for w in created
+                if w.after is not None
             ]
             result = connection.execute(
                 insert(self.table).returning(
@@ -274,12 +275,12 @@ class Store:
 class ActorStore(Store):
     record_type = "actor"
     schema = Actor
-    table = m.Actor.__table__  # type: ignore[assignment]
+    table = m.actors
     key_column = "code"
     scalars = ("code", "name", "kind", "affiliation")
     links = (
-        Link("aliases", m.ActorAlias.__table__, "actor_id", "alias"),  # type: ignore[arg-type]
-        Link("members", m.CoalitionMember.__table__, "coalition_id", "member"),  # type: ignore[arg-type]
+        Link("aliases", m.actor_aliases, "actor_id", "alias"),
+        Link("members", m.coalition_members, "coalition_id", "member"),
     )
 
     def referrers(
@@ -287,10 +288,10 @@ class ActorStore(Store):
     ) -> dict[str, list[tuple[str, str]]]:
         found: dict[str, list[tuple[str, str]]] = defaultdict(list)
         P, C, A, CM = (
-            m.Pledge.__table__.c,
-            m.Condition.__table__.c,
-            m.Actor.__table__.c,
-            m.CoalitionMember.__table__.c,
+            m.pledges.c,
+            m.conditions.c,
+            m.actors.c,
+            m.coalition_members.c,
         )
         keys = list(keys)
         queries = [
@@ -301,7 +302,7 @@ class ActorStore(Store):
             (
                 "actor",
                 select(CM.member, A.code)
-                .join(m.Actor.__table__, A.id == CM.coalition_id)
+                .join(m.actors, A.id == CM.coalition_id)
                 .where(CM.member.in_(keys)),
             ),
         ]
@@ -317,7 +318,7 @@ class ActorStore(Store):
 class SourceStore(Store):
     record_type = "source"
     schema = Source
-    table = m.Source.__table__  # type: ignore[assignment]
+    table = m.sources
     scalars = ("key", "title", "publisher", "url", "published", "excerpt", "reliability")
 
     def referrers(
@@ -325,29 +326,29 @@ class SourceStore(Store):
     ) -> dict[str, list[tuple[str, str]]]:
         found: dict[str, list[tuple[str, str]]] = defaultdict(list)
         S, PS, P, CS, C = (
-            m.Source.__table__.c,
-            m.PledgeSource.__table__.c,
-            m.Pledge.__table__.c,
-            m.ConditionSource.__table__.c,
-            m.Condition.__table__.c,
+            m.sources.c,
+            m.pledge_sources.c,
+            m.pledges.c,
+            m.condition_sources.c,
+            m.conditions.c,
         )
         keys = list(keys)
         queries = [
             (
                 "pledge",
                 select(S.key, P.key)
-                .select_from(m.PledgeSource.__table__)
-                .join(m.Source.__table__, S.id == PS.source_id)
-                .join(m.Pledge.__table__, P.id == PS.pledge_id)
+                .select_from(m.pledge_sources)
+                .join(m.sources, S.id == PS.source_id)
+                .join(m.pledges, P.id == PS.pledge_id)
                 .where(S.key.in_(keys))
                 .order_by(P.key),
             ),
             (
                 "condition",
                 select(S.key, C.key)
-                .select_from(m.ConditionSource.__table__)
-                .join(m.Source.__table__, S.id == CS.source_id)
-                .join(m.Condition.__table__, C.id == CS.condition_id)
+                .select_from(m.condition_sources)
+                .join(m.sources, S.id == CS.source_id)
+                .join(m.conditions, C.id == CS.condition_id)
                 .where(S.key.in_(keys))
                 .order_by(C.key),
             ),
@@ -361,28 +362,28 @@ class SourceStore(Store):
 class ConditionStore(Store):
     record_type = "condition"
     schema = Condition
-    table = m.Condition.__table__  # type: ignore[assignment]
+    table = m.conditions
     scalars = ("key", "title", "description", "status", "responsible", "resolved")
     links = (
         Link(
             "sources",
-            m.ConditionSource.__table__,
+            m.condition_sources,
             "condition_id",
-            "source_id",  # type: ignore[arg-type]
-            m.Source.__table__,
+            "source_id",
+            m.sources,
         ),
-    )  # type: ignore[arg-type]
+    )
 
     def referrers(
         self, connection: Connection, keys: Sequence[str]
     ) -> dict[str, list[tuple[str, str]]]:
         found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        C, PC, P = m.Condition.__table__.c, m.PledgeCondition.__table__.c, m.Pledge.__table__.c
+        C, PC, P = m.conditions.c, m.pledge_conditions.c, m.pledges.c
         statement = (
             select(C.key, P.key)
-            .select_from(m.PledgeCondition.__table__)
-            .join(m.Condition.__table__, C.id == PC.condition_id)
-            .join(m.Pledge.__table__, P.id == PC.pledge_id)
+            .select_from(m.pledge_conditions)
+            .join(m.conditions, C.id == PC.condition_id)
+            .join(m.pledges, P.id == PC.pledge_id)
             .where(C.key.in_(list(keys)))
             .order_by(P.key)
         )
@@ -402,7 +403,7 @@ class ConditionStore(Store):
             and w.before.state["status"] != w.after["status"]
         ]
         if changed:
-            PC = m.PledgeCondition.__table__.c
+            PC = m.pledge_conditions.c
             dependents: set[int] = set()
             for part in chunks(changed):
                 dependents.update(
@@ -416,7 +417,7 @@ class ConditionStore(Store):
 class PledgeStore(Store):
     record_type = "pledge"
     schema = Pledge
-    table = m.Pledge.__table__  # type: ignore[assignment]
+    table = m.pledges
     scalars = (
         "key",
         "title",
@@ -436,26 +437,26 @@ class PledgeStore(Store):
     links = (
         Link(
             "conditions",
-            m.PledgeCondition.__table__,
+            m.pledge_conditions,
             "pledge_id",
-            "condition_id",  # type: ignore[arg-type]
-            m.Condition.__table__,
-        ),  # type: ignore[arg-type]
+            "condition_id",
+            m.conditions,
+        ),
         Link(
             "sources",
-            m.PledgeSource.__table__,
+            m.pledge_sources,
             "pledge_id",
-            "source_id",  # type: ignore[arg-type]
-            m.Source.__table__,
-        ),  # type: ignore[arg-type]
-        Link("tags", m.PledgeTag.__table__, "pledge_id", "tag"),  # type: ignore[arg-type]
+            "source_id",
+            m.sources,
+        ),
+        Link("tags", m.pledge_tags, "pledge_id", "tag"),
     )
 
     def load(self, connection: Connection, keys: Iterable[str] | None = None) -> dict[str, Stored]:
         stored = super().load(connection, keys)
         # ``supersedes`` holds the old pledge's id until here; name it by its key.
         ids = sorted({s.state["supersedes"] for s in stored.values()} - {None})
-        P = m.Pledge.__table__.c
+        P = m.pledges.c
         names: dict[int, str] = {}
         for part in chunks(ids):
             names.update(connection.execute(select(P.id, P.key).where(P.id.in_(list(part)))).all())
@@ -483,7 +484,7 @@ class PledgeStore(Store):
         self, connection: Connection, writes: Sequence[Write], new_ids: dict[str, int], now: str
     ) -> None:
         # Supersedes: resolve keys to ids once every pledge of the batch exists.
-        P = m.Pledge.__table__.c
+        P = m.pledges.c
         changed = [
             w
             for w in writes
@@ -511,7 +512,7 @@ class PledgeStore(Store):
             for w in changed
         ]
         connection.execute(
-            update(m.Pledge.__table__)
+            update(m.pledges)
             .where(P.id == bindparam("_id"))
             .values(supersedes_id=bindparam("supersedes_id")),
             rows,
@@ -521,7 +522,7 @@ class PledgeStore(Store):
         self, connection: Connection, keys: Sequence[str]
     ) -> dict[str, list[tuple[str, str]]]:
         found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        table = m.Pledge.__table__
+        table = m.pledges
         newer = table.alias("newer")
         statement = (
             select(table.c.key, newer.c.key)
@@ -539,7 +540,7 @@ def _bounds(value: str | None) -> tuple[str | None, str | None]:
 
 
 def condition_statuses(connection: Connection) -> dict[str, str]:
-    C = m.Condition.__table__.c
+    C = m.conditions.c
     return dict(connection.execute(select(C.key, C.status)).all())
 
 
@@ -570,12 +571,12 @@ def recount_conditions(connection: Connection, pledge_ids: Sequence[int]) -> Non
     if not pledge_ids:
         return
     statuses = condition_statuses(connection)
-    PC, C = m.PledgeCondition.__table__.c, m.Condition.__table__.c
+    PC, C = m.pledge_conditions.c, m.conditions.c
     links: dict[int, list[str]] = defaultdict(list)
     for part in chunks(pledge_ids):
         for pledge_id, key in connection.execute(
             select(PC.pledge_id, C.key)
-            .join(m.Condition.__table__, C.id == PC.condition_id)
+            .join(m.conditions, C.id == PC.condition_id)
             .where(PC.pledge_id.in_(list(part)))
         ):
             links[pledge_id].append(key)
@@ -591,9 +592,9 @@ def recount_conditions(connection: Connection, pledge_ids: Sequence[int]) -> Non
                 "conditions_state": condition_state(total, open_, failed),
             }
         )
-    P = m.Pledge.__table__.c
+    P = m.pledges.c
     connection.execute(
-        update(m.Pledge.__table__)
+        update(m.pledges)
         .where(P.id == bindparam("_id"))
         .values(
             **{

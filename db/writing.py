@@ -98,10 +98,10 @@ def apply(connection: Connection, batch: Batch, changes: Sequence[Change]) -> No
 # -- references ------------------------------------------------------------------------------
 
 _TARGETS: dict[str, tuple[Any, str]] = {
-    "actor": (m.Actor.__table__.c.code, "actor"),
-    "condition": (m.Condition.__table__.c.key, "condition"),
-    "source": (m.Source.__table__.c.key, "source"),
-    "pledge": (m.Pledge.__table__.c.key, "pledge"),
+    "actor": (m.actors.c.code, "actor"),
+    "condition": (m.conditions.c.key, "condition"),
+    "source": (m.sources.c.key, "source"),
+    "pledge": (m.pledges.c.key, "pledge"),
 }
 
 #: record type -> [(field, target type)]
@@ -168,7 +168,7 @@ def check_supersedes_cycle(connection: Connection, key: str, supersedes: str | N
     """Refuse a ``supersedes`` link that would make a pledge (indirectly) replace itself."""
     if not supersedes:
         return
-    P = m.Pledge.__table__.c
+    P = m.pledges.c
     chain = [key, supersedes]
     current = supersedes
     for _ in range(10_000):

@@ -18,7 +18,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+def include_object(obj, name, type_, reflected, compare_to):
     # The full-text index is created by raw DDL (db.dialect), not declared in the models.
     return not (type_ == "table" and name and dialect.is_fulltext_table(name))
 
@@ -46,6 +46,8 @@ else:  # the alembic command line, for developers: alembic -x url=sqlite:///path
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url"
     )
+    if not url:
+        raise SystemExit("give the database: alembic -x url=sqlite:////path/to/ledger.sqlite ...")
     engine = create_engine(url)
     with engine.connect() as standalone:
         run(standalone)
