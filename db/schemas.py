@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, Final, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -234,20 +235,18 @@ Amount = Annotated[
 Unit = Annotated[str | None, BeforeValidator(_optional(_line(32)))]
 
 
-def _items(item: Callable[[object], Any]) -> Callable[[object], list[Any]]:
-    def validate(value: object) -> list[Any]:
-        listed = _list(value)
-        if not isinstance(listed, list):
-            raise _fail("list", "expected a list, got {value}", value=repr(listed))
-        return _unique([item(v) for v in listed])
-
-    return validate
+def _as_list(value: object) -> object:
+    listed = _list(value)
+    if not isinstance(listed, list):
+        raise _fail("list", "expected a list, got {value}", value=repr(listed))
+    return listed
 
 
-Codes = Annotated[list[str], BeforeValidator(_items(_code))]
-Keys = Annotated[list[str], BeforeValidator(_items(_key))]
-Slugs = Annotated[list[str], BeforeValidator(_items(_slug))]
-Aliases = Annotated[list[str], BeforeValidator(_items(_line(200)))]
+# Lists validate item by item, so an error points at its index (``conditions[2]``).
+Codes = Annotated[list[Code], BeforeValidator(_as_list), AfterValidator(_unique)]
+Keys = Annotated[list[Key], BeforeValidator(_as_list), AfterValidator(_unique)]
+Slugs = Annotated[list[Slug], BeforeValidator(_as_list), AfterValidator(_unique)]
+Aliases = Annotated[list[Name], BeforeValidator(_as_list), AfterValidator(_unique)]
 
 
 PledgeStatus = Annotated[str, BeforeValidator(_vocabulary(vocab.PLEDGE_STATUSES, "pledge status"))]
@@ -375,7 +374,7 @@ def _check_history(
     if history and history[-1].status != status:
         raise _fail(
             "history_status",
-            "status is {status} but the last history entry says {last}; they must agree",
+            "status: {status} but the last history entry says {last}; they must agree",
             status=repr(status),
             last=repr(history[-1].status),
         )
