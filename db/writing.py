@@ -57,21 +57,13 @@ class Change:
 
 def apply(connection: Connection, batch: Batch, changes: Sequence[Change]) -> None:
     """Write the changes and log them; refuse deletions that would leave references dangling."""
+    _refuse_dangling(connection, changes)
     by_type: dict[str, list[Write]] = defaultdict(list)
     for change in changes:
         by_type[change.record_type].append(Write(change.key, change.before, change.after))
     for record_type in WRITE_ORDER:
         if by_type[record_type]:
             STORES[record_type].write(connection, by_type[record_type], batch.recorded_at)
-    deleted: dict[str, list[str]] = defaultdict(list)
-    for change in changes:
-        if change.after is None:
-            deleted[change.record_type].append(change.key)
-    for record_type, keys in deleted.items():
-        referrers = STORES[record_type].referrers(connection, keys)
-        for key in keys:
-            if referrers.get(key):
-                raise ReferencedError(record_type, key, referrers[key])
     entries: list[Entry] = []
     for change in changes:
         logged = change.logged
@@ -96,6 +88,42 @@ def apply(connection: Connection, batch: Batch, changes: Sequence[Change]) -> No
 
 
 # -- references ------------------------------------------------------------------------------
+
+
+def _refuse_dangling(connection: Connection, changes: Sequence[Change]) -> None:
+    """Refuse to delete a record that something will still refer to after this batch.
+
+    Referrers changed in the same batch count as they will be: an undo that deletes a pledge
+    and the condition it depends on together is fine.
+    """
+    deleted: dict[str, list[str]] = defaultdict(list)
+    for change in changes:
+        if change.after is None:
+            deleted[change.record_type].append(change.key)
+    if not deleted:
+        return
+    after = {(c.record_type, c.key): c.after for c in changes}
+    for record_type, keys in deleted.items():
+        referrers = STORES[record_type].referrers(connection, keys)
+        for key in keys:
+            remaining = [
+                (kind, ref)
+                for kind, ref in referrers.get(key, [])
+                if (kind, ref) not in after or _refers(kind, after[(kind, ref)], record_type, key)
+            ]
+            if remaining:
+                raise ReferencedError(record_type, key, remaining)
+
+
+def _refers(record_type: str, state: State | None, target_type: str, key: str) -> bool:
+    if state is None:
+        return False
+    for field_name, target in REFERENCES[record_type]:
+        value = state.get(field_name)
+        if target == target_type and (value == key or (isinstance(value, list) and key in value)):
+            return True
+    return False
+
 
 _TARGETS: dict[str, tuple[Any, str]] = {
     "actor": (m.actors.c.code, "actor"),
