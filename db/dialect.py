@@ -227,6 +227,13 @@ def is_fulltext_table(name: str) -> bool:
     return name == FULLTEXT_TABLE or name.startswith(FULLTEXT_TABLE + "_")
 
 
+def include_in_migrations(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's filter: the full-text tables are made by raw DDL, not declared in the models."""
+    return not (type_ == "table" and name is not None and is_fulltext_table(name))
+
+
 def words(phrase: str) -> list[str]:
     """The tokens the full-text index sees in ``phrase`` (letters and digits, any script)."""
     return _TOKEN.findall(phrase)

@@ -13,11 +13,17 @@ from db.ledger import Ledger
 
 def test_every_write_appends_entries_with_who_when_and_batch(small: Ledger) -> None:
     before = small.revision()
-    small.change_status("pledge", "gbr-troops", "stalled", note="no vote scheduled", effective="2026-02")
+    small.change_status(
+        "pledge", "gbr-troops", "stalled", note="no vote scheduled", effective="2026-02"
+    )
     entry = small.activity(limit=1)[0]
     assert small.revision() > before
     assert (entry.author, entry.record_type, entry.record_key, entry.action) == (
-        "tester", "pledge", "gbr-troops", "status")
+        "tester",
+        "pledge",
+        "gbr-troops",
+        "status",
+    )
     assert entry.changes == {"status": ("committed", "stalled")}
     assert (entry.effective, entry.note) == ("2026-02", "no vote scheduled")
     assert entry.recorded_at.endswith("Z") and entry.batch_label.startswith("pledge gbr-troops")
@@ -52,13 +58,25 @@ def test_undo_and_redo_whole_batches_with_messages(small: Ledger) -> None:
 
 
 def test_undo_of_a_creation_deletes_and_redo_restores_links(small: Ledger) -> None:
-    small.create(schemas.Pledge(key="new", title="New", pledger="FRA", conditions=["ceasefire"],
-                                tags=["a", "b"], sources=["paris-declaration"]))
+    small.create(
+        schemas.Pledge(
+            key="new",
+            title="New",
+            pledger="FRA",
+            conditions=["ceasefire"],
+            tags=["a", "b"],
+            sources=["paris-declaration"],
+        )
+    )
     small.undo()
     assert "new" not in small.matching_pledge_keys()
     small.redo()
     restored = small.pledge("new").pledge
-    assert (restored.conditions, restored.tags, restored.sources) == (["ceasefire"], ["a", "b"], ["paris-declaration"])
+    assert (restored.conditions, restored.tags, restored.sources) == (
+        ["ceasefire"],
+        ["a", "b"],
+        ["paris-declaration"],
+    )
     assert small.count_pledges("condition:ceasefire") == 4
 
 
@@ -77,7 +95,7 @@ def test_undo_refuses_to_overwrite_a_later_change(small: Ledger) -> None:
         colleague.change_status("pledge", "gbr-troops", "withdrawn", note="theirs")
     finally:
         colleague.close()
-    with pytest.raises(UndoConflictError, match="status was changed since .*'withdrawn'"):
+    with pytest.raises(UndoConflictError, match=r"status was changed since .*'withdrawn'"):
         small.undo()
     assert small.pledge("gbr-troops").pledge.status == "withdrawn"
 
@@ -145,12 +163,16 @@ def test_the_whole_ledger_as_of_and_a_diff_between_dates(small: Ledger) -> None:
 
 
 def test_status_history_as_a_fixture_lists_it(small: Ledger) -> None:
-    small.change_status("pledge", "fra-reassurance-force", "stalled", note="no US answer",
-                        effective="2026-02")
+    small.change_status(
+        "pledge", "fra-reassurance-force", "stalled", note="no US answer", effective="2026-02"
+    )
     record = small.records("pledge", ["fra-reassurance-force"])[0]
     assert isinstance(record, schemas.Pledge)
     assert [(h.date, h.status) for h in record.history] == [
-        ("2025-03-27", "announced"), ("2025-09-04", "committed"), ("2026-02", "stalled")]
+        ("2025-03-27", "announced"),
+        ("2025-09-04", "committed"),
+        ("2026-02", "stalled"),
+    ]
 
 
 def test_save_records_is_idempotent_and_counts(small: Ledger) -> None:
@@ -175,14 +197,17 @@ def test_save_records_updates_logs_and_undoes_as_one_batch(small: Ledger) -> Non
 
 def test_save_records_dry_run_writes_nothing(small: Ledger) -> None:
     revision = small.revision()
-    counts, _ = small.save_records([schemas.Pledge(key="dry", title="Dry", pledger="FRA")],
-                                   label="dry", dry_run=True)
+    counts, _ = small.save_records(
+        [schemas.Pledge(key="dry", title="Dry", pledger="FRA")], label="dry", dry_run=True
+    )
     assert counts["pledge"].added == 1
     assert small.revision() == revision and "dry" not in small.matching_pledge_keys()
 
 
 def test_a_status_change_arriving_by_import_uses_the_default_note(small: Ledger) -> None:
-    changed = small.records("pledge", ["gbr-troops"])[0].model_copy(update={"status": "stalled", "history": []})
+    changed = small.records("pledge", ["gbr-troops"])[0].model_copy(
+        update={"status": "stalled", "history": []}
+    )
     small.save_records([changed], label="import y.yaml")
     entry = small.pledge("gbr-troops").history[-1]
     assert (entry.action, entry.note) == ("status", "import y.yaml")
