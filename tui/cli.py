@@ -207,7 +207,7 @@ def _rows(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> Iterator[
         after = page.rows[-1].cursor
 
 
-_WIDTHS = (22, 8, 20, 12, 10, 10)
+_WIDTHS = (26, 8, 21, 10, 10, 10)
 _HEADER = ("KEY", "PLEDGER", "STATUS", "CONDITIONS", "ANNOUNCED", "DUE", "TITLE")
 
 
@@ -219,7 +219,8 @@ def _print_table(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> No
     width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 10_000
 
     def line(values: tuple[str, ...]) -> str:
-        fixed = "  ".join(one_line(v, w).ljust(w) for v, w in zip(values, _WIDTHS, strict=False))
+        # Identifiers and dates are never cut (users copy them); only the title is fitted.
+        fixed = "  ".join(one_line(v).ljust(w) for v, w in zip(values, _WIDTHS, strict=False))
         return fixed + "  " + one_line(values[-1], max(width - len(fixed) - 2, 10))
 
     click.echo(line(_HEADER))
