@@ -434,7 +434,6 @@ class Ledger:
         version: int | None = None,
     ) -> BatchSummary:
         """Change a pledge's or condition's status, with evidence (a note, a source, or both)."""
-        effective = parse_partial_date(effective) if effective else None
         label = f"{record_type} {key}: status -> {status}"
         return self._write(
             "change",

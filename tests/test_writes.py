@@ -292,3 +292,15 @@ def test_stored_records_the_schemas_refuse_are_shown_but_not_exported(hostile: L
     assert hostile.pledge("hostile-long").pledge.title == LONG_TITLE
     with pytest.raises(InvalidRecordError, match=r"hostile-long.*title: is 10254 characters long"):
         hostile.records("pledge", ["hostile-long"])
+
+
+def test_the_api_validates_records_built_without_validation(small: Ledger) -> None:
+    from db.errors import InvalidRecordError
+
+    detail = small.pledge("gbr-troops")
+    sneaky = detail.pledge.model_copy(update={"title": "Bad\x1b[2J title", "due": "soon"})
+    with pytest.raises(InvalidRecordError, match="due: 'soon' is not a date"):
+        small.update(sneaky, version=detail.version)
+    cleaned = detail.pledge.model_copy(update={"title": "Clean\x1b[2J title"})
+    small.update(cleaned, version=detail.version)
+    assert small.pledge("gbr-troops").pledge.title == "Clean[2J title"
