@@ -304,3 +304,28 @@ def test_the_api_validates_records_built_without_validation(small: Ledger) -> No
     cleaned = detail.pledge.model_copy(update={"title": "Clean\x1b[2J title"})
     small.update(cleaned, version=detail.version)
     assert small.pledge("gbr-troops").pledge.title == "Clean[2J title"
+
+
+def test_a_citation_names_status_since_when_as_of_today_and_sources(small: Ledger) -> None:
+    from db.dates import today
+
+    text = small.citation("pledge", "fra-reassurance-force")
+    assert text.splitlines() == [
+        'Pledge fra-reassurance-force: "Deploy a reassurance force after a ceasefire" (France -> Ukraine).',
+        f"Status: committed since 2025-09-04 (as of {today()}); conditional.",
+        "Conditions: us-backstop (pending); ceasefire (pending).",
+        'Source: "Elysee: guarantees ready", Elysee, 2025-09-02, https://www.elysee.fr/.',
+    ]
+    assert "Sources: none recorded." in small.citation("condition", "ceasefire")
+
+
+def test_status_since_ignores_undone_changes(small: Ledger) -> None:
+    small.change_status("pledge", "fra-reassurance-force", "stalled", note="x", effective="2026-02")
+    assert small.pledge("fra-reassurance-force").status_since == "2026-02"
+    small.undo()
+    assert small.pledge("fra-reassurance-force").status_since == "2025-09-04"
+
+
+def test_values_in_use_for_pickers(small: Ledger) -> None:
+    assert small.values_in_use("category") == [("air_defence", 2), ("troops", 2)]
+    assert dict(small.values_in_use("tag")) == {"reassurance-force": 1, "ukef": 1}
