@@ -15,15 +15,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, exists, insert, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, insert, select
 
 from . import models as m
 from .dates import bounds, lower_bound
 from .records import BatchSummary, ChangeEntry, Difference, Snapshot
 from .store import State
 
-B = m.Batch.__table__.c
-L = m.Change.__table__.c
+B = m.batches.c
+L = m.change_log.c
 
 
 @dataclass(slots=True)
@@ -76,7 +76,7 @@ def start_batch(
     target: int | None = None,
 ) -> Batch:
     result = connection.execute(
-        insert(m.Batch.__table__)
+        insert(m.batches)
         .values(recorded_at=now, author=author, kind=kind, label=label, target_id=target)
         .returning(B.id)
     )
@@ -104,7 +104,7 @@ def append(connection: Connection, batch: Batch, entries: Sequence[Entry]) -> No
         }
         for e in entries
     ]
-    connection.execute(insert(m.Change.__table__), rows)
+    connection.execute(insert(m.change_log), rows)
     batch.entries.extend(entries)
 
 
@@ -143,7 +143,7 @@ def _entries_query() -> Select[Any]:
         L.source_key,
         B.label,
         B.kind,
-    ).join(m.Batch.__table__, B.id == L.batch_id)
+    ).join(m.batches, B.id == L.batch_id)
 
 
 def _entry(row: Any) -> ChangeEntry:
@@ -305,7 +305,7 @@ def fold(
 def active() -> ColumnElement[bool]:
     """Entries that count in the ledger's history: those of batches not undone (and not undo
     batches themselves). A redo is a new batch, so a redone change counts through it."""
-    undo = m.Batch.__table__.alias("undo")
+    undo = m.batches.alias("undo")
     return and_(
         B.kind != "undo",
         ~exists().where(undo.c.kind == "undo", undo.c.target_id == B.id),
@@ -322,7 +322,7 @@ def snapshot(
     """The ledger (or one record) as of a date, from the change log alone."""
     statement = (
         select(L.record_type, L.record_key, L.action, L.changes, L.effective_lo)
-        .join(m.Batch.__table__, B.id == L.batch_id)
+        .join(m.batches, B.id == L.batch_id)
         .where(active())
     )
     if record_type is not None:
@@ -346,7 +346,7 @@ def status_history(
     """
     statement = (
         select(L.record_key, L.changes, L.effective, L.note, L.source_key)
-        .join(m.Batch.__table__, B.id == L.batch_id)
+        .join(m.batches, B.id == L.batch_id)
         .where(
             active(),
             L.record_type == record_type,
@@ -371,6 +371,48 @@ def status_history(
                 {"date": effective, "status": status[1], "note": note, "source": source}
             )
     return dict(found)
+
+
+def status_since(connection: Connection, record_type: str, key: str) -> str | None:
+    """When the record's current status took effect (as written: a partial date), or None.
+
+    Read from the entries that count (undone changes do not), in the order they took effect.
+    """
+    statement = (
+        select(L.changes, L.effective, L.effective_lo)
+        .join(m.batches, B.id == L.batch_id)
+        .where(
+            active(),
+            L.record_type == record_type,
+            L.record_key == key,
+            L.changes.like('%"status":%'),
+        )
+        .order_by(L.effective_lo, L.id)
+    )
+    since: str | None = None
+    current: Any = None
+    for changes, effective, effective_lo in connection.execute(statement):
+        status = json.loads(changes).get("status")
+        if status is not None and status[1] != current:
+            current, since = status[1], effective or effective_lo
+    return since
+
+
+def last_status_date(connection: Connection, record_type: str, key: str) -> str | None:
+    """The effective date (first day) of the record's latest dated status change, if any."""
+    statement = (
+        select(func.max(L.effective_lo))
+        .join(m.batches, B.id == L.batch_id)
+        .where(
+            active(),
+            L.record_type == record_type,
+            L.record_key == key,
+            L.effective.is_not(None),
+            L.changes.like('%"status":%'),
+        )
+    )
+    found = connection.execute(statement).scalar()
+    return None if found is None else str(found)
 
 
 def _chunks(keys: Sequence[str], size: int = 5000) -> list[Sequence[str]]:

@@ -22,12 +22,13 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 
-from . import config, dialect, history, migrate, paging, reading, writing
+from . import config, dialect, migrate, paging, reading, writing
+from . import history as change_log
 from . import models as m
 from .dates import parse_partial_date
 from .dates import today as today_date
 from .errors import LedgerBusyError, LedgerError, LedgerOpenError, NothingToUndoError
-from .filters import pledge_filter
+from .filters import fulltext_expression, only_fulltext, pledge_filter
 from .query import Query, parse
 from .records import (
     ActorDetail,
@@ -52,6 +53,9 @@ from .schemas import RECORD_MODELS, Record
 from .writing import Counts
 
 T = TypeVar("T")
+#: Above this many full-text matches, a page reads rows in display order and probes the
+#: matches (a few thousand rows to fill a page) rather than sorting all the matches.
+PROBE_ABOVE = 20_000
 QueryLike = str | Query | None
 
 
@@ -75,6 +79,8 @@ class Ledger:
         self._writer = write_engine
         self._dialect = read_engine.dialect.name
         self._write_lock = threading.Lock()
+        self._cache_lock = threading.Lock()
+        self._facet_cache: dict[tuple[Any, ...], Facets] = {}
 
     # -- opening and closing -----------------------------------------------------------------
 
@@ -145,20 +151,20 @@ class Ledger:
         self,
         kind: str,
         label: str,
-        work: Callable[[Connection, history.Batch], T],
+        work: Callable[[Connection, change_log.Batch], T],
         *,
         target: int | None = None,
     ) -> tuple[T, BatchSummary]:
         """Run ``work`` in one BEGIN IMMEDIATE transaction with a new batch; commit, or roll
         back if it wrote nothing or failed."""
         result: Any = None
-        batch: history.Batch | None = None
+        batch: change_log.Batch | None = None
         with self._write_lock:
             try:
                 with self._writer.connect() as connection:
                     try:
                         with connection.begin():
-                            batch = history.start_batch(
+                            batch = change_log.start_batch(
                                 connection,
                                 author=self.author,
                                 now=now(),
@@ -191,19 +197,31 @@ class Ledger:
         assert batch is not None
         if not batch.entries:
             return result, BatchSummary(0, kind, label, self.author, batch.recorded_at, 0, [])
-        return result, history.summary(batch)
+        return result, change_log.summary(batch)
 
-    def _where(self, query: QueryLike) -> Any:
-        parsed = parse(query) if isinstance(query, str) else (query or Query())
-        return pledge_filter(parsed, self._dialect, today_date())
+    def _where(self, query: QueryLike, connection: Connection | None = None) -> Any:
+        """The SQL condition for a query. Given a connection, it is shaped for reading a page
+        in display order: a word matching much of the ledger is probed row by row instead of
+        its matches being read (and sorted) first."""
+        parsed = _parsed(query)
+        probe = False
+        if connection is not None:
+            expression = fulltext_expression(parsed)
+            if expression is not None:
+                probe = dialect.fulltext_count(connection, expression) > PROBE_ABOVE
+        return pledge_filter(parsed, self._dialect, today_date(), probe_text=probe)
 
     # -- reads: the pledge list --------------------------------------------------------------
 
     def count_pledges(self, query: QueryLike = None) -> int:
         """How many pledges match ``query`` (a query string or a parsed :class:`Query`)."""
-        where = self._where(query)
+        parsed = _parsed(query)
         with self._reading() as connection:
-            statement = select(func.count()).select_from(m.Pledge.__table__).where(where)
+            if only_fulltext(parsed):
+                expression = fulltext_expression(parsed)
+                assert expression is not None
+                return dialect.fulltext_count(connection, expression)
+            statement = select(func.count()).select_from(m.pledges).where(self._where(parsed))
             return int(connection.execute(statement).scalar_one())
 
     def pledge_page(
@@ -222,11 +240,10 @@ class Ledger:
         Pass a row's ``cursor`` as ``after``/``before`` to read on from it (keyset paging),
         or an ``offset`` from the start (``from_end`` counts from the end).
         """
-        where = self._where(query)
         with self._reading() as connection:
             return paging.fetch(
                 connection,
-                where,
+                self._where(query, connection),
                 sort or Sort(),
                 limit=limit,
                 after=after,
@@ -248,11 +265,28 @@ class Ledger:
         with self._reading() as connection:
             return paging.rows_for_keys(connection, keys, sort or Sort(), today_date())
 
-    def facets(self, query: QueryLike = None) -> Facets:
-        """Counts of the matching pledges by status, pledger, category and condition."""
-        where = self._where(query)
+    def facets(self, query: QueryLike = None, which: Sequence[str] = reading.FACETS) -> Facets:
+        """Counts of the matching pledges by status, pledger, category and condition.
+
+        Answers are remembered until the ledger changes, so returning to a query (clearing a
+        filter, say) is instant even on a large ledger.
+        """
+        parsed = _parsed(query)
+        where = self._where(parsed)
         with self._reading() as connection:
-            return reading.facets(connection, where)
+            cache_key = (parsed.source, tuple(which), change_log.revision(connection), today_date())
+            with self._cache_lock:
+                cached = self._facet_cache.get(cache_key)
+            if cached is not None:
+                return cached
+            found = reading.facets(
+                connection, where, self._dialect, everything=not parsed, which=which
+            )
+        with self._cache_lock:
+            self._facet_cache[cache_key] = found
+            while len(self._facet_cache) > 64:
+                self._facet_cache.pop(next(iter(self._facet_cache)))
+        return found
 
     # -- reads: records ------------------------------------------------------------------------
 
@@ -284,6 +318,19 @@ class Ledger:
         with self._reading() as connection:
             return reading.source_rows(connection)
 
+    def values_in_use(self, field: str) -> list[tuple[str, int]]:
+        """``category`` or ``tag`` values pledges use, most used first (for pickers)."""
+        with self._reading() as connection:
+            return reading.values_in_use(connection, field)
+
+    def citation(self, record_type: str, key: str) -> str:
+        """A plain-text citation of a pledge or condition: status, since when, as of today,
+        and the sources behind it (what ``y`` copies)."""
+        from .citation import cite
+
+        detail = self.pledge(key) if record_type == "pledge" else self.condition(key)
+        return cite(detail, today_date())
+
     def records(self, record_type: str, keys: Sequence[str] | None = None) -> list[Record]:
         """Whole records of one type with their status history, sorted by key."""
         with self._reading() as connection:
@@ -291,7 +338,7 @@ class Ledger:
 
     def matching_pledge_keys(self, query: QueryLike = None) -> list[str]:
         where = self._where(query)
-        P = m.Pledge.__table__.c
+        P = m.pledges.c
         with self._reading() as connection:
             return list(connection.execute(select(P.key).where(where).order_by(P.key)).scalars())
 
@@ -303,19 +350,19 @@ class Ledger:
 
     def history(self, record_type: str, key: str) -> list[ChangeEntry]:
         with self._reading() as connection:
-            return history.record_history(connection, record_type, key)
+            return change_log.record_history(connection, record_type, key)
 
     def activity(
         self, *, limit: int = 200, before_batch: int | None = None, text: str | None = None
     ) -> list[ChangeEntry]:
         """Recent change-log entries across the ledger, newest first."""
         with self._reading() as connection:
-            return history.recent(connection, limit=limit, before_batch=before_batch, text=text)
+            return change_log.recent(connection, limit=limit, before_batch=before_batch, text=text)
 
     def revision(self) -> int:
         """A number that changes whenever anyone commits a change to this ledger (cheap)."""
         with self._reading() as connection:
-            return history.revision(connection)
+            return change_log.revision(connection)
 
     def what_if(self, condition: str, status: str) -> Impact:
         """The impact of setting a condition's status, without writing anything."""
@@ -329,7 +376,7 @@ class Ledger:
         date = parse_partial_date(date)
         lists = {t: model.list_fields for t, model in RECORD_MODELS.items()}
         with self._reading() as connection:
-            return history.snapshot(connection, date, lists, record_type, key)
+            return change_log.snapshot(connection, date, lists, record_type, key)
 
     def status_as_of(self, record_type: str, key: str, date: str) -> str | None:
         record = self.as_of(date, record_type, key).records.get(record_type, {}).get(key)
@@ -337,7 +384,7 @@ class Ledger:
 
     def diff(self, earlier: str, later: str) -> list[Difference]:
         """What changed in the ledger between two dates (as of each), field by field."""
-        return history.differences(self.as_of(earlier), self.as_of(later))
+        return change_log.differences(self.as_of(earlier), self.as_of(later))
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -400,7 +447,6 @@ class Ledger:
         version: int | None = None,
     ) -> BatchSummary:
         """Change a pledge's or condition's status, with evidence (a note, a source, or both)."""
-        effective = parse_partial_date(effective) if effective else None
         label = f"{record_type} {key}: status -> {status}"
         return self._write(
             "change",
@@ -464,7 +510,7 @@ class Ledger:
         """
         note = default_note or label
 
-        def work(connection: Connection, batch: history.Batch) -> dict[str, Counts]:
+        def work(connection: Connection, batch: change_log.Batch) -> dict[str, Counts]:
             counts = writing.save_records(
                 connection, batch, records, default_note=note, progress=progress
             )
@@ -482,9 +528,9 @@ class Ledger:
     def undo_redo_labels(self) -> tuple[str | None, str | None]:
         """What :meth:`undo` and :meth:`redo` would reverse now (labels), for menus and footers."""
         with self._reading() as connection:
-            undo, redo = history.stacks(connection, self.author)
-            undo_label = history.batch_label(connection, undo[-1])[1] if undo else None
-            redo_label = history.batch_label(connection, redo[-1])[1] if redo else None
+            undo, redo = change_log.stacks(connection, self.author)
+            undo_label = change_log.batch_label(connection, undo[-1])[1] if undo else None
+            redo_label = change_log.batch_label(connection, redo[-1])[1] if redo else None
             return undo_label, redo_label
 
     def undo(self) -> BatchSummary:
@@ -497,12 +543,12 @@ class Ledger:
 
     def _reverse(self, kind: str) -> BatchSummary:
         with self._reading() as connection:
-            undo, redo = history.stacks(connection, self.author)
+            undo, redo = change_log.stacks(connection, self.author)
             stack = undo if kind == "undo" else redo
             if not stack:
                 raise NothingToUndoError(f"nothing to {kind}")
             target = stack[-1]
-            _, label = history.batch_label(connection, target)
+            _, label = change_log.batch_label(connection, target)
         label = label.removeprefix("undo: ") if kind == "redo" else label
         summary = self._write(
             kind,
@@ -513,11 +559,11 @@ class Ledger:
         return summary
 
     def _checked_revert(
-        self, connection: Connection, batch: history.Batch, kind: str, target: int
+        self, connection: Connection, batch: change_log.Batch, kind: str, target: int
     ) -> None:
         # The stacks are read again inside the write transaction: another window of this
         # analyst may have undone the same batch in between.
-        undo, redo = history.stacks(connection, self.author, before=batch.id)
+        undo, redo = change_log.stacks(connection, self.author, before=batch.id)
         if target not in (undo if kind == "undo" else redo):
             raise NothingToUndoError(f"that change was already reversed; nothing to {kind}")
         writing.revert(connection, batch, target)
@@ -545,6 +591,10 @@ class Ledger:
         if self.path is None:
             return "ok"
         return dialect.integrity_check(self.path)
+
+
+def _parsed(query: QueryLike) -> Query:
+    return parse(query) if isinstance(query, str) else (query or Query())
 
 
 class _DryRun(Exception):

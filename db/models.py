@@ -13,8 +13,9 @@ declarations and the migrations agree.
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, MetaData, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -152,6 +153,9 @@ class Pledge(Base):
     confidence: Mapped[str] = mapped_column(String(16))
     supersedes_id: Mapped[int | None] = mapped_column(Reference("pledges.id"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
+    #: What else a pledge is found by in a text search: its tags, and the names, aliases and
+    #: codes of its pledger and beneficiary (kept up to date by the store, indexed with the text).
+    search_extra: Mapped[str | None] = mapped_column(Text)
     conditions_total: Mapped[int] = mapped_column(Integer, default=0)
     conditions_open: Mapped[int] = mapped_column(Integer, default=0)
     conditions_failed: Mapped[int] = mapped_column(Integer, default=0)
@@ -237,3 +241,22 @@ class Change(Base):
     effective_lo: Mapped[str] = mapped_column(String(10), index=True)
     note: Mapped[str | None] = mapped_column(Text)
     source_key: Mapped[str | None] = mapped_column(String(64))
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+# The tables, typed as Core tables, for the SQL-expression code in the rest of db/.
+actors = _table(Actor)
+actor_aliases = _table(ActorAlias)
+coalition_members = _table(CoalitionMember)
+sources = _table(Source)
+conditions = _table(Condition)
+condition_sources = _table(ConditionSource)
+pledges = _table(Pledge)
+pledge_conditions = _table(PledgeCondition)
+pledge_sources = _table(PledgeSource)
+pledge_tags = _table(PledgeTag)
+batches = _table(Batch)
+change_log = _table(Change)

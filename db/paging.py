@@ -20,7 +20,7 @@ from . import models as m
 from . import vocab
 from .records import ConditionSummary, Cursor, Page, PledgeRow, Sort
 
-P = m.Pledge.__table__.c
+P = m.pledges.c
 
 SORT_COLUMNS: dict[str, ColumnElement[Any]] = {
     "key": P.key,
@@ -80,11 +80,12 @@ def _query(
     statement = select(*ROW_COLUMNS, column.label("sort_value")).where(where)
     if sort.column in NULLABLE:
         statement = statement.where(column.is_not(None) if segment.has_value else column.is_(None))
+    order: tuple[Any, ...]
     if segment.has_value:
         order = (column.asc(), P.id.asc()) if ascending else (column.desc(), P.id.desc())
         if cursor is not None and _segment_of(cursor) == segment.has_value:
             key = tuple_(column, P.id)
-            position = tuple_(cursor.value, cursor.tiebreak)  # type: ignore[arg-type]
+            position = tuple_(cursor.value, cursor.tiebreak)
             statement = statement.where(key > position if ascending else key < position)
     else:
         order = (P.id.asc(),) if ascending else (P.id.desc(),)
@@ -153,7 +154,7 @@ def _count_segment(
     connection: Connection, where: ColumnElement[bool], sort: Sort, segment: _Segment
 ) -> int:
     column = SORT_COLUMNS[sort.column]
-    statement = select(func.count()).select_from(m.Pledge.__table__).where(where)
+    statement = select(func.count()).select_from(m.pledges).where(where)
     if sort.column in NULLABLE:
         statement = statement.where(column.is_not(None) if segment.has_value else column.is_(None))
     return int(connection.execute(statement).scalar_one())
@@ -190,8 +191,10 @@ def position(
     cursor = Cursor(found.v, found.id)
     before = 0
     for segment in _ordered_segments(sort, False, cursor):
-        statement = _query(where, sort, segment, False, cursor).subquery()
-        before += int(connection.execute(select(func.count()).select_from(statement)).scalar_one())
+        # Count the rows before the cursor in display order, without ordering them.
+        counted = _query(where, sort, segment, False, cursor).order_by(None)
+        statement = counted.with_only_columns(func.count(), maintain_column_froms=True)
+        before += int(connection.execute(statement).scalar_one())
     return before
 
 

@@ -10,11 +10,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Connection, func, select
 
-from . import history, vocab
+from . import dialect, history, vocab
 from . import models as m
-from .errors import NotFoundError
+from .errors import InvalidRecordError, NotFoundError
 from .filters import P, overdue
 from .records import (
     ActorDetail,
@@ -30,21 +31,30 @@ from .records import (
     SourceDetail,
     SourceRow,
 )
-from .schemas import RECORD_MODELS, Actor, Condition, HistoryEntry, Pledge, Record, Source
+from .schemas import (
+    RECORD_MODELS,
+    Actor,
+    Condition,
+    HistoryEntry,
+    Pledge,
+    Record,
+    Source,
+    explain,
+)
 from .store import STORES, Stored, summarise
 
-A = m.Actor.__table__.c
-C = m.Condition.__table__.c
-S = m.Source.__table__.c
-PC = m.PledgeCondition.__table__.c
-PS = m.PledgeSource.__table__.c
-CS = m.ConditionSource.__table__.c
-CM = m.CoalitionMember.__table__.c
+A = m.actors.c
+C = m.conditions.c
+S = m.sources.c
+PC = m.pledge_conditions.c
+PS = m.pledge_sources.c
+CS = m.condition_sources.c
+CM = m.coalition_members.c
 pledges_t, conditions_t, actors_t, sources_t = (
-    m.Pledge.__table__,
-    m.Condition.__table__,
-    m.Actor.__table__,
-    m.Source.__table__,
+    m.pledges,
+    m.conditions,
+    m.actors,
+    m.sources,
 )
 
 FACET_LIMIT = 60
@@ -60,28 +70,48 @@ def load_one(connection: Connection, record_type: str, key: str) -> Stored:
 
 
 def to_record(
-    record_type: str, state: dict[str, Any], history_entries: list[dict[str, Any]] | None = None
+    record_type: str,
+    state: dict[str, Any],
+    history_entries: list[dict[str, Any]] | None = None,
+    *,
+    strict: bool = False,
 ) -> Record:
-    """A validated schema object from a stored state (and its status history)."""
+    """A schema object from a stored state (and its status history).
+
+    Stored records normally pass the schemas. One that does not (written by a foreign tool,
+    or by an older pledges with other rules) is still shown as stored when ``strict`` is off;
+    with ``strict`` (exports) it is an :class:`InvalidRecordError` naming the problems.
+    """
     model = RECORD_MODELS[record_type]
     data = {k: v for k, v in state.items() if v is not None}
     if history_entries and "history" in model.model_fields:
-        data["history"] = [
-            HistoryEntry.model_validate({k: v for k, v in h.items() if v is not None})
-            for h in history_entries
-        ]
-    return model.model_validate(data)
+        data["history"] = [{k: v for k, v in h.items() if v is not None} for h in history_entries]
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        if strict:
+            key = state.get(model.key_field)
+            raise InvalidRecordError(record_type, key, explain(error, model)) from None
+    if "history" in data:
+        data["history"] = [HistoryEntry.model_construct(**h) for h in data["history"]]
+    return model.model_construct(**data)
 
 
 def records(
     connection: Connection, record_type: str, keys: Sequence[str] | None = None
 ) -> list[Record]:
-    """Whole records with their status history, sorted by key (what an export writes)."""
+    """Whole records with their status history, sorted by key (what an export writes).
+
+    Strict: a stored record the schemas refuse is an :class:`InvalidRecordError`.
+    """
     stored = STORES[record_type].load(connection, keys)
     histories = history.status_history(
         connection, record_type, None if keys is None else list(stored)
     )
-    return [to_record(record_type, stored[k].state, histories.get(k)) for k in sorted(stored)]
+    return [
+        to_record(record_type, stored[k].state, histories.get(k), strict=True)
+        for k in sorted(stored)
+    ]
 
 
 def _briefs(connection: Connection, statement: Any, record_type: str) -> list[Brief]:
@@ -140,6 +170,7 @@ def pledge_detail(connection: Connection, key: str, today: str) -> PledgeDetail:
         history=history.record_history(connection, "pledge", key),
         summary=summary,
         overdue=is_overdue,
+        status_since=history.status_since(connection, "pledge", key),
     )
 
 
@@ -189,7 +220,21 @@ def condition_detail(connection: Connection, key: str) -> ConditionDetail:
         also_held_by_others=others,
         unconditional=free,
         history=history.record_history(connection, "condition", key),
+        status_since=history.status_since(connection, "condition", key),
     )
+
+
+def values_in_use(connection: Connection, field: str) -> list[tuple[str, int]]:
+    """Categories or tags used by pledges, most used first (for pickers)."""
+    PT = m.pledge_tags.c
+    column = {"category": P.category, "tag": PT.tag}[field]
+    statement = (
+        select(column, func.count())
+        .where(column.is_not(None))
+        .group_by(column)
+        .order_by(func.count().desc(), column)
+    )
+    return [(value, count) for value, count in connection.execute(statement)]
 
 
 _HOLDING = vocab.OPEN_CONDITION_STATUSES | vocab.FAILED_CONDITION_STATUSES
@@ -198,7 +243,7 @@ _HOLDING = vocab.OPEN_CONDITION_STATUSES | vocab.FAILED_CONDITION_STATUSES
 def _dependents(connection: Connection, condition_id: int) -> list[dict[str, Any]]:
     statement = (
         select(P.key, P.title, P.status, P.conditions_open, P.conditions_failed)
-        .join(m.PledgeCondition.__table__, PC.pledge_id == P.id)
+        .join(m.pledge_conditions, PC.pledge_id == P.id)
         .where(PC.condition_id == condition_id)
         .order_by(P.key)
     )
@@ -270,7 +315,7 @@ def actor_detail(connection: Connection, code: str) -> ActorDetail:
     member_of = _briefs(
         connection,
         select(coalition.c.code, coalition.c.name)
-        .join(m.CoalitionMember.__table__, CM.coalition_id == coalition.c.id)
+        .join(m.coalition_members, CM.coalition_id == coalition.c.id)
         .where(CM.member == code)
         .order_by(coalition.c.code),
         "actor",
@@ -306,7 +351,7 @@ def source_detail(connection: Connection, key: str) -> SourceDetail:
     pledges = _briefs(
         connection,
         select(P.key, P.title, P.status)
-        .join(m.PledgeSource.__table__, PS.pledge_id == P.id)
+        .join(m.pledge_sources, PS.pledge_id == P.id)
         .join(sources_t, S.id == PS.source_id)
         .where(S.key == key)
         .order_by(P.key),
@@ -315,7 +360,7 @@ def source_detail(connection: Connection, key: str) -> SourceDetail:
     conditions = _briefs(
         connection,
         select(C.key, C.title, C.status)
-        .join(m.ConditionSource.__table__, CS.condition_id == C.id)
+        .join(m.condition_sources, CS.condition_id == C.id)
         .join(sources_t, S.id == CS.source_id)
         .where(S.key == key)
         .order_by(C.key),
@@ -334,7 +379,7 @@ def source_detail(connection: Connection, key: str) -> SourceDetail:
 def condition_rows(connection: Connection) -> list[ConditionRow]:
     dependents = (
         select(func.count())
-        .select_from(m.PledgeCondition.__table__)
+        .select_from(m.pledge_conditions)
         .where(PC.condition_id == C.id)
         .scalar_subquery()
     )
@@ -345,8 +390,10 @@ def condition_rows(connection: Connection) -> list[ConditionRow]:
 
 
 def actor_rows(connection: Connection) -> list[ActorRow]:
-    made = dict(connection.execute(select(P.pledger, func.count()).group_by(P.pledger)).all())
-    received = dict(
+    made: dict[str, int] = dict(
+        connection.execute(select(P.pledger, func.count()).group_by(P.pledger)).all()
+    )
+    received: dict[str, int] = dict(
         connection.execute(
             select(P.beneficiary, func.count())
             .where(P.beneficiary.is_not(None))
@@ -364,13 +411,13 @@ def actor_rows(connection: Connection) -> list[ActorRow]:
 def source_rows(connection: Connection) -> list[SourceRow]:
     pledge_cites = (
         select(func.count())
-        .select_from(m.PledgeSource.__table__)
+        .select_from(m.pledge_sources)
         .where(PS.source_id == S.id)
         .scalar_subquery()
     )
     condition_cites = (
         select(func.count())
-        .select_from(m.ConditionSource.__table__)
+        .select_from(m.condition_sources)
         .where(CS.source_id == S.id)
         .scalar_subquery()
     )
@@ -386,43 +433,64 @@ def source_rows(connection: Connection) -> list[SourceRow]:
     return [SourceRow(*row) for row in connection.execute(statement)]
 
 
-def facets(connection: Connection, where: Any) -> Facets:
-    """Counts of the matching pledges by status, pledger, category and condition."""
-    status_counts = dict(
-        connection.execute(select(P.status, func.count()).where(where).group_by(P.status)).all()
-    )
-    status = [
-        FacetValue(s, s, status_counts[s]) for s in vocab.PLEDGE_STATUSES if s in status_counts
-    ]
+FACETS = ("status", "pledger", "category", "condition")
 
-    pledger_counts = connection.execute(
-        select(P.pledger, func.count().label("n"))
-        .where(where)
-        .group_by(P.pledger)
-        .order_by(func.count().desc(), P.pledger)
-        .limit(FACET_LIMIT)
-    ).all()
-    names = _actor_names(connection, [code for code, _ in pledger_counts])
-    pledger = [FacetValue(code, names.get(code, code), n) for code, n in pledger_counts]
 
-    category_counts = connection.execute(
-        select(P.category, func.count())
-        .where(where, P.category.is_not(None))
-        .group_by(P.category)
-        .order_by(func.count().desc(), P.category)
-        .limit(FACET_LIMIT)
-    ).all()
-    category = [FacetValue(c, c, n) for c, n in category_counts]
+def facets(
+    connection: Connection,
+    where: Any,
+    dialect_name: str,
+    *,
+    everything: bool = False,
+    which: Sequence[str] = FACETS,
+) -> Facets:
+    """Counts of the matching pledges by status, pledger, category and condition.
 
-    matching = select(P.id).where(where)
-    condition_counts = connection.execute(
-        select(C.key, C.title, func.count())
-        .select_from(m.PledgeCondition.__table__)
-        .join(conditions_t, C.id == PC.condition_id)
-        .where(PC.pledge_id.in_(matching))
-        .group_by(C.key, C.title)
-        .order_by(func.count().desc(), C.key)
-        .limit(FACET_LIMIT)
-    ).all()
-    condition = [FacetValue(k, t, n) for k, t, n in condition_counts]
+    ``everything`` says the query matches every pledge: the counts then come straight from
+    the indexes, without filtering. ``which`` limits the work to some facets (the others
+    come back empty), so a UI can show the cheap ones first.
+    """
+
+    def filtered(statement: Any) -> Any:
+        return statement if everything else statement.where(where)
+
+    def grouped(column: Any) -> Any:
+        # Grouping a filtered result through the column's own index would read the whole
+        # ledger in that order; group the filtered rows instead.
+        return column if everything else dialect.unindexed(dialect_name, column)
+
+    def top(column: Any) -> list[tuple[str, int]]:
+        statement = filtered(
+            select(column, func.count()).where(column.is_not(None)).group_by(grouped(column))
+        )
+        rows = connection.execute(
+            statement.order_by(func.count().desc(), column).limit(FACET_LIMIT)
+        ).all()
+        return [(value, count) for value, count in rows]
+
+    status: list[FacetValue] = []
+    pledger: list[FacetValue] = []
+    category: list[FacetValue] = []
+    condition: list[FacetValue] = []
+    if "status" in which:
+        counts = dict(top(P.status))
+        status = [FacetValue(s, s, counts[s]) for s in vocab.PLEDGE_STATUSES if s in counts]
+    if "pledger" in which:
+        pledgers = top(P.pledger)
+        names = _actor_names(connection, [code for code, _ in pledgers])
+        pledger = [FacetValue(code, names.get(code, code), n) for code, n in pledgers]
+    if "category" in which:
+        category = [FacetValue(c, c, n) for c, n in top(P.category)]
+    if "condition" in which:
+        by_condition = select(PC.condition_id, func.count().label("n")).group_by(PC.condition_id)
+        if not everything:
+            by_condition = by_condition.where(PC.pledge_id.in_(select(P.id).where(where)))
+        counted = by_condition.subquery()
+        rows = connection.execute(
+            select(C.key, C.title, counted.c.n)
+            .join(counted, counted.c.condition_id == C.id)
+            .order_by(counted.c.n.desc(), C.key)
+            .limit(FACET_LIMIT)
+        ).all()
+        condition = [FacetValue(k, t, n) for k, t, n in rows]
     return Facets(status, pledger, category, condition)

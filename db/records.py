@@ -9,22 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import schemas
+from . import schemas, vocab
 
 SortColumn = Literal[
     "key", "pledger", "title", "category", "status", "conditions", "announced", "due", "updated"
 ]
-SORT_COLUMNS: tuple[SortColumn, ...] = (
-    "key",
-    "pledger",
-    "title",
-    "category",
-    "status",
-    "conditions",
-    "announced",
-    "due",
-    "updated",
-)
+SORT_COLUMNS: tuple[SortColumn, ...] = vocab.SORT_COLUMNS  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +161,8 @@ class PledgeDetail:
     history: list[ChangeEntry]
     summary: ConditionSummary
     overdue: bool
+    #: When the current status took effect (partial date), if the log says.
+    status_since: str | None = None
 
     @property
     def conditional(self) -> bool:
@@ -206,6 +198,8 @@ class ConditionDetail:
     #: Dependent pledges with no open or failed condition.
     unconditional: list[Brief]
     history: list[ChangeEntry]
+    #: When the current status took effect (partial date), if the log says.
+    status_since: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from . import models as m
 from . import vocab
 from .dates import bounds
+from .errors import LedgerError
 from .schemas import Actor, Condition, Pledge, Record, Source
 
 State = dict[str, Any]
@@ -167,8 +168,9 @@ class Store:
         new_ids: dict[str, int] = {}
         if created:
             rows = [
-                self.row_values(w.after, context) | {"version": 1, "updated_at": now}  # type: ignore[arg-type]
+                self.row_values(w.after, context) | {"version": 1, "updated_at": now}
                 for w in created
+                if w.after is not None
             ]
             result = connection.execute(
                 insert(self.table).returning(
@@ -252,6 +254,12 @@ class Store:
         rows = []
         for owner, items in owners:
             for position, item in enumerate(items):
+                if link.target is not None and item not in resolve:
+                    # Checked before the write, but another process may have deleted it since.
+                    raise LedgerError(
+                        f"a {self.record_type}'s {link.field} name {item!r}, which no longer "
+                        "exists (deleted by someone else meanwhile?); nothing was saved"
+                    )
                 value = item if link.target is None else resolve[item]
                 rows.append({link.owner: owner, link.value: value, "position": position})
         if rows:
@@ -272,25 +280,41 @@ class Store:
 
 
 class ActorStore(Store):
+    """Actors. A change of name or aliases re-indexes the pledges made to or by the actor."""
+
     record_type = "actor"
     schema = Actor
-    table = m.Actor.__table__  # type: ignore[assignment]
+    table = m.actors
     key_column = "code"
     scalars = ("code", "name", "kind", "affiliation")
     links = (
-        Link("aliases", m.ActorAlias.__table__, "actor_id", "alias"),  # type: ignore[arg-type]
-        Link("members", m.CoalitionMember.__table__, "coalition_id", "member"),  # type: ignore[arg-type]
+        Link("aliases", m.actor_aliases, "actor_id", "alias"),
+        Link("members", m.coalition_members, "coalition_id", "member"),
     )
+
+    def after_write(
+        self, connection: Connection, writes: Sequence[Write], new_ids: dict[str, int], now: str
+    ) -> None:
+        renamed = [
+            w.key
+            for w in writes
+            if w.before is not None
+            and w.after is not None
+            and (w.before.state["name"], w.before.state["aliases"])
+            != (w.after["name"], w.after["aliases"])
+        ]
+        if renamed:
+            reindex_pledges_of(connection, renamed)
 
     def referrers(
         self, connection: Connection, keys: Sequence[str]
     ) -> dict[str, list[tuple[str, str]]]:
         found: dict[str, list[tuple[str, str]]] = defaultdict(list)
         P, C, A, CM = (
-            m.Pledge.__table__.c,
-            m.Condition.__table__.c,
-            m.Actor.__table__.c,
-            m.CoalitionMember.__table__.c,
+            m.pledges.c,
+            m.conditions.c,
+            m.actors.c,
+            m.coalition_members.c,
         )
         keys = list(keys)
         queries = [
@@ -301,7 +325,7 @@ class ActorStore(Store):
             (
                 "actor",
                 select(CM.member, A.code)
-                .join(m.Actor.__table__, A.id == CM.coalition_id)
+                .join(m.actors, A.id == CM.coalition_id)
                 .where(CM.member.in_(keys)),
             ),
         ]
@@ -317,7 +341,7 @@ class ActorStore(Store):
 class SourceStore(Store):
     record_type = "source"
     schema = Source
-    table = m.Source.__table__  # type: ignore[assignment]
+    table = m.sources
     scalars = ("key", "title", "publisher", "url", "published", "excerpt", "reliability")
 
     def referrers(
@@ -325,29 +349,29 @@ class SourceStore(Store):
     ) -> dict[str, list[tuple[str, str]]]:
         found: dict[str, list[tuple[str, str]]] = defaultdict(list)
         S, PS, P, CS, C = (
-            m.Source.__table__.c,
-            m.PledgeSource.__table__.c,
-            m.Pledge.__table__.c,
-            m.ConditionSource.__table__.c,
-            m.Condition.__table__.c,
+            m.sources.c,
+            m.pledge_sources.c,
+            m.pledges.c,
+            m.condition_sources.c,
+            m.conditions.c,
         )
         keys = list(keys)
         queries = [
             (
                 "pledge",
                 select(S.key, P.key)
-                .select_from(m.PledgeSource.__table__)
-                .join(m.Source.__table__, S.id == PS.source_id)
-                .join(m.Pledge.__table__, P.id == PS.pledge_id)
+                .select_from(m.pledge_sources)
+                .join(m.sources, S.id == PS.source_id)
+                .join(m.pledges, P.id == PS.pledge_id)
                 .where(S.key.in_(keys))
                 .order_by(P.key),
             ),
             (
                 "condition",
                 select(S.key, C.key)
-                .select_from(m.ConditionSource.__table__)
-                .join(m.Source.__table__, S.id == CS.source_id)
-                .join(m.Condition.__table__, C.id == CS.condition_id)
+                .select_from(m.condition_sources)
+                .join(m.sources, S.id == CS.source_id)
+                .join(m.conditions, C.id == CS.condition_id)
                 .where(S.key.in_(keys))
                 .order_by(C.key),
             ),
@@ -361,28 +385,28 @@ class SourceStore(Store):
 class ConditionStore(Store):
     record_type = "condition"
     schema = Condition
-    table = m.Condition.__table__  # type: ignore[assignment]
+    table = m.conditions
     scalars = ("key", "title", "description", "status", "responsible", "resolved")
     links = (
         Link(
             "sources",
-            m.ConditionSource.__table__,
+            m.condition_sources,
             "condition_id",
-            "source_id",  # type: ignore[arg-type]
-            m.Source.__table__,
+            "source_id",
+            m.sources,
         ),
-    )  # type: ignore[arg-type]
+    )
 
     def referrers(
         self, connection: Connection, keys: Sequence[str]
     ) -> dict[str, list[tuple[str, str]]]:
         found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        C, PC, P = m.Condition.__table__.c, m.PledgeCondition.__table__.c, m.Pledge.__table__.c
+        C, PC, P = m.conditions.c, m.pledge_conditions.c, m.pledges.c
         statement = (
             select(C.key, P.key)
-            .select_from(m.PledgeCondition.__table__)
-            .join(m.Condition.__table__, C.id == PC.condition_id)
-            .join(m.Pledge.__table__, P.id == PC.pledge_id)
+            .select_from(m.pledge_conditions)
+            .join(m.conditions, C.id == PC.condition_id)
+            .join(m.pledges, P.id == PC.pledge_id)
             .where(C.key.in_(list(keys)))
             .order_by(P.key)
         )
@@ -402,7 +426,7 @@ class ConditionStore(Store):
             and w.before.state["status"] != w.after["status"]
         ]
         if changed:
-            PC = m.PledgeCondition.__table__.c
+            PC = m.pledge_conditions.c
             dependents: set[int] = set()
             for part in chunks(changed):
                 dependents.update(
@@ -416,7 +440,7 @@ class ConditionStore(Store):
 class PledgeStore(Store):
     record_type = "pledge"
     schema = Pledge
-    table = m.Pledge.__table__  # type: ignore[assignment]
+    table = m.pledges
     scalars = (
         "key",
         "title",
@@ -436,26 +460,26 @@ class PledgeStore(Store):
     links = (
         Link(
             "conditions",
-            m.PledgeCondition.__table__,
+            m.pledge_conditions,
             "pledge_id",
-            "condition_id",  # type: ignore[arg-type]
-            m.Condition.__table__,
-        ),  # type: ignore[arg-type]
+            "condition_id",
+            m.conditions,
+        ),
         Link(
             "sources",
-            m.PledgeSource.__table__,
+            m.pledge_sources,
             "pledge_id",
-            "source_id",  # type: ignore[arg-type]
-            m.Source.__table__,
-        ),  # type: ignore[arg-type]
-        Link("tags", m.PledgeTag.__table__, "pledge_id", "tag"),  # type: ignore[arg-type]
+            "source_id",
+            m.sources,
+        ),
+        Link("tags", m.pledge_tags, "pledge_id", "tag"),
     )
 
     def load(self, connection: Connection, keys: Iterable[str] | None = None) -> dict[str, Stored]:
         stored = super().load(connection, keys)
         # ``supersedes`` holds the old pledge's id until here; name it by its key.
         ids = sorted({s.state["supersedes"] for s in stored.values()} - {None})
-        P = m.Pledge.__table__.c
+        P = m.pledges.c
         names: dict[int, str] = {}
         for part in chunks(ids):
             names.update(connection.execute(select(P.id, P.key).where(P.id.in_(list(part)))).all())
@@ -466,14 +490,16 @@ class PledgeStore(Store):
     def complete_state(self, connection: Connection, row: Any, record: Stored) -> None:
         record.state["supersedes"] = row["supersedes_id"]
 
-    def prepare(self, connection: Connection) -> dict[str, str]:
-        return condition_statuses(connection)
+    def prepare(self, connection: Connection) -> PledgeContext:
+        return PledgeContext(condition_statuses(connection), actor_search_names(connection))
 
     def row_values(self, state: State, context: Any = None) -> dict[str, Any]:
+        context = context or PledgeContext({}, {})
         values = super().row_values(state)
         values["announced_lo"], values["announced_hi"] = _bounds(state.get("announced"))
         values["due_lo"], values["due_hi"] = _bounds(state.get("due"))
-        total, open_, failed = summarise(state.get("conditions") or [], context or {})
+        values["search_extra"] = search_extra(state, context.names)
+        total, open_, failed = summarise(state.get("conditions") or [], context.statuses)
         values["conditions_total"], values["conditions_open"] = total, open_
         values["conditions_failed"] = failed
         values["conditions_state"] = condition_state(total, open_, failed)
@@ -483,7 +509,7 @@ class PledgeStore(Store):
         self, connection: Connection, writes: Sequence[Write], new_ids: dict[str, int], now: str
     ) -> None:
         # Supersedes: resolve keys to ids once every pledge of the batch exists.
-        P = m.Pledge.__table__.c
+        P = m.pledges.c
         changed = [
             w
             for w in writes
@@ -511,7 +537,7 @@ class PledgeStore(Store):
             for w in changed
         ]
         connection.execute(
-            update(m.Pledge.__table__)
+            update(m.pledges)
             .where(P.id == bindparam("_id"))
             .values(supersedes_id=bindparam("supersedes_id")),
             rows,
@@ -521,7 +547,7 @@ class PledgeStore(Store):
         self, connection: Connection, keys: Sequence[str]
     ) -> dict[str, list[tuple[str, str]]]:
         found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        table = m.Pledge.__table__
+        table = m.pledges
         newer = table.alias("newer")
         statement = (
             select(table.c.key, newer.c.key)
@@ -538,8 +564,39 @@ def _bounds(value: str | None) -> tuple[str | None, str | None]:
     return (None, None) if value is None else bounds(value)
 
 
+@dataclass(frozen=True, slots=True)
+class PledgeContext:
+    """What computing a pledge's derived columns needs to know about other records."""
+
+    statuses: dict[str, str]
+    names: dict[str, str]
+
+
+def actor_search_names(connection: Connection) -> dict[str, str]:
+    """Each actor's code, name and aliases as one string, for the full-text index."""
+    A, AL = m.actors.c, m.actor_aliases.c
+    names = {code: f"{code} {name}" for code, name in connection.execute(select(A.code, A.name))}
+    codes = dict(connection.execute(select(A.id, A.code)).all())
+    for actor_id, alias in connection.execute(
+        select(AL.actor_id, AL.alias).order_by(AL.actor_id, AL.position)
+    ):
+        code = codes[actor_id]
+        names[code] = f"{names[code]} {alias}"
+    return names
+
+
+def search_extra(state: State, names: dict[str, str]) -> str | None:
+    """The words besides its text that find a pledge: tags, pledger and beneficiary names."""
+    parts = [*(state.get("tags") or [])]
+    for field_name in ("pledger", "beneficiary"):
+        code = state.get(field_name)
+        if code:
+            parts.append(names.get(code, code))
+    return " ".join(parts) or None
+
+
 def condition_statuses(connection: Connection) -> dict[str, str]:
-    C = m.Condition.__table__.c
+    C = m.conditions.c
     return dict(connection.execute(select(C.key, C.status)).all())
 
 
@@ -565,17 +622,39 @@ def condition_state(total: int, open_: int, failed: int) -> int:
     return 1 if total else 0
 
 
+def reindex_pledges_of(connection: Connection, codes: Sequence[str]) -> None:
+    """Recompute the search words of pledges made by or to these actors."""
+    P = m.pledges.c
+    names = actor_search_names(connection)
+    wanted = list(codes)
+    keys = list(
+        connection.execute(
+            select(P.key).where((P.pledger.in_(wanted)) | (P.beneficiary.in_(wanted)))
+        ).scalars()
+    )
+    if not keys:
+        return
+    stored = STORES["pledge"].load(connection, keys)
+    rows = [{"_id": s.id, "search_extra": search_extra(s.state, names)} for s in stored.values()]
+    connection.execute(
+        update(m.pledges)
+        .where(P.id == bindparam("_id"))
+        .values(search_extra=bindparam("search_extra")),
+        rows,
+    )
+
+
 def recount_conditions(connection: Connection, pledge_ids: Sequence[int]) -> None:
     """Recompute the condition summaries of these pledges from their links."""
     if not pledge_ids:
         return
     statuses = condition_statuses(connection)
-    PC, C = m.PledgeCondition.__table__.c, m.Condition.__table__.c
+    PC, C = m.pledge_conditions.c, m.conditions.c
     links: dict[int, list[str]] = defaultdict(list)
     for part in chunks(pledge_ids):
         for pledge_id, key in connection.execute(
             select(PC.pledge_id, C.key)
-            .join(m.Condition.__table__, C.id == PC.condition_id)
+            .join(m.conditions, C.id == PC.condition_id)
             .where(PC.pledge_id.in_(list(part)))
         ):
             links[pledge_id].append(key)
@@ -591,9 +670,9 @@ def recount_conditions(connection: Connection, pledge_ids: Sequence[int]) -> Non
                 "conditions_state": condition_state(total, open_, failed),
             }
         )
-    P = m.Pledge.__table__.c
+    P = m.pledges.c
     connection.execute(
-        update(m.Pledge.__table__)
+        update(m.pledges)
         .where(P.id == bindparam("_id"))
         .values(
             **{

@@ -13,16 +13,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
 from . import history, vocab
 from . import models as m
+from .dates import PartialDateError, lower_bound, parse_partial_date
 from .dates import today as today_date
 from .errors import (
     ConflictError,
     CycleError,
     DuplicateKeyError,
     EvidenceRequiredError,
+    InvalidRecordError,
     LedgerError,
     NotFoundError,
     NothingToUndoError,
@@ -32,7 +35,7 @@ from .errors import (
 )
 from .history import Batch, Entry
 from .reading import load_one
-from .schemas import RECORD_MODELS, HistoryEntry, Record
+from .schemas import RECORD_MODELS, HistoryEntry, Record, explain
 from .store import STORES, WRITE_ORDER, State, Stored, Write, chunks
 
 #: Above this many keys, "did you mean" hints are not computed (difflib is quadratic-ish).
@@ -57,21 +60,13 @@ class Change:
 
 def apply(connection: Connection, batch: Batch, changes: Sequence[Change]) -> None:
     """Write the changes and log them; refuse deletions that would leave references dangling."""
+    _refuse_dangling(connection, changes)
     by_type: dict[str, list[Write]] = defaultdict(list)
     for change in changes:
         by_type[change.record_type].append(Write(change.key, change.before, change.after))
     for record_type in WRITE_ORDER:
         if by_type[record_type]:
             STORES[record_type].write(connection, by_type[record_type], batch.recorded_at)
-    deleted: dict[str, list[str]] = defaultdict(list)
-    for change in changes:
-        if change.after is None:
-            deleted[change.record_type].append(change.key)
-    for record_type, keys in deleted.items():
-        referrers = STORES[record_type].referrers(connection, keys)
-        for key in keys:
-            if referrers.get(key):
-                raise ReferencedError(record_type, key, referrers[key])
     entries: list[Entry] = []
     for change in changes:
         logged = change.logged
@@ -97,11 +92,47 @@ def apply(connection: Connection, batch: Batch, changes: Sequence[Change]) -> No
 
 # -- references ------------------------------------------------------------------------------
 
+
+def _refuse_dangling(connection: Connection, changes: Sequence[Change]) -> None:
+    """Refuse to delete a record that something will still refer to after this batch.
+
+    Referrers changed in the same batch count as they will be: an undo that deletes a pledge
+    and the condition it depends on together is fine.
+    """
+    deleted: dict[str, list[str]] = defaultdict(list)
+    for change in changes:
+        if change.after is None:
+            deleted[change.record_type].append(change.key)
+    if not deleted:
+        return
+    after = {(c.record_type, c.key): c.after for c in changes}
+    for record_type, keys in deleted.items():
+        referrers = STORES[record_type].referrers(connection, keys)
+        for key in keys:
+            remaining = [
+                (kind, ref)
+                for kind, ref in referrers.get(key, [])
+                if (kind, ref) not in after or _refers(kind, after[(kind, ref)], record_type, key)
+            ]
+            if remaining:
+                raise ReferencedError(record_type, key, remaining)
+
+
+def _refers(record_type: str, state: State | None, target_type: str, key: str) -> bool:
+    if state is None:
+        return False
+    for field_name, target in REFERENCES[record_type]:
+        value = state.get(field_name)
+        if target == target_type and (value == key or (isinstance(value, list) and key in value)):
+            return True
+    return False
+
+
 _TARGETS: dict[str, tuple[Any, str]] = {
-    "actor": (m.Actor.__table__.c.code, "actor"),
-    "condition": (m.Condition.__table__.c.key, "condition"),
-    "source": (m.Source.__table__.c.key, "source"),
-    "pledge": (m.Pledge.__table__.c.key, "pledge"),
+    "actor": (m.actors.c.code, "actor"),
+    "condition": (m.conditions.c.key, "condition"),
+    "source": (m.sources.c.key, "source"),
+    "pledge": (m.pledges.c.key, "pledge"),
 }
 
 #: record type -> [(field, target type)]
@@ -168,7 +199,7 @@ def check_supersedes_cycle(connection: Connection, key: str, supersedes: str | N
     """Refuse a ``supersedes`` link that would make a pledge (indirectly) replace itself."""
     if not supersedes:
         return
-    P = m.Pledge.__table__.c
+    P = m.pledges.c
     chain = [key, supersedes]
     current = supersedes
     for _ in range(10_000):
@@ -198,6 +229,27 @@ def _require_evidence(record_type: str, key: str, note: str | None, source: str 
 # -- single-record writes --------------------------------------------------------------------
 
 
+def status_entries(
+    record_type: str, key: str, entries: Sequence[HistoryEntry], previous: str | None
+) -> list[Entry]:
+    """Log entries for a fixture's status history, each at its own date with its evidence."""
+    logged = []
+    for entry in entries:
+        logged.append(
+            Entry(
+                record_type,
+                key,
+                "status",
+                {"status": [previous, entry.status]},
+                entry.date,
+                entry.note,
+                entry.source,
+            )
+        )
+        previous = entry.status
+    return logged
+
+
 def creation_entries(
     record: Record, state: State, *, effective: str | None, note: str | None, source: str | None
 ) -> Change:
@@ -215,21 +267,7 @@ def creation_entries(
         return Change(record_type, key, None, state, "create", effective, note, source)
     first = entries[0]
     logged = history.changes_between(None, {**state, "status": first.status})
-    extra = []
-    previous = first.status
-    for entry in entries[1:]:
-        extra.append(
-            Entry(
-                record_type,
-                key,
-                "status",
-                {"status": [previous, entry.status]},
-                entry.date,
-                entry.note,
-                entry.source,
-            )
-        )
-        previous = entry.status
+    extra = status_entries(record_type, key, entries[1:], first.status)
     return Change(
         record_type,
         key,
@@ -244,6 +282,17 @@ def creation_entries(
     )
 
 
+def _validated(record: Record) -> Record:
+    try:
+        return record.validated()
+    except ValidationError as error:
+        raise InvalidRecordError(
+            record.record_type,
+            str(getattr(record, record.key_field, "") or ""),
+            explain(error, type(record)),
+        ) from None
+
+
 def create(
     connection: Connection,
     batch: Batch,
@@ -253,6 +302,7 @@ def create(
     note: str | None = None,
     source: str | None = None,
 ) -> None:
+    record = _validated(record)
     record_type, key = record.record_type, record.record_key
     store = STORES[record_type]
     if key in store.load(connection, [key]):
@@ -280,6 +330,7 @@ def update(
     source: str | None = None,
 ) -> None:
     """Save an edited record. Changing its status needs evidence, as with :func:`change_status`."""
+    record = _validated(record)
     record_type, key = record.record_type, record.record_key
     stored = STORES[record_type].load(connection, [key]).get(key)
     if stored is None and version is None:
@@ -296,6 +347,7 @@ def update(
         _require_evidence(record_type, key, note, source)
         action = "status"
         effective = effective or today_date()
+        _refuse_backdating(connection, record_type, key, stored.state.get("status"), [effective])
         if record_type == "condition":
             state = _with_resolution(state, stored.state, effective)
     apply(
@@ -303,6 +355,22 @@ def update(
         batch,
         [Change(record_type, key, stored, state, action, effective, note, source)],
     )
+
+
+def _refuse_backdating(
+    connection: Connection, record_type: str, key: str, current: Any, dates: Sequence[str]
+) -> None:
+    """A status change may not be dated before the change that set the current status: the
+    history would then end on a status other than the current one."""
+    last = history.last_status_date(connection, record_type, key)
+    if last is None:
+        return
+    for date in dates:
+        if lower_bound(date) < last:  # type: ignore[operator]
+            raise LedgerError(
+                f"{record_type} {key!r}: its current status {current!r} dates from {last}; a "
+                f"change dated {date} would come before it. Give a date on or after {last}"
+            )
 
 
 def _with_resolution(state: State, before: State, effective: str) -> State:
@@ -352,9 +420,16 @@ def change_status(
     stored = load_one(connection, record_type, key)
     _check_version(record_type, key, stored, version)
     model = RECORD_MODELS[record_type]
-    record = model.model_validate(
-        {**{k: v for k, v in stored.state.items() if v is not None}, "status": status}
-    )
+    try:
+        effective = parse_partial_date(effective) if effective else None
+    except PartialDateError as error:
+        raise InvalidRecordError(record_type, key, [("effective date", str(error))]) from None
+    try:
+        record = model.model_validate(
+            {**{k: v for k, v in stored.state.items() if v is not None}, "status": status}
+        )
+    except ValidationError as error:
+        raise InvalidRecordError(record_type, key, explain(error, model)) from None
     if record.state()["status"] == stored.state["status"]:
         raise LedgerError(f"{record_type} {key!r} is already {status}")
     update(connection, batch, record, version=None, effective=effective, note=note, source=source)
@@ -474,21 +549,17 @@ def _import_update(
     diff = history.changes_between(before.state, state)
     if not diff and not new_history:
         return None
-    extra = []
     previous = logged[-1]["status"] if logged else before.state.get("status")
-    for entry in new_history:
-        extra.append(
-            Entry(
-                record_type,
-                key,
-                "status",
-                {"status": [previous, entry.status]},
-                entry.date,
-                entry.note,
-                entry.source,
+    extra = status_entries(record_type, key, new_history, previous)
+    if new_history and logged:
+        last = lower_bound(logged[-1]["date"]) or ""
+        early = [h.date for h in new_history if (lower_bound(h.date) or "") < last]
+        if early:
+            raise LedgerError(
+                f"{record_type} {key!r}: history entry dated {early[0]} comes before the last "
+                f"status change already recorded ({logged[-1]['date']}); the history can only "
+                "grow at its end"
             )
-        )
-        previous = entry.status
     logged_changes = {k: v for k, v in diff.items() if k != "status" or not new_history}
     action = "update"
     effective = note = None

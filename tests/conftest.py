@@ -3,18 +3,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ledgers import hostile_ledger as build_hostile
+from ledgers import small_ledger as build_small
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from ledgers import hostile_ledger as build_hostile  # noqa: E402
-from ledgers import small_ledger as build_small  # noqa: E402
-
-from db.ledger import Ledger  # noqa: E402
+from db.ledger import Ledger
 
 
 @pytest.fixture(autouse=True)

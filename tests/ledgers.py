@@ -29,7 +29,7 @@ HOSTILE_STRINGS = [MARKUP_CLOSE, MARKUP_CONDITION, MARKUP_ACTION, ESCAPES, RTL, 
 
 def inject(ledger: Ledger, table: str, key_column: str, key: str, column: str, value: Any) -> None:
     """Write a value straight into a table, bypassing the schemas (as a foreign tool would)."""
-    with ledger._writer.begin() as connection:  # noqa: SLF001 - test-only back door
+    with ledger._writer.begin() as connection:  # a test-only back door
         connection.execute(
             text(f"UPDATE {table} SET {column} = :value WHERE {key_column} = :key"),
             {"value": value, "key": key},

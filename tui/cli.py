@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from db.version import __version__
+from db.vocab import SORT_COLUMNS
 
 if TYPE_CHECKING:
     from db.ledger import Ledger
@@ -172,19 +173,7 @@ def _run_app(ledger: Ledger) -> None:
     "sort_column",
     default="key",
     show_default=True,
-    type=click.Choice(
-        [
-            "key",
-            "pledger",
-            "title",
-            "category",
-            "status",
-            "conditions",
-            "announced",
-            "due",
-            "updated",
-        ]
-    ),
+    type=click.Choice(SORT_COLUMNS),
     help="Column to sort by.",
 )
 @click.option("--reverse", is_flag=True, help="Reverse the order.")
@@ -241,7 +230,7 @@ def _rows(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> Iterator[
         after = page.rows[-1].cursor
 
 
-_WIDTHS = (22, 8, 20, 12, 10, 10)
+_WIDTHS = (26, 8, 21, 10, 10, 10)
 _HEADER = ("KEY", "PLEDGER", "STATUS", "CONDITIONS", "ANNOUNCED", "DUE", "TITLE")
 
 
@@ -253,7 +242,8 @@ def _print_table(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> No
     width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 10_000
 
     def line(values: tuple[str, ...]) -> str:
-        fixed = "  ".join(one_line(v, w).ljust(w) for v, w in zip(values, _WIDTHS, strict=False))
+        # Identifiers and dates are never cut (users copy them); only the title is fitted.
+        fixed = "  ".join(one_line(v).ljust(w) for v, w in zip(values, _WIDTHS, strict=False))
         return fixed + "  " + one_line(values[-1], max(width - len(fixed) - 2, 10))
 
     click.echo(line(_HEADER))

@@ -18,17 +18,12 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
-    # The full-text index is created by raw DDL (db.dialect), not declared in the models.
-    return not (type_ == "table" and name and dialect.is_fulltext_table(name))
-
-
 def run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
-        include_object=include_object,
+        include_object=dialect.include_in_migrations,
         transaction_per_migration=False,
         compare_type=True,
     )
@@ -46,6 +41,8 @@ else:  # the alembic command line, for developers: alembic -x url=sqlite:///path
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url"
     )
+    if not url:
+        raise SystemExit("give the database: alembic -x url=sqlite:////path/to/ledger.sqlite ...")
     engine = create_engine(url)
     with engine.connect() as standalone:
         run(standalone)

@@ -1,0 +1,331 @@
+"""Writes through the service API: versions, conflicts, references, evidence, links."""
+
+from __future__ import annotations
+
+import pytest
+
+from db import schemas
+from db.errors import (
+    ConflictError,
+    CycleError,
+    DuplicateKeyError,
+    EvidenceRequiredError,
+    LedgerError,
+    NotFoundError,
+    ReferencedError,
+    UnknownReferenceError,
+)
+from db.ledger import Ledger
+
+
+def pledge(ledger: Ledger, key: str) -> schemas.Pledge:
+    return ledger.pledge(key).pledge
+
+
+def test_create_returns_after_commit_and_is_visible_to_a_new_connection(small: Ledger) -> None:
+    summary = small.create(schemas.Pledge(key="new-one", title="New", pledger="FRA"))
+    assert summary.batch > 0 and summary.records == [("pledge", "new-one")]
+    other = Ledger.open(small.path, author="someone-else")
+    try:
+        assert other.pledge("new-one").pledge.title == "New"
+        assert other.pledge("new-one").version == 1
+    finally:
+        other.close()
+
+
+def test_duplicate_key_is_refused(small: Ledger) -> None:
+    with pytest.raises(DuplicateKeyError, match="pledge 'gbr-troops' already exists"):
+        small.create(schemas.Pledge(key="gbr-troops", title="Again", pledger="GBR"))
+
+
+def test_unknown_reference_suggests_the_nearest_key(small: Ledger) -> None:
+    with pytest.raises(UnknownReferenceError) as caught:
+        small.create(schemas.Pledge(key="x", title="X", pledger="FRA", conditions=["cease-fire"]))
+    assert caught.value.suggestion == "ceasefire"
+    assert "conditions names condition 'cease-fire'" in str(caught.value)
+    with pytest.raises(UnknownReferenceError, match="did you mean GBR"):
+        small.create(schemas.Pledge(key="x", title="X", pledger="GRB"))
+    assert small.count_pledges() == 5
+
+
+def test_update_bumps_the_version_and_logs_only_what_changed(small: Ledger) -> None:
+    detail = small.pledge("gbr-troops")
+    edited = detail.pledge.model_copy(update={"title": "UK troops, if necessary"})
+    small.update(edited, version=detail.version)
+    after = small.pledge("gbr-troops")
+    assert after.version == detail.version + 1
+    assert after.history[-1].changes == {
+        "title": ("UK troops on the ground if necessary", "UK troops, if necessary")
+    }
+
+
+def test_a_stale_version_is_a_conflict_that_shows_theirs(small: Ledger) -> None:
+    mine = small.pledge("gbr-troops")
+    theirs = Ledger.open(small.path, author="colleague")
+    try:
+        theirs.update(mine.pledge.model_copy(update={"notes": "their note"}), version=mine.version)
+    finally:
+        theirs.close()
+    with pytest.raises(ConflictError) as caught:
+        small.update(mine.pledge.model_copy(update={"notes": "my note"}), version=mine.version)
+    assert caught.value.theirs is not None and caught.value.theirs["notes"] == "their note"
+    assert pledge(small, "gbr-troops").notes == "their note"
+
+
+def test_saving_an_unchanged_record_writes_nothing(small: Ledger) -> None:
+    detail = small.pledge("gbr-troops")
+    summary = small.update(detail.pledge, version=detail.version)
+    assert summary.entries == 0
+    assert small.pledge("gbr-troops").version == detail.version
+
+
+def test_status_change_needs_evidence(small: Ledger) -> None:
+    with pytest.raises(EvidenceRequiredError, match="needs evidence"):
+        small.change_status("pledge", "gbr-troops", "stalled")
+    with pytest.raises(EvidenceRequiredError):
+        small.change_status("pledge", "gbr-troops", "stalled", note="   ")
+    detail = small.pledge("gbr-troops")
+    with pytest.raises(EvidenceRequiredError):
+        small.update(detail.pledge.model_copy(update={"status": "stalled"}), version=detail.version)
+    small.change_status(
+        "pledge", "gbr-troops", "stalled", source="paris-declaration", effective="2026-01"
+    )
+    entry = small.pledge("gbr-troops").history[-1]
+    assert (entry.action, entry.effective, entry.source) == (
+        "status",
+        "2026-01",
+        "paris-declaration",
+    )
+
+
+def test_status_change_defaults_to_today_and_checks_the_source(small: Ledger) -> None:
+    with pytest.raises(UnknownReferenceError, match="did you mean paris-declaration"):
+        small.change_status("pledge", "gbr-troops", "stalled", source="paris-decleration")
+    small.change_status("pledge", "gbr-troops", "stalled", note="no news")
+    from db.dates import today
+
+    assert small.pledge("gbr-troops").history[-1].effective == today()
+
+
+def test_bad_status_and_bad_dates_are_refused(small: Ledger) -> None:
+    with pytest.raises(Exception, match="did you mean committed"):
+        small.change_status("pledge", "gbr-missiles", "comitted", note="x")
+    with pytest.raises(Exception, match="not a date"):
+        small.change_status("pledge", "gbr-missiles", "stalled", note="x", effective="04/09/2025")
+    with pytest.raises(LedgerError, match="already committed"):
+        small.change_status("pledge", "gbr-troops", "committed", note="x")
+
+
+def test_resolving_a_condition_dates_it_and_recounts_dependents(small: Ledger) -> None:
+    small.change_status("condition", "ceasefire", "met", note="in force", effective="2026-03")
+    assert small.condition("ceasefire").condition.resolved == "2026-03"
+    rows = {r.key: r for r in small.pledge_page(limit=50).rows}
+    assert rows["gbr-troops"].conditions.label == "1 pending"
+    assert rows["fra-reassurance-force"].conditions.label == "1 pending"
+    small.change_status("condition", "ceasefire", "pending", note="broke down")
+    assert small.condition("ceasefire").condition.resolved is None
+
+
+def test_deleting_a_referenced_record_is_refused_naming_the_referrers(small: Ledger) -> None:
+    for record_type, key, referrer in [
+        ("condition", "ceasefire", "pledge fra-reassurance-force"),
+        ("actor", "FRA", "pledge fra-reassurance-force"),
+        ("actor", "DEU", "actor COW"),
+        ("actor", "USA", "condition us-backstop"),
+        ("source", "elysee-2025-09-02", "condition us-backstop"),
+    ]:
+        version = {"condition": small.condition, "actor": small.actor, "source": small.source}[
+            record_type
+        ](key).version
+        with pytest.raises(ReferencedError) as caught:
+            small.delete(record_type, key, version=version)
+        assert referrer in str(caught.value)
+        assert "nothing was deleted" in str(caught.value)
+
+
+def test_deleting_an_unreferenced_record(small: Ledger) -> None:
+    version = small.pledge("gbr-missiles").version
+    small.delete("pledge", "gbr-missiles", version=version)
+    with pytest.raises(NotFoundError):
+        small.pledge("gbr-missiles")
+    with pytest.raises(ConflictError, match="was deleted"):
+        small.delete("pledge", "gbr-missiles", version=version)
+
+
+def test_link_and_unlink_conditions_and_sources(small: Ledger) -> None:
+    small.link_condition("gbr-missiles", "commons-vote")
+    assert small.pledge("gbr-missiles").pledge.conditions == ["commons-vote"]
+    assert small.count_pledges("is:conditional condition:commons-vote") == 2
+    small.unlink_condition("gbr-missiles", "commons-vote")
+    assert small.count_pledges("is:unconditional") == 1
+    small.link_source("gbr-missiles", "paris-declaration")
+    assert small.pledge("gbr-missiles").history[-1].action == "link"
+    with pytest.raises(LedgerError, match="already lists"):
+        small.link_source("gbr-missiles", "paris-declaration")
+    with pytest.raises(UnknownReferenceError):
+        small.link_condition("gbr-missiles", "no-such-condition")
+
+
+def test_supersedes_links_both_ways_and_refuses_cycles(small: Ledger) -> None:
+    small.create(
+        schemas.Pledge(
+            key="gbr-troops-2026",
+            title="Declaration of intent",
+            pledger="GBR",
+            supersedes="gbr-troops",
+        )
+    )
+    small.create(
+        schemas.Pledge(
+            key="gbr-troops-2027",
+            title="Deployment order",
+            pledger="GBR",
+            supersedes="gbr-troops-2026",
+        )
+    )
+    middle = small.pledge("gbr-troops-2026")
+    assert [b.key for b in middle.supersedes_chain] == ["gbr-troops"]
+    assert [b.key for b in middle.superseded_by] == ["gbr-troops-2027"]
+    assert [b.key for b in small.pledge("gbr-troops").superseded_by] == [
+        "gbr-troops-2026",
+        "gbr-troops-2027",
+    ]
+    old = small.pledge("gbr-troops")
+    with pytest.raises(
+        CycleError, match="gbr-troops -> gbr-troops-2027 -> gbr-troops-2026 -> gbr-troops"
+    ):
+        small.update(
+            old.pledge.model_copy(update={"supersedes": "gbr-troops-2027"}), version=old.version
+        )
+    with pytest.raises(ReferencedError, match="gbr-troops-2026"):
+        small.delete("pledge", "gbr-troops", version=old.version)
+
+
+def test_what_if_lists_the_pledges_a_resolution_would_free_or_block(small: Ledger) -> None:
+    impact = small.what_if("us-backstop", "met")
+    assert [b.key for b in impact.becomes_unconditional] == ["usa-air-support"]
+    assert {b.key for b in impact.unchanged} == {
+        "fra-reassurance-force",
+        "deu-neighbouring-territory",
+    }
+    blocked = small.what_if("ceasefire", "failed")
+    assert {b.key for b in blocked.becomes_blocked} == {
+        "fra-reassurance-force",
+        "gbr-troops",
+        "deu-neighbouring-territory",
+    }
+    assert small.condition("ceasefire").condition.status == "pending"  # nothing written
+
+
+def test_condition_detail_groups_dependents(small: Ledger) -> None:
+    detail = small.condition("us-backstop")
+    assert [b.key for b in detail.hinges_on_this] == ["usa-air-support"]
+    assert {b.key for b in detail.also_held_by_others} == {
+        "fra-reassurance-force",
+        "deu-neighbouring-territory",
+    }
+
+
+def test_actor_and_source_details(small: Ledger) -> None:
+    gbr = small.actor("GBR")
+    assert {s: [b.key for b in bs] for s, bs in gbr.pledges_by_status.items()} == {
+        "committed": ["gbr-troops"],
+        "in_progress": ["gbr-missiles"],
+    }
+    assert [b.key for b in gbr.member_of] == ["COW"]
+    assert [b.key for b in small.actor("COW").members] == ["FRA", "GBR", "DEU"]
+    assert [b.key for b in small.actor("FRA").speakers] == ["MACRON"]
+    cited = small.source("elysee-2025-09-02").cited_by
+    assert {(b.record_type, b.key) for b in cited} == {
+        ("pledge", "fra-reassurance-force"),
+        ("condition", "us-backstop"),
+    }
+
+
+def test_lists_of_conditions_actors_and_sources(small: Ledger) -> None:
+    assert {c.key: c.dependents for c in small.conditions()} == {
+        "ceasefire": 3,
+        "commons-vote": 1,
+        "us-backstop": 3,
+    }
+    actors = {a.code: (a.pledges_made, a.pledges_received) for a in small.actors()}
+    assert actors["GBR"] == (2, 0) and actors["UKR"] == (0, 4)
+    assert {s.key: s.citations for s in small.sources()} == {
+        "elysee-2025-09-02": 2,
+        "paris-declaration": 1,
+    }
+
+
+def test_facets_count_the_current_query(small: Ledger) -> None:
+    facets = small.facets("beneficiary:UKR")
+    assert [(f.value, f.count) for f in facets.status] == [
+        ("announced", 1),
+        ("committed", 2),
+        ("in_progress", 1),
+    ]
+    assert dict((f.value, f.count) for f in facets.pledger) == {"GBR": 2, "FRA": 1, "USA": 1}
+    assert {f.value: f.label for f in facets.pledger}["GBR"] == "United Kingdom"
+    assert dict((f.value, f.count) for f in facets.condition) == {
+        "ceasefire": 2,
+        "us-backstop": 2,
+        "commons-vote": 1,
+    }
+
+
+def test_a_status_change_cannot_be_dated_before_the_current_status(small: Ledger) -> None:
+    # committed on 2025-09-04; "delivered on 2025-06-01" would leave history and status disagreeing
+    with pytest.raises(LedgerError, match="dates from 2025-09-04; a change dated 2025-06-01"):
+        small.change_status(
+            "pledge", "fra-reassurance-force", "delivered", note="x", effective="2025-06-01"
+        )
+    small.change_status(
+        "pledge", "fra-reassurance-force", "delivered", note="x", effective="2025-09-04"
+    )
+    assert small.pledge("fra-reassurance-force").pledge.history[-1].status == "delivered"
+
+
+def test_stored_records_the_schemas_refuse_are_shown_but_not_exported(hostile: Ledger) -> None:
+    from ledgers import LONG_TITLE
+
+    from db.errors import InvalidRecordError
+
+    assert hostile.pledge("hostile-long").pledge.title == LONG_TITLE
+    with pytest.raises(InvalidRecordError, match=r"hostile-long.*title: is 10254 characters long"):
+        hostile.records("pledge", ["hostile-long"])
+
+
+def test_the_api_validates_records_built_without_validation(small: Ledger) -> None:
+    from db.errors import InvalidRecordError
+
+    detail = small.pledge("gbr-troops")
+    sneaky = detail.pledge.model_copy(update={"title": "Bad\x1b[2J title", "due": "soon"})
+    with pytest.raises(InvalidRecordError, match="due: 'soon' is not a date"):
+        small.update(sneaky, version=detail.version)
+    cleaned = detail.pledge.model_copy(update={"title": "Clean\x1b[2J title"})
+    small.update(cleaned, version=detail.version)
+    assert small.pledge("gbr-troops").pledge.title == "Clean[2J title"
+
+
+def test_a_citation_names_status_since_when_as_of_today_and_sources(small: Ledger) -> None:
+    from db.dates import today
+
+    text = small.citation("pledge", "fra-reassurance-force")
+    assert text.splitlines() == [
+        'Pledge fra-reassurance-force: "Deploy a reassurance force after a ceasefire" (France -> Ukraine).',
+        f"Status: committed since 2025-09-04 (as of {today()}); conditional.",
+        "Conditions: us-backstop (pending); ceasefire (pending).",
+        'Source: "Elysee: guarantees ready", Elysee, 2025-09-02, https://www.elysee.fr/.',
+    ]
+    assert "Sources: none recorded." in small.citation("condition", "ceasefire")
+
+
+def test_status_since_ignores_undone_changes(small: Ledger) -> None:
+    small.change_status("pledge", "fra-reassurance-force", "stalled", note="x", effective="2026-02")
+    assert small.pledge("fra-reassurance-force").status_since == "2026-02"
+    small.undo()
+    assert small.pledge("fra-reassurance-force").status_since == "2025-09-04"
+
+
+def test_values_in_use_for_pickers(small: Ledger) -> None:
+    assert small.values_in_use("category") == [("air_defence", 2), ("troops", 2)]
+    assert dict(small.values_in_use("tag")) == {"reassurance-force": 1, "ukef": 1}
