@@ -16,6 +16,7 @@ from pathlib import Path
 
 from db import schemas
 from db.ledger import Ledger
+from db.store import search_extra
 
 STATUSES = (
     ["announced"] * 30
@@ -105,6 +106,7 @@ def generate(path: Path, count: int, seed: int = 4) -> None:
     statuses = {key: status for key, _, status in CONDITIONS}
     condition_ids = {key: index + 1 for index, (key, _, _) in enumerate(CONDITIONS)}
     codes = actor_codes()[:-1]
+    names = {code: f"Actor {code}" for code in actor_codes()}
     connection = sqlite3.connect(path, isolation_level=None)
     # One big transaction without a journal worth keeping: this file is thrown away on failure.
     connection.execute("PRAGMA journal_mode = OFF")
@@ -137,13 +139,16 @@ def generate(path: Path, count: int, seed: int = 4) -> None:
         a_lo, a_hi = bounds(announced)
         d_lo, d_hi = bounds(due)
         updated = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T12:00:00.000000Z"
+        pledger = rng.choice(codes)
+        beneficiary = "UKR" if rng.random() < 0.7 else None
+        extra = search_extra({"pledger": pledger, "beneficiary": beneficiary}, names)
         pledge_rows.append(
             (
                 index,
                 f"p{index:07d}-{words[0]}-{words[1]}",
                 title,
-                rng.choice(codes),
-                "UKR" if rng.random() < 0.7 else None,
+                pledger,
+                beneficiary,
                 rng.choice(CATEGORIES),
                 rng.choice(STATUSES),
                 announced,
@@ -153,6 +158,7 @@ def generate(path: Path, count: int, seed: int = 4) -> None:
                 d_lo,
                 d_hi,
                 rng.choice(["confirmed", "reported", "reported", "unverified"]),
+                extra,
                 total,
                 open_,
                 failed,
@@ -164,9 +170,9 @@ def generate(path: Path, count: int, seed: int = 4) -> None:
             link_rows.append((index, condition_ids[key], position))
     connection.executemany(
         "INSERT INTO pledges (id, key, title, pledger, beneficiary, category, status, announced, "
-        "announced_lo, announced_hi, due, due_lo, due_hi, confidence, conditions_total, "
-        "conditions_open, conditions_failed, conditions_state, version, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+        "announced_lo, announced_hi, due, due_lo, due_hi, confidence, search_extra, "
+        "conditions_total, conditions_open, conditions_failed, conditions_state, version, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
         pledge_rows,
     )
     connection.executemany(

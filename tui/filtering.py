@@ -39,7 +39,9 @@ def without_field(query: Query, field: str) -> Query:
     term = _positive_term(query, field)
     if term is None:
         return query
-    return Query(tuple(t for t in query.terms if t is not term), query.source)
+    # The source names the query (the ledger caches facets by it), so it must say the same.
+    source = (query.source[: term.start] + query.source[term.end :]).strip()
+    return Query(tuple(t for t in query.terms if t is not term), source)
 
 
 def active_values(text: str) -> dict[str, set[str]]:

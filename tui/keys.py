@@ -48,7 +48,7 @@ _MOVE = Binding.Group("Move", compact=True)
 _GROUPS = {"views": _VIEWS, "move": _MOVE}
 
 KEYS: tuple[Key, ...] = (
-    Key("app.quit", "q,ctrl+q", "app.quit", "Quit", "app", "Quit pledges", show=True),
+    Key("app.quit", "q,ctrl+q", "app.quit", "Quit", "app", "Quit pledges", show=True, display="q"),
     Key(
         "app.help",
         "question_mark",
@@ -152,7 +152,6 @@ KEYS: tuple[Key, ...] = (
         "Reverse",
         "table",
         "Reverse the sort order",
-        show=True,
     ),
     Key(
         "filter.apply",
@@ -161,6 +160,7 @@ KEYS: tuple[Key, ...] = (
         "Results",
         "filter",
         "Apply the filter and go to the results",
+        show=True,
     ),
     Key(
         "filter.cancel",
@@ -169,6 +169,8 @@ KEYS: tuple[Key, ...] = (
         "Clear",
         "filter",
         "Clear the filter and go back to the results",
+        show=True,
+        display="esc",
     ),
     Key(
         "facets.toggle",
@@ -213,9 +215,22 @@ KEYS: tuple[Key, ...] = (
     Key(
         "record.open", "enter", "open_link", "Follow", "record", "Open the linked record", show=True
     ),
+    Key("help.down", "down,j", "scroll('down')", "Down", "help", "Scroll down", group="move"),
+    Key("help.up", "up,k", "scroll('up')", "Up", "help", "Scroll up", group="move"),
+    Key(
+        "help.page-down",
+        "pagedown",
+        "scroll('page_down')",
+        "Page down",
+        "help",
+        "Scroll a page down",
+    ),
+    Key("help.page-up", "pageup", "scroll('page_up')", "Page up", "help", "Scroll a page up"),
+    Key("help.top", "home,g", "scroll('home')", "Top", "help", "Scroll to the top"),
+    Key("help.bottom", "end,G", "scroll('end')", "Bottom", "help", "Scroll to the bottom"),
     Key(
         "help.close",
-        "escape,q,question_mark",
+        "escape,question_mark",
         "close",
         "Close",
         "help",

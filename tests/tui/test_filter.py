@@ -176,3 +176,14 @@ async def test_f_shows_and_hides_the_facets(browser: Ledger) -> None:
         assert facets.display and app.focused is facets
         await pilot.press("f")
         assert not facets.display and app.focused is pledge_table(app)
+
+
+def test_without_field_drops_the_term_and_says_so_in_its_source() -> None:
+    from db.query import parse
+    from tui.filtering import without_field
+
+    query = parse("reassurance status:committed pledger:FRA")
+    others = without_field(query, "status")
+    assert others.source == "reassurance  pledger:FRA"
+    assert [t.field for t in others.terms] == [None, "pledger"]
+    assert without_field(query, "category") is query

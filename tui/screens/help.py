@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -20,37 +20,44 @@ from ..widgets.pledge_table import OVERDUE
 from ..widgets.record_parts import Heading, Text
 from .base import TopBar
 
-KEY_WIDTH = 18
+
+class Row(Horizontal):
+    """A name and what it means, the meaning wrapping in its own column."""
+
+    DEFAULT_CSS = """
+    Row { height: auto; }
+    Row > .name { width: 20; padding-left: 2; }
+    Row > .meaning { width: 1fr; }
+    """
+
+    def __init__(self, name: Any, meaning: Any) -> None:
+        super().__init__()
+        self.name_content = name
+        self.meaning = meaning
+
+    def compose(self) -> ComposeResult:
+        yield Text(self.name_content, classes="name")
+        yield Text(self.meaning, classes="meaning")
 
 
-def _rows(pairs: list[tuple[str, Any]], width: int = KEY_WIDTH) -> Any:
-    lines: list[Any] = []
-    for index, (name, description) in enumerate(pairs):
-        if index:
-            lines.append(render.ui("\n"))
-        lines.append((f"  {name:<{width}}", "bold $text-accent"))
-        lines.append(description)
-    return render.assemble(*lines)
+def _rows(pairs: list[tuple[str, Any]]) -> list[Row]:
+    return [
+        Row(
+            render.plain(name, "bold $text-accent"),
+            meaning if not isinstance(meaning, str) else render.plain(meaning),
+        )
+        for name, meaning in pairs
+    ]
 
 
-def _vocabulary(words: dict[str, str], record_type: str = "") -> Any:
-    pairs = [
-        (
-            word,
-            render.assemble(
-                render.status(word, record_type) if record_type else (word, "bold"),
-                "  ",
-                (text, ""),
-            ),
+def _vocabulary(words: dict[str, str], record_type: str = "") -> list[Row]:
+    return [
+        Row(
+            render.status(word, record_type) if record_type else render.plain(word, "bold"),
+            render.plain(text),
         )
         for word, text in words.items()
     ]
-    lines: list[Any] = []
-    for index, (_word, line) in enumerate(pairs):
-        if index:
-            lines.append(render.ui("\n"))
-        lines.extend(["  ", line])
-    return render.assemble(*lines)
 
 
 class HelpScreen(Screen[None]):
@@ -61,7 +68,7 @@ class HelpScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar(getattr(self.app, "current_mode", "pledges"), "help")
-        with VerticalScroll(id="help"):
+        with VerticalScroll(id="help", can_focus=False):
             yield from self.sections()
         yield Footer()
 
@@ -71,9 +78,9 @@ class HelpScreen(Screen[None]):
             scoped = [k for k in keys.KEYS if k.scope == scope]
             if scoped:
                 yield Text(render.plain(title, "bold"))
-                yield Text(_rows([(keys.display(k), keys.help_text(k)) for k in scoped]))
+                yield from _rows([(keys.display(k), keys.help_text(k)) for k in scoped])
         yield Text(render.plain("Provided by Textual", "bold"))
-        yield Text(_rows(list(keys.BUILT_IN)))
+        yield from _rows(list(keys.BUILT_IN))
         yield Text(
             render.plain(
                 "The command palette (ctrl+p) also switches the theme. Clicking a column header "
@@ -94,42 +101,40 @@ class HelpScreen(Screen[None]):
                 "good result stays on screen."
             )
         )
-        yield Text(_rows(list(query.FIELDS.items()), 14))
+        yield from _rows(list(query.FIELDS.items()))
 
         yield Heading("The pledge table")
-        yield Text(
-            _rows(
-                [
-                    ("Status", "the pledge's status, by word and colour (below)"),
-                    (
-                        "Conditions",
-                        "blocked: a condition failed; N pending: N conditions are still open; met: all resolved",
-                    ),
-                    (
-                        "Due " + OVERDUE,
-                        "overdue: the due date has passed and the pledge is still open",
-                    ),
-                    ("Changed", "the date the pledge was last changed in the ledger"),
-                    ("\u2026", "a row still being read from the ledger"),
-                ],
-                14,
-            )
+        yield from _rows(
+            [
+                ("Status", "the pledge's status, by word and colour (below)"),
+                (
+                    "Conditions",
+                    "blocked: a condition failed; N pending: N are still open; met: all resolved",
+                ),
+                ("Due " + OVERDUE, "overdue: the due date has passed and the pledge is still open"),
+                ("Changed", "the date the pledge was last changed in the ledger"),
+                ("\u2026", "a row still being read from the ledger"),
+            ]
         )
 
         yield Heading("Pledge status")
-        yield Text(_vocabulary(vocab.PLEDGE_STATUSES, "pledge"))
+        yield from _vocabulary(vocab.PLEDGE_STATUSES, "pledge")
         yield Heading("Derived flags (computed, never set by hand)")
-        yield Text(_vocabulary(vocab.PLEDGE_FLAGS))
+        yield from _vocabulary(vocab.PLEDGE_FLAGS)
         yield Heading("Condition status")
-        yield Text(_vocabulary(vocab.CONDITION_STATUSES, "condition"))
+        yield from _vocabulary(vocab.CONDITION_STATUSES, "condition")
         yield Heading("Confidence")
-        yield Text(_vocabulary(vocab.CONFIDENCE_LEVELS))
+        yield from _vocabulary(vocab.CONFIDENCE_LEVELS)
         yield Heading("Kinds of actor")
-        yield Text(_vocabulary(vocab.ACTOR_KINDS))
+        yield from _vocabulary(vocab.ACTOR_KINDS)
         yield Heading("Source reliability (NATO Admiralty code)")
-        yield Text(_vocabulary(vocab.RELIABILITY_CODES))
+        yield from _vocabulary(vocab.RELIABILITY_CODES)
         yield Heading("Suggested categories")
-        yield Text(_vocabulary(vocab.SUGGESTED_CATEGORIES))
+        yield from _vocabulary(vocab.SUGGESTED_CATEGORIES)
 
     def action_close(self) -> None:
         self.app.pop_screen()
+
+    def action_scroll(self, how: str) -> None:
+        body = self.query_one("#help", VerticalScroll)
+        getattr(body, f"scroll_{how}")(animate=False)

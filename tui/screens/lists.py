@@ -135,7 +135,7 @@ class ConditionsView(RecordsView):
     view = "conditions"
     noun = "condition"
     columns = (
-        Column("key", "Key", 24),
+        Column("key", "Key", 24, grow=16),
         Column("title", "Title", 0),
         Column("status", "Status", 13),
         Column("responsible", "Responsible", 11, priority=2),
@@ -199,7 +199,7 @@ class SourcesView(RecordsView):
     view = "sources"
     noun = "source"
     columns = (
-        Column("key", "Key", 24),
+        Column("key", "Key", 24, grow=30),
         Column("title", "Title", 0),
         Column("publisher", "Publisher", 18, priority=2),
         Column("published", "Published", 10, priority=3),

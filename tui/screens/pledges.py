@@ -209,7 +209,8 @@ class PledgesView(LedgerScreen):
         for field in FACET_FIELDS:
             others = without_field(query, field)
             if others is not query:
-                facets = replace(facets, **{field: getattr(self.ledger.facets(others), field)})
+                counted = self.ledger.facets(others, which=(field,))
+                facets = replace(facets, **{field: getattr(counted, field)})
         self.post_message(self.FacetsLoaded(query, facets))
 
     @on(FacetsLoaded)

@@ -41,7 +41,7 @@ class FacetList(OptionList):
         border-right: vkey $panel-lighten-1;
         padding: 0;
         background: $surface;
-        &:focus { border-right: vkey $primary; }
+        &:focus { border: none; border-right: vkey $primary; background-tint: $foreground 5%; }
         & > .option-list--option-disabled { color: $text-accent; text-style: bold; }
     }
     """
@@ -56,7 +56,6 @@ class FacetList(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
-        self.border_title = "Facets"
 
     def show(self, facets: Facets | None, active: dict[str, set[str]], *, counting: bool) -> None:
         """List the counts, marking the values the filter selects now."""

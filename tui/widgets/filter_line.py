@@ -22,7 +22,7 @@ from ..filtering import pointer, try_parse
 
 #: How long typing must pause before the query runs: short enough to feel immediate, long
 #: enough that a burst of keys (a paste, a fast typist) runs one query, not ten.
-DEBOUNCE = 0.05
+DEBOUNCE = 0.025
 
 
 class FilterInput(Input):

@@ -39,6 +39,8 @@ class Column:
     priority: int = 0
     align: str = "left"
     min_width: int = 12
+    #: Cells this fixed column may grow by when the flexible one is wide (long keys).
+    grow: int = 0
 
 
 #: One cell: its text (already visible, see tui.render) and a style string, or "".
@@ -197,10 +199,18 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
             shown.remove(drop)
         room = flexible_room(shown)
         flex = [c for c in shown if c.width == 0]
+        # When the flexible columns have more than they need, growable columns take a part.
+        spare = max((room - sum(max(c.min_width, width // 4) for c in flex)) // 2, 0)
+        extra: dict[str, int] = {}
+        for column in shown:
+            if column.grow and flex:
+                extra[column.name] = min(column.grow, spare)
+                spare -= extra[column.name]
+                room -= extra[column.name]
         layout = []
         for column in shown:
             if column.width:
-                layout.append((column, column.width))
+                layout.append((column, column.width + extra.get(column.name, 0)))
             else:
                 layout.append((column, max(room // max(len(flex), 1), 1)))
         self._column_layout = (width, layout)

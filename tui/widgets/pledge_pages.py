@@ -41,7 +41,8 @@ def fetch_page(
 
 def with_key(query: Query, key: str) -> Query:
     """``query`` narrowed to the one pledge ``key``."""
-    return Query((*query.terms, Term("key", (key,))), query.source)
+    # The source names the query (the ledger may cache by it), so it must say the same.
+    return Query((*query.terms, Term("key", (key,))), f"{query.source} key:{key}".strip())
 
 
 def rows_around(

@@ -19,6 +19,7 @@ listing loads, the old rows stay on screen: filtering never flashes an empty tab
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +43,7 @@ CACHE_PAGES = 60
 PREFETCH = 1
 
 COLUMNS = (
-    Column("key", "Key", 22),
+    Column("key", "Key", 22, grow=24),
     Column("pledger", "Pledger", 9, priority=3),
     Column("title", "Title", 0, min_width=16),
     Column("category", "Category", 12, priority=5),
@@ -154,6 +155,8 @@ class PledgeTable(ReportsErrors, LineTable):
         self.painted_at = 0.0
         self.rows_painted_at = 0.0
         self._painted_generation = -1
+        #: The last paints: when, and whether every row in view was there (for the bench).
+        self.paints: deque[tuple[float, bool]] = deque(maxlen=64)
 
     # -- what is listed -----------------------------------------------------------------------
 
@@ -406,6 +409,7 @@ class PledgeTable(ReportsErrors, LineTable):
 
     def _mark_painted(self) -> None:
         self.painted_at = time.perf_counter()
+        self.paints.append((self.painted_at, self.is_settled))
         shown = self._window_generation if self._window is not None else self.listing.generation
         if self._painted_generation != shown:
             self._painted_generation = shown

@@ -48,7 +48,8 @@ class RecordLink(Static, can_focus=True):
     DEFAULT_CSS = """
     RecordLink { height: auto; padding: 0 1; }
     RecordLink:hover { background: $boost; }
-    RecordLink:focus { background: $block-cursor-background; color: $block-cursor-foreground; }
+    /* Reverse video keeps every span readable: a coloured key becomes a coloured block. */
+    RecordLink:focus { text-style: bold reverse; }
     """
 
     class Followed(Message):
