@@ -63,14 +63,13 @@ def pledge_candidates(app: PledgesApp, text: str) -> list[Candidate]:
     ]
 
 
-def _prompt(candidate: Candidate, matcher: Matcher | None) -> object:
-    label = f"{candidate.record_type} {candidate.key}"
-    if matcher is None:
-        return render.assemble(
-            (candidate.record_type + " ", render.MUTED), (candidate.key, render.KEY_STYLE)
-        )
-    _score, offsets = matcher.fuzzy_search.match(matcher.query, label)
-    return render.highlight(label, offsets, "bold reverse")
+def _prompt(candidate: Candidate, matcher: Matcher) -> object:
+    """``condition us-backstop``, the letters that matched the key highlighted."""
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, candidate.key)
+    return render.assemble(
+        (candidate.record_type + " ", render.MUTED),
+        render.highlight(candidate.key, offsets, "bold reverse"),
+    )
 
 
 class RecordCommands(Provider):
@@ -88,7 +87,7 @@ class RecordCommands(Provider):
         except LedgerError:
             self._records = []
 
-    def _hit(self, candidate: Candidate, score: float, matcher: Matcher | None) -> Hit:
+    def _hit(self, candidate: Candidate, score: float, matcher: Matcher) -> Hit:
         open_record: Callable[[], object] = partial(
             self.pledges_app.open_record, candidate.record_type, candidate.key
         )
@@ -103,16 +102,14 @@ class RecordCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for candidate in self._records:
-            score = max(
-                matcher.match(f"{candidate.record_type} {candidate.key}"),
-                matcher.match(candidate.title) * 0.9,
-            )
+            # Keys and titles are matched, not the type word ("sort" is not "source").
+            score = max(matcher.match(candidate.key), matcher.match(candidate.title) * 0.9)
             if score > 0:
                 yield self._hit(candidate, score, matcher)
         pledges = await asyncio.to_thread(pledge_candidates, self.pledges_app, query)
         for rank, candidate in enumerate(pledges):
             score = max(
-                matcher.match(f"pledge {candidate.key}"),
+                matcher.match(candidate.key),
                 matcher.match(candidate.title) * 0.9,
                 0.5 - rank / (4 * PLEDGE_HITS),
             )

@@ -23,6 +23,16 @@ PAGE = 200
 MARGIN = 40
 
 
+def what_changed(entry: ChangeEntry) -> str:
+    """One line: ``created: <title>``, ``deleted``, or the fields that changed."""
+    if entry.action in ("create", "delete"):
+        named = entry.changes.get("title") or entry.changes.get("name")
+        value = (named[1] if entry.action == "create" else named[0]) if named else None
+        verb = "created" if entry.action == "create" else "deleted"
+        return f"{verb}: {render.one_line(str(value))}" if value else verb
+    return render.change_summary(entry.changes)
+
+
 def entry_row(entry: ChangeEntry, index: int) -> ListRow:
     evidence = " \u00b7 ".join(
         part
@@ -41,7 +51,7 @@ def entry_row(entry: ChangeEntry, index: int) -> ListRow:
             (render.visible(entry.author), ""),
             (f"{entry.record_type} {render.visible(entry.record_key)}", ""),
             (entry.action, ""),
-            (render.change_summary(entry.changes), ""),
+            (what_changed(entry), ""),
             (evidence, render.MUTED),
         ),
         (),

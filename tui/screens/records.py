@@ -288,9 +288,9 @@ class PledgeScreen(RecordScreen):
         if p.notes:
             widgets += [Heading("Notes"), Text(render.paragraph(p.notes), classes="paragraph")]
         open_count = len(unmet)
-        widgets.append(Heading(f"Conditions ({len(detail.conditions)}, {open_count} unmet)"))
+        widgets.append(Heading(f"Conditions ({len(detail.conditions):,}, {open_count:,} unmet)"))
         widgets += brief_links(detail.conditions, marks=unmet)
-        widgets.append(Heading(f"Sources ({len(detail.sources)})"))
+        widgets.append(Heading(f"Sources ({len(detail.sources):,})"))
         widgets += [
             RecordLink("source", s.key, source_block(s)) for s in detail.sources
         ] or brief_links([])
@@ -298,7 +298,7 @@ class PledgeScreen(RecordScreen):
         widgets += brief_links(detail.supersedes_chain)
         widgets.append(Heading("Superseded by (newer pledges that replace it)"))
         widgets += brief_links(detail.superseded_by)
-        widgets.append(Heading(f"History ({len(detail.history)})"))
+        widgets.append(Heading(f"History ({len(detail.history):,})"))
         widgets += timeline(detail.history)
         return widgets
 
@@ -339,7 +339,7 @@ class ConditionScreen(RecordScreen):
                 Heading("Description"),
                 Text(render.paragraph(c.description), classes="paragraph"),
             ]
-        widgets.append(Heading(f"Dependent pledges ({dependents})"))
+        widgets.append(Heading(f"Dependent pledges ({dependents:,})"))
         if dependents:
             widgets.append(
                 QueryLink(
@@ -349,19 +349,19 @@ class ConditionScreen(RecordScreen):
                     ),
                 )
             )
-        widgets.append(Heading(f"Hinges on this condition alone ({len(detail.hinges_on_this)})"))
+        widgets.append(Heading(f"Hinges on this condition alone ({len(detail.hinges_on_this):,})"))
         widgets += brief_links(detail.hinges_on_this, more_query=query)
         widgets.append(
-            Heading(f"Also held back by other conditions ({len(detail.also_held_by_others)})")
+            Heading(f"Also held back by other conditions ({len(detail.also_held_by_others):,})")
         )
         widgets += brief_links(detail.also_held_by_others, more_query=query)
-        widgets.append(Heading(f"Unconditional now ({len(detail.unconditional)})"))
+        widgets.append(Heading(f"Unconditional now ({len(detail.unconditional):,})"))
         widgets += brief_links(detail.unconditional, more_query=query)
-        widgets.append(Heading(f"Sources ({len(detail.sources)})"))
+        widgets.append(Heading(f"Sources ({len(detail.sources):,})"))
         widgets += [
             RecordLink("source", s.key, source_block(s)) for s in detail.sources
         ] or brief_links([])
-        widgets.append(Heading(f"History ({len(detail.history)})"))
+        widgets.append(Heading(f"History ({len(detail.history):,})"))
         widgets += timeline(detail.history)
         return widgets
 
@@ -394,26 +394,26 @@ class ActorScreen(RecordScreen):
                 ),
             )
         )
-        widgets.append(Heading(f"Pledges made, by status ({made})"))
+        widgets.append(Heading(f"Pledges made, by status ({made:,})"))
         if not detail.pledges_by_status:
             widgets += brief_links([])
         for status, briefs in detail.pledges_by_status.items():
             widgets.append(
-                Text(render.assemble(render.status(status), f" ({len(briefs)})"), classes="entry")
+                Text(render.assemble(render.status(status), f" ({len(briefs):,})"), classes="entry")
             )
             widgets += brief_links(briefs, more_query=f"pledger:{a.code} status:{status}")
-        widgets.append(Heading(f"Pledges received ({len(detail.received)})"))
+        widgets.append(Heading(f"Pledges received ({len(detail.received):,})"))
         widgets += brief_links(detail.received, more_query=f"beneficiary:{a.code}")
         if a.kind == "coalition" or detail.members:
-            widgets.append(Heading(f"Coalition members ({len(detail.members)})"))
+            widgets.append(Heading(f"Coalition members ({len(detail.members):,})"))
             widgets += brief_links(detail.members)
-        widgets.append(Heading(f"Member of ({len(detail.member_of)})"))
+        widgets.append(Heading(f"Member of ({len(detail.member_of):,})"))
         widgets += brief_links(detail.member_of)
-        widgets.append(Heading(f"Speakers ({len(detail.speakers)})"))
+        widgets.append(Heading(f"Speakers ({len(detail.speakers):,})"))
         widgets += brief_links(detail.speakers)
-        widgets.append(Heading(f"Responsible for conditions ({len(detail.responsible_for)})"))
+        widgets.append(Heading(f"Responsible for conditions ({len(detail.responsible_for):,})"))
         widgets += brief_links(detail.responsible_for)
-        widgets.append(Heading(f"History ({len(detail.history)})"))
+        widgets.append(Heading(f"History ({len(detail.history):,})"))
         widgets += timeline(detail.history)
         return widgets
 
@@ -454,9 +454,9 @@ class SourceScreen(RecordScreen):
                 Heading("Excerpt"),
                 Text(render.paragraph(s.excerpt, "italic"), classes="paragraph"),
             ]
-        widgets.append(Heading(f"Cited by ({len(detail.cited_by)})"))
+        widgets.append(Heading(f"Cited by ({len(detail.cited_by):,})"))
         widgets += brief_links(detail.cited_by, more_query=f"source:{s.key}")
-        widgets.append(Heading(f"Evidence for ({len(detail.evidence_for)} changes)"))
+        widgets.append(Heading(f"Evidence for ({len(detail.evidence_for):,} changes)"))
         for entry in detail.evidence_for[:50]:
             line = render.assemble(
                 (entry.effective or "(no date)", "bold"),
@@ -471,7 +471,7 @@ class SourceScreen(RecordScreen):
             widgets.append(RecordLink(entry.record_type, entry.record_key, line))
         if not detail.evidence_for:
             widgets += brief_links([])
-        widgets.append(Heading(f"History ({len(detail.history)})"))
+        widgets.append(Heading(f"History ({len(detail.history):,})"))
         widgets += timeline(detail.history)
         return widgets
 

@@ -74,15 +74,24 @@ class FacetList(OptionList):
                     options.append(
                         self._option(field, value.value, value.label, value.count, chosen)
                     )
+                # A selected value beyond the list's end stays on offer, to be unselected.
+                listed = {self._fold(field, v.value) for v in values}
+                for value in sorted(chosen - listed):
+                    options.append(self._option(field, value, value, None, chosen))
         self.set_options(options)
         if highlighted is not None:
             # The value may be gone from the facets: then the highlight stays where it is.
             with suppress(OptionDoesNotExist):
                 self.highlighted = self.get_option_index(highlighted)
 
-    def _option(self, field: str, value: str, label: str, count: int, chosen: set[str]) -> Option:
-        folded = value.upper() if field == "pledger" else value.lower()
-        mark = SELECTED if folded in chosen else UNSELECTED
+    @staticmethod
+    def _fold(field: str, value: str) -> str:
+        return value.upper() if field == "pledger" else value.lower()
+
+    def _option(
+        self, field: str, value: str, label: str, count: int | None, chosen: set[str]
+    ) -> Option:
+        mark = SELECTED if self._fold(field, value) in chosen else UNSELECTED
         name = (
             value
             if field in ("status", "category")
@@ -94,7 +103,7 @@ class FacetList(OptionList):
         prompt = render.assemble(
             (mark, "$text-accent" if mark == SELECTED else render.MUTED),
             (render.one_line(name, 20), style),
-            (f" {count:,}", render.MUTED),
+            (f" {count:,}" if count is not None else "", render.MUTED),
         )
         return Option(prompt, id=f"{field}\x00{value}")
 
