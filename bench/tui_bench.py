@@ -161,6 +161,18 @@ async def drive(ledger_path: Path) -> dict[str, object]:
     figures: dict[str, object] = {}
     started = time.perf_counter()
     ledger = Ledger.open(ledger_path, create=False)
+    # How long the ledger itself took to answer page queries (to tell its time from the UI's).
+    queries: list[tuple[float, float]] = []
+    page = ledger.pledge_page
+
+    def timed_page(*args: object, **kwargs: object) -> object:
+        begun = time.perf_counter()
+        try:
+            return page(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            queries.append((begun, time.perf_counter() - begun))
+
+    ledger.pledge_page = timed_page  # type: ignore[method-assign]
     app = PledgesApp(ledger, poll_seconds=0.75)
     async with app.run_test(size=SIZE) as pilot:
         table = app.screen.query_one(PledgeTable)
@@ -223,7 +235,14 @@ async def drive(ledger_path: Path) -> dict[str, object]:
         ):
             await pilot.press("slash")
             app.screen.filter_line.set_text(typed)  # type: ignore[attr-defined]
-            await wait_until(lambda: table.is_settled)
+            # Wait for that listing itself (until its message arrives the old one is settled).
+            line = app.screen.filter_line  # type: ignore[attr-defined]
+            await wait_until(
+                lambda t=typed, f=line: (
+                    (table.listing.query.source == t or f.error is not None) and table.is_settled
+                )
+            )
+            await asyncio.sleep(0.3)  # and for its neighbouring pages to be read
             before = time.perf_counter()
             generation = table.listing.generation
             await pilot.press(last)
@@ -235,9 +254,10 @@ async def drive(ledger_path: Path) -> dict[str, object]:
             rows = table.rows_painted_at - before
             await wait_until(lambda: table.is_settled)
             counted = table.painted_at - before
-            filters.append((typed + last, rows, counted, table.total))
+            first_query = next((d for b, d in queries if b > before), 0.0)
+            filters.append((typed + last, rows, counted, table.total, first_query))
             await pilot.press("escape")
-            await wait_until(lambda: table.is_settled)
+            await wait_until(lambda: not table.listing.query and table.is_settled)
         figures["filter keystroke"] = filters
         figures["rss"] = rss_mb()
         facets = []
@@ -339,11 +359,12 @@ def report(ledger: Path, size: int, runs: int, dt_rows: int) -> None:
             f"  {name:<36} median {statistics.median(values):6.1f} ms, worst {worst:6.1f} ms"
             f"  ({len(values)} runs; target < 100 ms: {verdict(worst, TARGET_MS)})"
         )
-    print("  filter keystroke (typed the last character; rows repainted / count shown):")
-    for text, rows, counted, total in figures["filter keystroke"]:  # type: ignore[attr-defined]
+    print("  filter keystroke (the last character typed; rows repainted, of which the ledger's")
+    print("  first-page query; count shown):")
+    for text, rows, counted, total, query in figures["filter keystroke"]:  # type: ignore[attr-defined]
         print(
-            f"    {text!r:<28} rows {rows * 1000:6.1f} ms ({verdict(rows * 1000, TARGET_MS)}),"
-            f" count {counted * 1000:6.1f} ms, {total:,} pledges"
+            f"    {text!r:<22} rows {rows * 1000:6.1f} ms ({verdict(rows * 1000, TARGET_MS)};"
+            f" query {query * 1000:5.1f} ms), count {counted * 1000:6.1f} ms, {total:,} pledges"
         )
     for text, seconds in figures["facets"]:  # type: ignore[attr-defined]
         print(f"  facets (sidebar, in the background) for {text!r:<20} {seconds * 1000:7.0f} ms")
