@@ -75,6 +75,7 @@ async def test_an_empty_ledger_welcomes_and_says_how_to_import(ledger: Ledger) -
         assert "pledges import FILE" in shown
         assert "pledges --demo" in shown
         assert not pledge_table(app).display
+        assert "slash" not in app.screen.active_bindings  # nothing to filter yet
 
 
 async def test_the_welcome_turns_into_the_table_when_pledges_arrive(
@@ -95,3 +96,4 @@ async def test_the_welcome_turns_into_the_table_when_pledges_arrive(
         await settle(pilot)
         shown = screen_text(app)
         assert "The first pledge [/]" in shown and "This ledger is empty." not in shown
+        assert "slash" in app.screen.active_bindings

@@ -118,6 +118,12 @@ class PledgesView(LedgerScreen):
 
     # -- keys ----------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # An empty ledger shows the welcome: nothing to filter yet, so those keys hide.
+        if action in {"focus_filter", "clear_filter", "toggle_facets"}:
+            return not self.query_one(Welcome).display
+        return True
+
     def action_focus_filter(self) -> None:
         self.filter_line.input.focus()
 
@@ -152,7 +158,13 @@ class PledgesView(LedgerScreen):
     @on(PledgeTable.Counted)
     def _counted(self, event: PledgeTable.Counted) -> None:
         empty = event.everything == 0
-        self.query_one(Welcome).display = empty
+        welcome = self.query_one(Welcome)
+        if empty != welcome.display:
+            self.refresh_bindings()
+            # The facets go with the welcome, and come back (if there is room) after it.
+            self.facet_list.display = not empty and self.app.size.width >= FACETS_MIN_WIDTH
+            self._want_facets(self.table.query, delay=0, again=True)
+        welcome.display = empty
         self.table.display = not empty
         self.filter_line.display = not empty
         if empty:

@@ -49,6 +49,7 @@ class RecordScreen(LedgerScreen):
     RecordScreen .record-subtitle { margin-bottom: 1; }
     RecordScreen .entry { margin-top: 1; }
     RecordScreen .paragraph { padding: 0 1; }
+    RecordScreen .indent { padding: 0 1; }
     """
 
     class Loaded(Message):
