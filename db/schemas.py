@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, Final, Literal
@@ -48,9 +49,7 @@ def _require_str(value: object, what: str) -> str:
 
 def _code(value: object) -> str:
     text = _require_str(value, f"an actor code is {CODE_RULE}").strip()
-    if 2 <= len(text) <= 16 and all(
-        c.isascii() and (c.isupper() or c.isdigit() or c in "_-") for c in text
-    ):
+    if _CODE.fullmatch(text):
         return text
     hint = ""
     upper = text.upper()
@@ -65,25 +64,22 @@ def _code(value: object) -> str:
     )
 
 
-def _is_slug(text: str, extra: str) -> bool:
-    return (
-        1 <= len(text) <= 64
-        and text[0].isascii()
-        and (text[0].islower() or text[0].isdigit())
-        and all(c.isascii() and (c.islower() or c.isdigit() or c in extra) for c in text)
-    )
+# Regular expressions, not per-character Python loops: an import validates millions of keys.
+_CODE: Final = re.compile(r"[A-Z0-9_-]{2,16}")
+_KEY: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_SLUG: Final = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 def _key(value: object) -> str:
     text = _require_str(value, f"a key is {KEY_RULE}").strip()
-    if _is_slug(text, "-"):
+    if _KEY.fullmatch(text):
         return text
     raise _fail("key", "{value} is not a key: " + KEY_RULE, value=repr(text))
 
 
 def _slug(value: object) -> str:
     text = _require_str(value, f"a slug is {SLUG_RULE}").strip()
-    if _is_slug(text, "-_"):
+    if _SLUG.fullmatch(text):
         return text
     raise _fail("slug", "{value} is not a slug: " + SLUG_RULE, value=repr(text))
 

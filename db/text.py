@@ -17,10 +17,14 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\u0085\u2028\u2029]")
 _CONTROLS_LONG = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROLS_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t]+")
+# What clean_line would change apart from the ends: most text is clean, and a search is cheap.
+_LINE_DIRTY = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]|  ")
 
 
 def clean_line(value: str) -> str:
     """Return ``value`` as one line: breaks and tabs become spaces, controls go, ends trimmed."""
+    if _LINE_DIRTY.search(value) is None and not (value[:1].isspace() or value[-1:].isspace()):
+        return value
     value = _LINE_BREAKS.sub(" ", value).replace("\t", " ")
     value = _CONTROLS_LINE.sub("", value)
     return _SPACES.sub(" ", value).strip()
