@@ -171,13 +171,13 @@ class Store:
                 for w in created
                 if w.after is not None
             ]
-            result = connection.execute(
-                insert(self.table).returning(
-                    self.table.c.id, self.table.c[self.key_column], sort_by_parameter_order=True
-                ),
-                rows,
-            )
-            new_ids = {key: id_ for id_, key in result}
+            # A plain executemany, then the ids read back by key: INSERT ... RETURNING with
+            # sort_by_parameter_order runs one statement per row on SQLite.
+            connection.execute(insert(self.table), rows)
+            key_column = self.table.c[self.key_column]
+            for part in chunks([w.key for w in created]):
+                statement = select(key_column, self.table.c.id).where(key_column.in_(list(part)))
+                new_ids.update((key, id_) for key, id_ in connection.execute(statement))
 
         updated = [w for w in writes if w.before is not None and w.after is not None]
         self._update_scalars(connection, updated, now, context)
@@ -192,13 +192,14 @@ class Store:
             for link in self.links:
                 if w.before.state.get(link.field) != w.after.get(link.field):
                     link_owners[link.field].append((w.before.id, w.after.get(link.field) or []))
+        created_ids = set(new_ids.values())
         for link in self.links:
             if link_owners[link.field]:
                 self._write_links(
                     connection,
                     link,
                     link_owners[link.field],
-                    replace=[o for o, _ in link_owners[link.field] if o not in new_ids.values()],
+                    replace=[o for o, _ in link_owners[link.field] if o not in created_ids],
                 )
         self.after_write(connection, writes, new_ids, now)
 
