@@ -19,11 +19,11 @@ from typing import Any, Final
 
 from sqlalchemy import (
     Engine,
+    Select,
     and_,
     column,
     create_engine,
     event,
-    false,
     literal,
     literal_column,
     or_,
@@ -31,13 +31,14 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 BUSY_TIMEOUT_MS: Final = 10_000
 SQLITE_HEADER: Final = b"SQLite format 3\x00"
 FULLTEXT_TABLE: Final = "pledges_fts"
 #: Pledge columns indexed for full-text search.
-FULLTEXT_COLUMNS: Final = ("title", "text", "notes")
+FULLTEXT_COLUMNS: Final = ("title", "text", "notes", "search_extra")
 
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -239,31 +240,61 @@ def words(phrase: str) -> list[str]:
     return _TOKEN.findall(phrase)
 
 
-def fulltext_match(
-    dialect_name: str,
-    pledge_id: ColumnElement[int],
-    columns: Sequence[ColumnElement[str | None]],
-    phrase: str,
-    *,
-    prefix: bool,
-) -> ColumnElement[bool]:
-    """A condition true for pledges whose text contains ``phrase``'s words in order.
+def fulltext_phrase(phrase: str, *, prefix: bool = True) -> str | None:
+    """A phrase as a safe FTS5 expression, or None if it has no searchable tokens.
 
-    User text never reaches FTS syntax: it is cut into tokens here and each token is quoted,
+    User text never reaches FTS syntax: it is cut into tokens here and the tokens are quoted,
     so ``AND``, ``NEAR``, ``*``, ``"`` or ``%`` in a search are just characters.
     """
     tokens = words(phrase)
     if not tokens:
-        return false()
+        return None
+    return '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
+
+
+def fulltext_all(phrases: Sequence[str]) -> str:
+    """Phrase expressions that must all match (FTS intersects them natively)."""
+    return " AND ".join(phrases)
+
+
+def fulltext_ids(dialect_name: str, pledges: Any, expression: str) -> Select[Any]:
+    """The ids of pledges matching a :func:`fulltext_phrase`/:func:`fulltext_all` expression."""
     if dialect_name == "sqlite":
-        expression = '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
         index = table(FULLTEXT_TABLE, column("rowid"))
         matches = literal_column(FULLTEXT_TABLE).op("MATCH")(literal(expression))
-        return pledge_id.in_(select(index.c.rowid).where(matches))
-    # Portable fallback: every token, in any column, case-insensitively.
-    return and_(
-        *(or_(*(c.ilike(f"%{escape_like(t)}%", escape="\\") for c in columns)) for t in tokens)
+        return select(index.c.rowid).where(matches)
+    # Portable fallback: every token, in any indexed column, case-insensitively.
+    tokens = [t for t in _TOKEN.findall(expression) if t != "AND"]
+    columns = [pledges.c[name] for name in FULLTEXT_COLUMNS]
+    return select(pledges.c.id).where(
+        and_(
+            *(or_(*(c.ilike(f"%{escape_like(t)}%", escape="\\") for c in columns)) for t in tokens)
+        )
     )
+
+
+def fulltext_count(connection: Any, expression: str) -> int:
+    """How many pledges match (cheap on SQLite: the index alone answers)."""
+    if connection.dialect.name != "sqlite":
+        from sqlalchemy import func
+
+        pledges = table("pledges", column("id"), *(column(c) for c in FULLTEXT_COLUMNS))
+        ids = fulltext_ids(connection.dialect.name, pledges, expression).subquery()
+        return int(connection.execute(select(func.count()).select_from(ids)).scalar_one())
+    statement = f"SELECT count(*) FROM {FULLTEXT_TABLE} WHERE {FULLTEXT_TABLE} MATCH ?"
+    return int(connection.exec_driver_sql(statement, (expression,)).scalar_one())
+
+
+def unindexed(dialect_name: str, expression: Any) -> Any:
+    """The same value, but SQLite's planner will not use an index for it (unary ``+``).
+
+    Used where the planner's favourite index is the wrong one: grouping a filtered result by a
+    column that has its own index, or scanning in display order while probing a large set of
+    full-text matches instead of sorting them all.
+    """
+    if dialect_name != "sqlite":
+        return expression
+    return UnaryExpression(expression, operator=operators.custom_op("+"), type_=expression.type)
 
 
 def escape_like(value: str) -> str:

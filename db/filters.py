@@ -1,13 +1,17 @@
 """Translation of a parsed query (:mod:`db.query`) into a SQL condition on pledges.
 
 Only bound parameters carry user text: words reach the full-text index as quoted tokens (see
-:func:`db.dialect.fulltext_match`) and ``LIKE`` patterns are escaped. Every term yields a
+:func:`db.dialect.fulltext_phrase`) and ``LIKE`` patterns are escaped. Every term yields a
 condition that is never NULL, so negation (``-beneficiary:UKR``) is the exact complement.
+
+Free words search one full-text index over each pledge's title, wording, notes, tags and the
+names of its pledger and beneficiary; all the positive words of a query go to the index as one
+expression, which it answers by intersecting its own lists.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select, true
 
 from . import dialect, vocab
 from . import models as m
@@ -24,15 +28,47 @@ C = m.conditions.c
 S = m.sources.c
 
 
-def pledge_filter(query: Query, dialect_name: str, today: str) -> ColumnElement[bool]:
-    """The SQL condition selecting the pledges that match every term of ``query``."""
+def pledge_filter(
+    query: Query, dialect_name: str, today: str, *, probe_text: bool = False
+) -> ColumnElement[bool]:
+    """The SQL condition selecting the pledges that match every term of ``query``.
+
+    ``probe_text`` asks for the full-text matches to be probed while rows are read in display
+    order, rather than read first: faster for the first page of a word that matches much of
+    the ledger (see :meth:`db.ledger.Ledger.pledge_page`).
+    """
     if not query.terms:
         return true()
     conditions = []
+    expression = fulltext_expression(query)
+    if expression is not None:
+        pledge_id = dialect.unindexed(dialect_name, P.id) if probe_text else P.id
+        conditions.append(pledge_id.in_(dialect.fulltext_ids(dialect_name, m.pledges, expression)))
     for term in query.terms:
+        if _indexed_text(term) and not term.negated:
+            continue  # part of the one full-text expression above
         condition = _term(term, dialect_name, today)
         conditions.append(not_(condition) if term.negated else condition)
     return and_(*conditions)
+
+
+def _indexed_text(term: Term) -> bool:
+    return term.field is None and dialect.fulltext_phrase(term.values[0]) is not None
+
+
+def fulltext_expression(query: Query) -> str | None:
+    """The query's positive free words as one full-text expression, or None if it has none."""
+    phrases = [
+        dialect.fulltext_phrase(t.values[0])
+        for t in query.terms
+        if _indexed_text(t) and not t.negated
+    ]
+    return dialect.fulltext_all([p for p in phrases if p]) if phrases else None
+
+
+def only_fulltext(query: Query) -> bool:
+    """True when the query is nothing but positive free words the index can answer alone."""
+    return bool(query.terms) and all(_indexed_text(t) and not t.negated for t in query.terms)
 
 
 def _term(term: Term, dialect_name: str, today: str) -> ColumnElement[bool]:
@@ -135,36 +171,12 @@ def _actors_named(values: list[str]) -> Select[tuple[str]]:
     )
 
 
-def _actors_matching(word: str) -> Select[tuple[str]]:
-    """Codes of actors whose code is ``word`` or whose name or an alias has a word starting so."""
-    folded = dialect.escape_like(word.lower())
-
-    def starts(column: ColumnElement[str]) -> ColumnElement[bool]:
-        lowered = func.lower(column)
-        return or_(
-            lowered.like(f"{folded}%", escape="\\"), lowered.like(f"% {folded}%", escape="\\")
-        )
-
-    return select(A.code).where(
-        or_(
-            A.code == word.upper(),
-            starts(A.name),
-            A.id.in_(select(AL.actor_id).where(starts(AL.alias))),
-        )
-    )
-
-
 def _text(phrase: str, dialect_name: str) -> ColumnElement[bool]:
-    """Free text: the pledge's text, its tags, or the names of its pledger or beneficiary."""
-    columns = [P.title, P.text, P.notes]
-    if not dialect.words(phrase):
+    """One free word or phrase on its own (a negated one, or one the index cannot see)."""
+    expression = dialect.fulltext_phrase(phrase)
+    if expression is None:
         # Nothing the index can see ("[/]", "%"): a plain substring search of the text.
         pattern = f"%{dialect.escape_like(phrase)}%"
+        columns = [P.title, P.text, P.notes]
         return or_(*(and_(c.is_not(None), c.like(pattern, escape="\\")) for c in columns))
-    matches = [dialect.fulltext_match(dialect_name, P.id, columns, phrase, prefix=True)]
-    if " " not in phrase.strip():
-        matches.append(P.id.in_(select(PT.pledge_id).where(PT.tag == phrase.lower())))
-    actors = _actors_matching(phrase.strip())
-    matches.append(P.pledger.in_(actors))
-    matches.append(_known(P.beneficiary, P.beneficiary.in_(actors)))
-    return or_(*matches) if matches else false()
+    return P.id.in_(dialect.fulltext_ids(dialect_name, m.pledges, expression))

@@ -28,7 +28,7 @@ from . import models as m
 from .dates import parse_partial_date
 from .dates import today as today_date
 from .errors import LedgerBusyError, LedgerError, LedgerOpenError, NothingToUndoError
-from .filters import pledge_filter
+from .filters import fulltext_expression, only_fulltext, pledge_filter
 from .query import Query, parse
 from .records import (
     ActorDetail,
@@ -53,6 +53,9 @@ from .schemas import RECORD_MODELS, Record
 from .writing import Counts
 
 T = TypeVar("T")
+#: Above this many full-text matches, a page reads rows in display order and probes the
+#: matches (a few thousand rows to fill a page) rather than sorting all the matches.
+PROBE_ABOVE = 20_000
 QueryLike = str | Query | None
 
 
@@ -76,6 +79,8 @@ class Ledger:
         self._writer = write_engine
         self._dialect = read_engine.dialect.name
         self._write_lock = threading.Lock()
+        self._cache_lock = threading.Lock()
+        self._facet_cache: dict[tuple[Any, ...], Facets] = {}
 
     # -- opening and closing -----------------------------------------------------------------
 
@@ -194,17 +199,29 @@ class Ledger:
             return result, BatchSummary(0, kind, label, self.author, batch.recorded_at, 0, [])
         return result, change_log.summary(batch)
 
-    def _where(self, query: QueryLike) -> Any:
-        parsed = parse(query) if isinstance(query, str) else (query or Query())
-        return pledge_filter(parsed, self._dialect, today_date())
+    def _where(self, query: QueryLike, connection: Connection | None = None) -> Any:
+        """The SQL condition for a query. Given a connection, it is shaped for reading a page
+        in display order: a word matching much of the ledger is probed row by row instead of
+        its matches being read (and sorted) first."""
+        parsed = _parsed(query)
+        probe = False
+        if connection is not None:
+            expression = fulltext_expression(parsed)
+            if expression is not None:
+                probe = dialect.fulltext_count(connection, expression) > PROBE_ABOVE
+        return pledge_filter(parsed, self._dialect, today_date(), probe_text=probe)
 
     # -- reads: the pledge list --------------------------------------------------------------
 
     def count_pledges(self, query: QueryLike = None) -> int:
         """How many pledges match ``query`` (a query string or a parsed :class:`Query`)."""
-        where = self._where(query)
+        parsed = _parsed(query)
         with self._reading() as connection:
-            statement = select(func.count()).select_from(m.pledges).where(where)
+            if only_fulltext(parsed):
+                expression = fulltext_expression(parsed)
+                assert expression is not None
+                return dialect.fulltext_count(connection, expression)
+            statement = select(func.count()).select_from(m.pledges).where(self._where(parsed))
             return int(connection.execute(statement).scalar_one())
 
     def pledge_page(
@@ -223,11 +240,10 @@ class Ledger:
         Pass a row's ``cursor`` as ``after``/``before`` to read on from it (keyset paging),
         or an ``offset`` from the start (``from_end`` counts from the end).
         """
-        where = self._where(query)
         with self._reading() as connection:
             return paging.fetch(
                 connection,
-                where,
+                self._where(query, connection),
                 sort or Sort(),
                 limit=limit,
                 after=after,
@@ -249,11 +265,28 @@ class Ledger:
         with self._reading() as connection:
             return paging.rows_for_keys(connection, keys, sort or Sort(), today_date())
 
-    def facets(self, query: QueryLike = None) -> Facets:
-        """Counts of the matching pledges by status, pledger, category and condition."""
-        where = self._where(query)
+    def facets(self, query: QueryLike = None, which: Sequence[str] = reading.FACETS) -> Facets:
+        """Counts of the matching pledges by status, pledger, category and condition.
+
+        Answers are remembered until the ledger changes, so returning to a query (clearing a
+        filter, say) is instant even on a large ledger.
+        """
+        parsed = _parsed(query)
+        where = self._where(parsed)
         with self._reading() as connection:
-            return reading.facets(connection, where)
+            cache_key = (parsed.source, tuple(which), change_log.revision(connection), today_date())
+            with self._cache_lock:
+                cached = self._facet_cache.get(cache_key)
+            if cached is not None:
+                return cached
+            found = reading.facets(
+                connection, where, self._dialect, everything=not parsed, which=which
+            )
+        with self._cache_lock:
+            self._facet_cache[cache_key] = found
+            while len(self._facet_cache) > 64:
+                self._facet_cache.pop(next(iter(self._facet_cache)))
+        return found
 
     # -- reads: records ------------------------------------------------------------------------
 
@@ -546,6 +579,10 @@ class Ledger:
         if self.path is None:
             return "ok"
         return dialect.integrity_check(self.path)
+
+
+def _parsed(query: QueryLike) -> Query:
+    return parse(query) if isinstance(query, str) else (query or Query())
 
 
 class _DryRun(Exception):

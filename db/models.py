@@ -153,6 +153,9 @@ class Pledge(Base):
     confidence: Mapped[str] = mapped_column(String(16))
     supersedes_id: Mapped[int | None] = mapped_column(Reference("pledges.id"), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
+    #: What else a pledge is found by in a text search: its tags, and the names, aliases and
+    #: codes of its pledger and beneficiary (kept up to date by the store, indexed with the text).
+    search_extra: Mapped[str | None] = mapped_column(Text)
     conditions_total: Mapped[int] = mapped_column(Integer, default=0)
     conditions_open: Mapped[int] = mapped_column(Integer, default=0)
     conditions_failed: Mapped[int] = mapped_column(Integer, default=0)

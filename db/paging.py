@@ -191,8 +191,10 @@ def position(
     cursor = Cursor(found.v, found.id)
     before = 0
     for segment in _ordered_segments(sort, False, cursor):
-        statement = _query(where, sort, segment, False, cursor).subquery()
-        before += int(connection.execute(select(func.count()).select_from(statement)).scalar_one())
+        # Count the rows before the cursor in display order, without ordering them.
+        counted = _query(where, sort, segment, False, cursor).order_by(None)
+        statement = counted.with_only_columns(func.count(), maintain_column_froms=True)
+        before += int(connection.execute(statement).scalar_one())
     return before
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from . import history, vocab
+from . import dialect, history, vocab
 from . import models as m
 from .errors import NotFoundError
 from .filters import P, overdue
@@ -388,43 +388,64 @@ def source_rows(connection: Connection) -> list[SourceRow]:
     return [SourceRow(*row) for row in connection.execute(statement)]
 
 
-def facets(connection: Connection, where: Any) -> Facets:
-    """Counts of the matching pledges by status, pledger, category and condition."""
-    status_counts: dict[str, int] = dict(
-        connection.execute(select(P.status, func.count()).where(where).group_by(P.status)).all()
-    )
-    status = [
-        FacetValue(s, s, status_counts[s]) for s in vocab.PLEDGE_STATUSES if s in status_counts
-    ]
+FACETS = ("status", "pledger", "category", "condition")
 
-    pledger_counts = connection.execute(
-        select(P.pledger, func.count().label("n"))
-        .where(where)
-        .group_by(P.pledger)
-        .order_by(func.count().desc(), P.pledger)
-        .limit(FACET_LIMIT)
-    ).all()
-    names = _actor_names(connection, [code for code, _ in pledger_counts])
-    pledger = [FacetValue(code, names.get(code, code), n) for code, n in pledger_counts]
 
-    category_counts = connection.execute(
-        select(P.category, func.count())
-        .where(where, P.category.is_not(None))
-        .group_by(P.category)
-        .order_by(func.count().desc(), P.category)
-        .limit(FACET_LIMIT)
-    ).all()
-    category = [FacetValue(c, c, n) for c, n in category_counts]
+def facets(
+    connection: Connection,
+    where: Any,
+    dialect_name: str,
+    *,
+    everything: bool = False,
+    which: Sequence[str] = FACETS,
+) -> Facets:
+    """Counts of the matching pledges by status, pledger, category and condition.
 
-    matching = select(P.id).where(where)
-    condition_counts = connection.execute(
-        select(C.key, C.title, func.count())
-        .select_from(m.pledge_conditions)
-        .join(conditions_t, C.id == PC.condition_id)
-        .where(PC.pledge_id.in_(matching))
-        .group_by(C.key, C.title)
-        .order_by(func.count().desc(), C.key)
-        .limit(FACET_LIMIT)
-    ).all()
-    condition = [FacetValue(k, t, n) for k, t, n in condition_counts]
+    ``everything`` says the query matches every pledge: the counts then come straight from
+    the indexes, without filtering. ``which`` limits the work to some facets (the others
+    come back empty), so a UI can show the cheap ones first.
+    """
+
+    def filtered(statement: Any) -> Any:
+        return statement if everything else statement.where(where)
+
+    def grouped(column: Any) -> Any:
+        # Grouping a filtered result through the column's own index would read the whole
+        # ledger in that order; group the filtered rows instead.
+        return column if everything else dialect.unindexed(dialect_name, column)
+
+    def top(column: Any) -> list[tuple[str, int]]:
+        statement = filtered(
+            select(column, func.count()).where(column.is_not(None)).group_by(grouped(column))
+        )
+        rows = connection.execute(
+            statement.order_by(func.count().desc(), column).limit(FACET_LIMIT)
+        ).all()
+        return [(value, count) for value, count in rows]
+
+    status: list[FacetValue] = []
+    pledger: list[FacetValue] = []
+    category: list[FacetValue] = []
+    condition: list[FacetValue] = []
+    if "status" in which:
+        counts = dict(top(P.status))
+        status = [FacetValue(s, s, counts[s]) for s in vocab.PLEDGE_STATUSES if s in counts]
+    if "pledger" in which:
+        pledgers = top(P.pledger)
+        names = _actor_names(connection, [code for code, _ in pledgers])
+        pledger = [FacetValue(code, names.get(code, code), n) for code, n in pledgers]
+    if "category" in which:
+        category = [FacetValue(c, c, n) for c, n in top(P.category)]
+    if "condition" in which:
+        by_condition = select(PC.condition_id, func.count().label("n")).group_by(PC.condition_id)
+        if not everything:
+            by_condition = by_condition.where(PC.pledge_id.in_(select(P.id).where(where)))
+        counted = by_condition.subquery()
+        rows = connection.execute(
+            select(C.key, C.title, counted.c.n)
+            .join(counted, counted.c.condition_id == C.id)
+            .order_by(counted.c.n.desc(), C.key)
+            .limit(FACET_LIMIT)
+        ).all()
+        condition = [FacetValue(k, t, n) for k, t, n in rows]
     return Facets(status, pledger, category, condition)

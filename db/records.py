@@ -9,22 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from . import schemas
+from . import schemas, vocab
 
 SortColumn = Literal[
     "key", "pledger", "title", "category", "status", "conditions", "announced", "due", "updated"
 ]
-SORT_COLUMNS: tuple[SortColumn, ...] = (
-    "key",
-    "pledger",
-    "title",
-    "category",
-    "status",
-    "conditions",
-    "announced",
-    "due",
-    "updated",
-)
+SORT_COLUMNS: tuple[SortColumn, ...] = vocab.SORT_COLUMNS  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)

@@ -274,6 +274,8 @@ class Store:
 
 
 class ActorStore(Store):
+    """Actors. A change of name or aliases re-indexes the pledges made to or by the actor."""
+
     record_type = "actor"
     schema = Actor
     table = m.actors
@@ -283,6 +285,20 @@ class ActorStore(Store):
         Link("aliases", m.actor_aliases, "actor_id", "alias"),
         Link("members", m.coalition_members, "coalition_id", "member"),
     )
+
+    def after_write(
+        self, connection: Connection, writes: Sequence[Write], new_ids: dict[str, int], now: str
+    ) -> None:
+        renamed = [
+            w.key
+            for w in writes
+            if w.before is not None
+            and w.after is not None
+            and (w.before.state["name"], w.before.state["aliases"])
+            != (w.after["name"], w.after["aliases"])
+        ]
+        if renamed:
+            reindex_pledges_of(connection, renamed)
 
     def referrers(
         self, connection: Connection, keys: Sequence[str]
@@ -468,14 +484,16 @@ class PledgeStore(Store):
     def complete_state(self, connection: Connection, row: Any, record: Stored) -> None:
         record.state["supersedes"] = row["supersedes_id"]
 
-    def prepare(self, connection: Connection) -> dict[str, str]:
-        return condition_statuses(connection)
+    def prepare(self, connection: Connection) -> PledgeContext:
+        return PledgeContext(condition_statuses(connection), actor_search_names(connection))
 
     def row_values(self, state: State, context: Any = None) -> dict[str, Any]:
+        context = context or PledgeContext({}, {})
         values = super().row_values(state)
         values["announced_lo"], values["announced_hi"] = _bounds(state.get("announced"))
         values["due_lo"], values["due_hi"] = _bounds(state.get("due"))
-        total, open_, failed = summarise(state.get("conditions") or [], context or {})
+        values["search_extra"] = search_extra(state, context.names)
+        total, open_, failed = summarise(state.get("conditions") or [], context.statuses)
         values["conditions_total"], values["conditions_open"] = total, open_
         values["conditions_failed"] = failed
         values["conditions_state"] = condition_state(total, open_, failed)
@@ -540,6 +558,37 @@ def _bounds(value: str | None) -> tuple[str | None, str | None]:
     return (None, None) if value is None else bounds(value)
 
 
+@dataclass(frozen=True, slots=True)
+class PledgeContext:
+    """What computing a pledge's derived columns needs to know about other records."""
+
+    statuses: dict[str, str]
+    names: dict[str, str]
+
+
+def actor_search_names(connection: Connection) -> dict[str, str]:
+    """Each actor's code, name and aliases as one string, for the full-text index."""
+    A, AL = m.actors.c, m.actor_aliases.c
+    names = {code: f"{code} {name}" for code, name in connection.execute(select(A.code, A.name))}
+    codes = dict(connection.execute(select(A.id, A.code)).all())
+    for actor_id, alias in connection.execute(
+        select(AL.actor_id, AL.alias).order_by(AL.actor_id, AL.position)
+    ):
+        code = codes[actor_id]
+        names[code] = f"{names[code]} {alias}"
+    return names
+
+
+def search_extra(state: State, names: dict[str, str]) -> str | None:
+    """The words besides its text that find a pledge: tags, pledger and beneficiary names."""
+    parts = [*(state.get("tags") or [])]
+    for field_name in ("pledger", "beneficiary"):
+        code = state.get(field_name)
+        if code:
+            parts.append(names.get(code, code))
+    return " ".join(parts) or None
+
+
 def condition_statuses(connection: Connection) -> dict[str, str]:
     C = m.conditions.c
     return dict(connection.execute(select(C.key, C.status)).all())
@@ -565,6 +614,28 @@ def condition_state(total: int, open_: int, failed: int) -> int:
     if open_:
         return 2
     return 1 if total else 0
+
+
+def reindex_pledges_of(connection: Connection, codes: Sequence[str]) -> None:
+    """Recompute the search words of pledges made by or to these actors."""
+    P = m.pledges.c
+    names = actor_search_names(connection)
+    wanted = list(codes)
+    keys = list(
+        connection.execute(
+            select(P.key).where((P.pledger.in_(wanted)) | (P.beneficiary.in_(wanted)))
+        ).scalars()
+    )
+    if not keys:
+        return
+    stored = STORES["pledge"].load(connection, keys)
+    rows = [{"_id": s.id, "search_extra": search_extra(s.state, names)} for s in stored.values()]
+    connection.execute(
+        update(m.pledges)
+        .where(P.id == bindparam("_id"))
+        .values(search_extra=bindparam("search_extra")),
+        rows,
+    )
 
 
 def recount_conditions(connection: Connection, pledge_ids: Sequence[int]) -> None:

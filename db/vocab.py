@@ -87,3 +87,16 @@ PLEDGE_FLAGS: Final[dict[str, str]] = {
 }
 
 RECORD_TYPES: Final[tuple[str, ...]] = ("actor", "source", "condition", "pledge")
+
+#: Columns the pledge list can be sorted by, in the order ``o`` cycles through them.
+SORT_COLUMNS: Final[tuple[str, ...]] = (
+    "key",
+    "pledger",
+    "title",
+    "category",
+    "status",
+    "conditions",
+    "announced",
+    "due",
+    "updated",
+)

@@ -226,6 +226,27 @@ def _require_evidence(record_type: str, key: str, note: str | None, source: str 
 # -- single-record writes --------------------------------------------------------------------
 
 
+def status_entries(
+    record_type: str, key: str, entries: Sequence[HistoryEntry], previous: str | None
+) -> list[Entry]:
+    """Log entries for a fixture's status history, each at its own date with its evidence."""
+    logged = []
+    for entry in entries:
+        logged.append(
+            Entry(
+                record_type,
+                key,
+                "status",
+                {"status": [previous, entry.status]},
+                entry.date,
+                entry.note,
+                entry.source,
+            )
+        )
+        previous = entry.status
+    return logged
+
+
 def creation_entries(
     record: Record, state: State, *, effective: str | None, note: str | None, source: str | None
 ) -> Change:
@@ -243,21 +264,7 @@ def creation_entries(
         return Change(record_type, key, None, state, "create", effective, note, source)
     first = entries[0]
     logged = history.changes_between(None, {**state, "status": first.status})
-    extra = []
-    previous = first.status
-    for entry in entries[1:]:
-        extra.append(
-            Entry(
-                record_type,
-                key,
-                "status",
-                {"status": [previous, entry.status]},
-                entry.date,
-                entry.note,
-                entry.source,
-            )
-        )
-        previous = entry.status
+    extra = status_entries(record_type, key, entries[1:], first.status)
     return Change(
         record_type,
         key,
@@ -502,21 +509,8 @@ def _import_update(
     diff = history.changes_between(before.state, state)
     if not diff and not new_history:
         return None
-    extra = []
     previous = logged[-1]["status"] if logged else before.state.get("status")
-    for entry in new_history:
-        extra.append(
-            Entry(
-                record_type,
-                key,
-                "status",
-                {"status": [previous, entry.status]},
-                entry.date,
-                entry.note,
-                entry.source,
-            )
-        )
-        previous = entry.status
+    extra = status_entries(record_type, key, new_history, previous)
     logged_changes = {k: v for k, v in diff.items() if k != "status" or not new_history}
     action = "update"
     effective = note = None

@@ -11,13 +11,18 @@ from pathlib import Path
 import pytest
 
 from db.ledger import Ledger
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def pledges(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], cwd=ROOT, capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, timeout=120,
+        [sys.executable, "-m", "tui.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        timeout=120,
     )
 
 
@@ -44,12 +49,17 @@ def test_list_json_uses_the_fixture_field_names(small: Ledger) -> None:
     data = json.loads(result.stdout)
     assert [d["key"] for d in data] == ["fra-reassurance-force"]
     assert data[0]["conditions"] == ["us-backstop", "ceasefire"]
-    assert data[0]["history"][1] == {"date": "2025-09-04", "status": "committed",
-                                     "source": "elysee-2025-09-02"}
+    assert data[0]["history"][1] == {
+        "date": "2025-09-04",
+        "status": "committed",
+        "source": "elysee-2025-09-02",
+    }
 
 
 def test_list_sorts_and_limits(small: Ledger) -> None:
-    result = pledges("list", "--db", str(small.path), "--sort", "announced", "--reverse", "--limit", "2")
+    result = pledges(
+        "list", "--db", str(small.path), "--sort", "announced", "--reverse", "--limit", "2"
+    )
     keys = [line.split()[0] for line in result.stdout.splitlines()[1:]]
     assert keys == ["deu-neighbouring-territory", "fra-reassurance-force"]
 
@@ -63,14 +73,19 @@ def test_hostile_text_reaches_the_terminal_harmless(hostile: Ledger) -> None:
     assert "[@click=app.quit]x" in table.stdout and "[/]" in table.stdout
 
 
-@pytest.mark.parametrize(("args", "fragment", "code"), [
-    (["list", "status:comitted"], "did you mean committed", 2),
-    (["list", '"unclosed'], "never closed", 2),
-    (["list", "--sort", "colour"], "Invalid value for '--sort'", 2),
-    (["backup"], "Missing argument", 2),
-    (["frobnicate"], "No such command", 2),
-])
-def test_usage_errors_are_one_clear_message(small: Ledger, args: list[str], fragment: str, code: int) -> None:
+@pytest.mark.parametrize(
+    ("args", "fragment", "code"),
+    [
+        (["list", "status:comitted"], "did you mean committed", 2),
+        (["list", '"unclosed'], "never closed", 2),
+        (["list", "--sort", "colour"], "Invalid value for '--sort'", 2),
+        (["backup"], "Missing argument", 2),
+        (["frobnicate"], "No such command", 2),
+    ],
+)
+def test_usage_errors_are_one_clear_message(
+    small: Ledger, args: list[str], fragment: str, code: int
+) -> None:
     result = pledges("--db", str(small.path), *args)
     assert result.returncode == code
     assert fragment in result.stderr
@@ -82,7 +97,10 @@ def test_errors_opening_a_ledger_are_one_line_without_traceback(tmp_path: Path) 
     junk.write_bytes(b"\x00\x01 not sqlite")
     result = pledges("list", "--db", str(junk))
     assert result.returncode == 1
-    assert result.stderr.strip() == f"pledges: {junk} is not a pledges ledger (it is not a SQLite database); nothing was changed"
+    assert (
+        result.stderr.strip()
+        == f"pledges: {junk} is not a pledges ledger (it is not a SQLite database); nothing was changed"
+    )
     missing = pledges("list", "--db", str(tmp_path / "missing.sqlite"))
     assert missing.returncode == 1 and "there is no ledger at" in missing.stderr
     assert not (tmp_path / "missing.sqlite").exists()

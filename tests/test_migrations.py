@@ -90,7 +90,9 @@ def test_another_apps_sqlite_database_is_refused_untouched(tmp_path: Path) -> No
     with sqlite3.connect(path) as connection:
         connection.execute("CREATE TABLE recipes (name TEXT)")
     before = digest(path)
-    with pytest.raises(LedgerOpenError, match=r"SQLite database but not a pledges ledger .*recipes"):
+    with pytest.raises(
+        LedgerOpenError, match=r"SQLite database but not a pledges ledger .*recipes"
+    ):
         Ledger.open(path)
     assert digest(path) == before
 

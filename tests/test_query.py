@@ -215,3 +215,29 @@ def test_any_query_is_a_parse_error_or_a_result_never_a_crash(small: Ledger, que
     except LedgerError as error:  # pragma: no cover - would be a bug
         pytest.fail(f"{query!r} raised {error}")
     assert 0 <= count <= 5
+
+
+def test_renaming_an_actor_reindexes_its_pledges(small: Ledger) -> None:
+    detail = small.actor("FRA")
+    small.update(
+        detail.actor.model_copy(update={"name": "Republique francaise", "aliases": ["Hexagone"]}),
+        version=detail.version,
+    )
+    assert keys(small, "hexagone") == {"fra-reassurance-force"}
+    assert keys(small, "republique") == {"fra-reassurance-force"}
+    assert keys(small, "france") == set()
+
+
+def test_negated_words_and_words_combined(small: Ledger) -> None:
+    assert keys(small, "troops -france") == {"gbr-troops"}
+    assert keys(small, "uk troops") == {"gbr-troops"}
+    assert keys(small, "-missiles -troops") == {
+        "fra-reassurance-force",
+        "usa-air-support",
+        "deu-neighbouring-territory",
+    }
+
+
+def test_counts_agree_with_pages_for_text_queries(small: Ledger) -> None:
+    for query in ("troops", "uk troops", "air", "-air", "troops status:committed", "zzz"):
+        assert small.count_pledges(query) == len(small.matching_pledge_keys(query)), query

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from db.version import __version__
+from db.vocab import SORT_COLUMNS
 
 if TYPE_CHECKING:
     from db.ledger import Ledger
@@ -138,19 +139,7 @@ def main(ctx: click.Context, db: str | None) -> None:
     "sort_column",
     default="key",
     show_default=True,
-    type=click.Choice(
-        [
-            "key",
-            "pledger",
-            "title",
-            "category",
-            "status",
-            "conditions",
-            "announced",
-            "due",
-            "updated",
-        ]
-    ),
+    type=click.Choice(SORT_COLUMNS),
     help="Column to sort by.",
 )
 @click.option("--reverse", is_flag=True, help="Reverse the order.")

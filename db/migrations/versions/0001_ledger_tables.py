@@ -195,6 +195,7 @@ def upgrade() -> None:
         sa.Column("confidence", sa.String(length=16), nullable=False),
         sa.Column("supersedes_id", sa.Integer(), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("search_extra", sa.Text(), nullable=True),
         sa.Column("conditions_total", sa.Integer(), nullable=False),
         sa.Column("conditions_open", sa.Integer(), nullable=False),
         sa.Column("conditions_failed", sa.Integer(), nullable=False),
