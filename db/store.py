@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from . import dialect, vocab
 from . import models as m
-from . import vocab
 from .dates import bounds
 from .schemas import Actor, Condition, Pledge, Record, Source
 
@@ -152,6 +153,10 @@ class Store:
         """Column values for a state (subclasses add derived columns, using ``context``)."""
         return {field: state.get(field) for field in self.scalars}
 
+    def inserting(self, connection: Connection, rows: int) -> AbstractContextManager[None]:
+        """What surrounds an insert of ``rows`` new rows (hook: bulk index maintenance)."""
+        return nullcontext()
+
     def prepare(self, connection: Connection) -> Any:
         """What :meth:`row_values` needs from the database for this write (hook)."""
         return None
@@ -173,7 +178,8 @@ class Store:
             ]
             # A plain executemany, then the ids read back by key: INSERT ... RETURNING with
             # sort_by_parameter_order runs one statement per row on SQLite.
-            connection.execute(insert(self.table), rows)
+            with self.inserting(connection, len(rows)):
+                connection.execute(insert(self.table), rows)
             key_column = self.table.c[self.key_column]
             for part in chunks([w.key for w in created]):
                 statement = select(key_column, self.table.c.id).where(key_column.in_(list(part)))
@@ -483,6 +489,10 @@ class PledgeStore(Store):
 
     def complete_state(self, connection: Connection, row: Any, record: Stored) -> None:
         record.state["supersedes"] = row["supersedes_id"]
+
+    def inserting(self, connection: Connection, rows: int) -> AbstractContextManager[None]:
+        # The full-text index of a large batch is built in one statement, not row by row.
+        return dialect.fulltext_in_bulk(connection, rows)
 
     def prepare(self, connection: Connection) -> PledgeContext:
         return PledgeContext(condition_statuses(connection), actor_search_names(connection))
