@@ -3,10 +3,13 @@ stderr and exit codes."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import fixtures
 from db.fixtures import export_text
@@ -118,3 +121,28 @@ def test_export_of_an_unknown_suffix_asks_for_a_format(small: Ledger, tmp_path: 
     result = pledges("--db", str(small.path), "export", "-o", str(tmp_path / "out.txt"))
     assert result.returncode == 2
     assert "add --format yaml, json or csv" in result.stderr
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_line_shows_on_a_terminal_for_large_inputs_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui import cli_fixtures
+
+    small_file = tmp_path / "small.yaml"
+    small_file.write_text("format: pledges/1\n")
+    large_file = tmp_path / "large.csv"
+    large_file.write_text("key,title,pledger\n" + "x" * cli_fixtures.PROGRESS_BYTES)
+    assert cli_fixtures._progress((str(large_file),)) is None  # stderr is not a terminal
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert cli_fixtures._progress((str(small_file),)) is None
+    line = cli_fixtures._progress((str(large_file),))
+    assert line is not None
+    line("checking", 45_000, 100_000)
+    line.clear()
+    assert terminal.getvalue() == "\rchecking 45,000 of 100,000 records\x1b[K\r\x1b[K"
