@@ -1,0 +1,55 @@
+"""The same core on PostgreSQL, when a server is at hand (opt-in).
+
+Set ``PLEDGES_TEST_POSTGRES`` to a SQLAlchemy URL of an empty database the tests may fill and
+drop tables in (``postgresql+psycopg://postgres@/ledger?host=/tmp&port=54329``) and install
+``psycopg``; otherwise these tests are skipped. CI has no PostgreSQL server.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from ledgers import small_ledger
+from sqlalchemy import create_engine, text
+
+from db.ledger import Ledger
+
+URL = os.environ.get("PLEDGES_TEST_POSTGRES")
+pytestmark = pytest.mark.skipif(not URL, reason="set PLEDGES_TEST_POSTGRES to run on PostgreSQL")
+
+
+@pytest.fixture
+def pg() -> Iterator[Ledger]:
+    assert URL
+    engine = create_engine(URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    ledger = Ledger.open(URL, author="tester")
+    yield small_ledger(ledger)
+    ledger.close()
+
+
+def test_queries_pages_and_facets(pg: Ledger) -> None:
+    assert pg.count_pledges("status:committed is:conditional") == 2
+    assert set(pg.matching_pledge_keys("troops -france")) == {"gbr-troops"}
+    assert set(pg.matching_pledge_keys("announced:>=2025-09")) == {
+        "fra-reassurance-force",
+        "deu-neighbouring-territory",
+    }
+    rows = pg.pledge_page(None, limit=2).rows
+    following = pg.pledge_page(None, limit=10, after=rows[-1].cursor).rows
+    assert following[0].key == "gbr-missiles"
+    assert {f.value for f in pg.facets("beneficiary:UKR").pledger} == {"GBR", "FRA", "USA"}
+
+
+def test_history_undo_and_the_past(pg: Ledger) -> None:
+    pg.change_status("condition", "ceasefire", "met", note="signed")
+    pg.undo()
+    assert pg.condition("ceasefire").condition.status == "pending"
+    pg.redo()
+    assert pg.status_as_of("pledge", "fra-reassurance-force", "2025-06") == "announced"
+    freed = {b.key for b in pg.what_if("us-backstop", "met").becomes_unconditional}
+    assert freed == {"usa-air-support", "fra-reassurance-force", "deu-neighbouring-territory"}
