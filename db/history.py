@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, exists, insert, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, insert, select
 
 from . import dialect
 from . import models as m
@@ -372,6 +372,23 @@ def status_history(
                 {"date": effective, "status": status[1], "note": note, "source": source}
             )
     return dict(found)
+
+
+def last_status_date(connection: Connection, record_type: str, key: str) -> str | None:
+    """The effective date (first day) of the record's latest dated status change, if any."""
+    statement = (
+        select(func.max(L.effective_lo))
+        .join(m.batches, B.id == L.batch_id)
+        .where(
+            active(),
+            L.record_type == record_type,
+            L.record_key == key,
+            L.effective.is_not(None),
+            L.changes.like('%"status":%'),
+        )
+    )
+    found = connection.execute(statement).scalar()
+    return None if found is None else str(found)
 
 
 def _chunks(keys: Sequence[str], size: int = 5000) -> list[Sequence[str]]:

@@ -10,11 +10,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Connection, func, select
 
 from . import dialect, history, vocab
 from . import models as m
-from .errors import NotFoundError
+from .errors import InvalidRecordError, NotFoundError
 from .filters import P, overdue
 from .records import (
     ActorDetail,
@@ -30,7 +31,16 @@ from .records import (
     SourceDetail,
     SourceRow,
 )
-from .schemas import RECORD_MODELS, Actor, Condition, HistoryEntry, Pledge, Record, Source
+from .schemas import (
+    RECORD_MODELS,
+    Actor,
+    Condition,
+    HistoryEntry,
+    Pledge,
+    Record,
+    Source,
+    explain,
+)
 from .store import STORES, Stored, summarise
 
 A = m.actors.c
@@ -60,28 +70,48 @@ def load_one(connection: Connection, record_type: str, key: str) -> Stored:
 
 
 def to_record(
-    record_type: str, state: dict[str, Any], history_entries: list[dict[str, Any]] | None = None
+    record_type: str,
+    state: dict[str, Any],
+    history_entries: list[dict[str, Any]] | None = None,
+    *,
+    strict: bool = False,
 ) -> Record:
-    """A validated schema object from a stored state (and its status history)."""
+    """A schema object from a stored state (and its status history).
+
+    Stored records normally pass the schemas. One that does not (written by a foreign tool,
+    or by an older pledges with other rules) is still shown as stored when ``strict`` is off;
+    with ``strict`` (exports) it is an :class:`InvalidRecordError` naming the problems.
+    """
     model = RECORD_MODELS[record_type]
     data = {k: v for k, v in state.items() if v is not None}
     if history_entries and "history" in model.model_fields:
-        data["history"] = [
-            HistoryEntry.model_validate({k: v for k, v in h.items() if v is not None})
-            for h in history_entries
-        ]
-    return model.model_validate(data)
+        data["history"] = [{k: v for k, v in h.items() if v is not None} for h in history_entries]
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        if strict:
+            key = state.get(model.key_field)
+            raise InvalidRecordError(record_type, key, explain(error, model)) from None
+    if "history" in data:
+        data["history"] = [HistoryEntry.model_construct(**h) for h in data["history"]]
+    return model.model_construct(**data)
 
 
 def records(
     connection: Connection, record_type: str, keys: Sequence[str] | None = None
 ) -> list[Record]:
-    """Whole records with their status history, sorted by key (what an export writes)."""
+    """Whole records with their status history, sorted by key (what an export writes).
+
+    Strict: a stored record the schemas refuse is an :class:`InvalidRecordError`.
+    """
     stored = STORES[record_type].load(connection, keys)
     histories = history.status_history(
         connection, record_type, None if keys is None else list(stored)
     )
-    return [to_record(record_type, stored[k].state, histories.get(k)) for k in sorted(stored)]
+    return [
+        to_record(record_type, stored[k].state, histories.get(k), strict=True)
+        for k in sorted(stored)
+    ]
 
 
 def _briefs(connection: Connection, statement: Any, record_type: str) -> list[Brief]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, Final, Literal
@@ -469,11 +470,12 @@ def explain(error: ValidationError, model: type[BaseModel] | None = None) -> lis
         path = _path(item["loc"])
         kind = item["type"]
         if kind == "extra_forbidden":
-            allowed = ", ".join(allowed_fields(model)) if model else ""
+            owner = _model_at(model, item["loc"][:-1]) if model else None
+            names = allowed_fields(owner) if owner else []
             field = str(item["loc"][-1])
-            close = difflib.get_close_matches(field, allowed_fields(model), n=1) if model else []
+            close = difflib.get_close_matches(field, names, n=1)
             hint = f"did you mean {close[0]}? " if close else ""
-            message = f"unknown field {field!r}; {hint}allowed fields are: {allowed}"
+            message = f"unknown field {field!r}; {hint}allowed fields are: {', '.join(names)}"
         elif kind == "missing":
             message = "is required"
         elif kind in {"string_type", "list_type", "model_type", "dict_type"}:
@@ -494,6 +496,24 @@ def explain(error: ValidationError, model: type[BaseModel] | None = None) -> lis
             path, message = message.split(": ", 1)
         problems.append((path, message))
     return problems
+
+
+def _model_at(model: type[BaseModel], loc: Iterable[int | str]) -> type[BaseModel] | None:
+    """The (nested) model that owns the field at ``loc``: ``history[0]`` is a HistoryEntry."""
+    current: type[BaseModel] = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        annotation = info.annotation
+        if typing.get_origin(annotation) is list:
+            annotation = typing.get_args(annotation)[0]
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        current = annotation
+    return current
 
 
 def _path(loc: Iterable[int | str]) -> str:

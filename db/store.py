@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from . import dialect, vocab
 from . import models as m
 from .dates import bounds
+from .errors import LedgerError
 from .schemas import Actor, Condition, Pledge, Record, Source
 
 State = dict[str, Any]
@@ -260,6 +261,12 @@ class Store:
         rows = []
         for owner, items in owners:
             for position, item in enumerate(items):
+                if link.target is not None and item not in resolve:
+                    # Checked before the write, but another process may have deleted it since.
+                    raise LedgerError(
+                        f"a {self.record_type}'s {link.field} name {item!r}, which no longer "
+                        "exists (deleted by someone else meanwhile?); nothing was saved"
+                    )
                 value = item if link.target is None else resolve[item]
                 rows.append({link.owner: owner, link.value: value, "position": position})
         if rows:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select
 
 from . import history, vocab
 from . import models as m
+from .dates import lower_bound
 from .dates import today as today_date
 from .errors import (
     ConflictError,
@@ -331,6 +332,7 @@ def update(
         _require_evidence(record_type, key, note, source)
         action = "status"
         effective = effective or today_date()
+        _refuse_backdating(connection, record_type, key, stored.state.get("status"), [effective])
         if record_type == "condition":
             state = _with_resolution(state, stored.state, effective)
     apply(
@@ -338,6 +340,22 @@ def update(
         batch,
         [Change(record_type, key, stored, state, action, effective, note, source)],
     )
+
+
+def _refuse_backdating(
+    connection: Connection, record_type: str, key: str, current: Any, dates: Sequence[str]
+) -> None:
+    """A status change may not be dated before the change that set the current status: the
+    history would then end on a status other than the current one."""
+    last = history.last_status_date(connection, record_type, key)
+    if last is None:
+        return
+    for date in dates:
+        if lower_bound(date) < last:  # type: ignore[operator]
+            raise LedgerError(
+                f"{record_type} {key!r}: its current status {current!r} dates from {last}; a "
+                f"change dated {date} would come before it. Give a date on or after {last}"
+            )
 
 
 def _with_resolution(state: State, before: State, effective: str) -> State:
@@ -511,6 +529,15 @@ def _import_update(
         return None
     previous = logged[-1]["status"] if logged else before.state.get("status")
     extra = status_entries(record_type, key, new_history, previous)
+    if new_history and logged:
+        last = lower_bound(logged[-1]["date"]) or ""
+        early = [h.date for h in new_history if (lower_bound(h.date) or "") < last]
+        if early:
+            raise LedgerError(
+                f"{record_type} {key!r}: history entry dated {early[0]} comes before the last "
+                f"status change already recorded ({logged[-1]['date']}); the history can only "
+                "grow at its end"
+            )
     logged_changes = {k: v for k, v in diff.items() if k != "status" or not new_history}
     action = "update"
     effective = note = None

@@ -100,7 +100,7 @@ BROKEN = [
         PLEDGE,
         {"history": [{"date": "2025", "status": "announced", "note": "n", "who": "x"}]},
         "history[0].who",
-        "unknown field",
+        "allowed fields are: date, status, note, source",
     ),
     (
         Pledge,

@@ -270,3 +270,25 @@ def test_facets_count_the_current_query(small: Ledger) -> None:
         "us-backstop": 2,
         "commons-vote": 1,
     }
+
+
+def test_a_status_change_cannot_be_dated_before_the_current_status(small: Ledger) -> None:
+    # committed on 2025-09-04; "delivered on 2025-06-01" would leave history and status disagreeing
+    with pytest.raises(LedgerError, match="dates from 2025-09-04; a change dated 2025-06-01"):
+        small.change_status(
+            "pledge", "fra-reassurance-force", "delivered", note="x", effective="2025-06-01"
+        )
+    small.change_status(
+        "pledge", "fra-reassurance-force", "delivered", note="x", effective="2025-09-04"
+    )
+    assert small.pledge("fra-reassurance-force").pledge.history[-1].status == "delivered"
+
+
+def test_stored_records_the_schemas_refuse_are_shown_but_not_exported(hostile: Ledger) -> None:
+    from ledgers import LONG_TITLE
+
+    from db.errors import InvalidRecordError
+
+    assert hostile.pledge("hostile-long").pledge.title == LONG_TITLE
+    with pytest.raises(InvalidRecordError, match=r"hostile-long.*title: is 10254 characters long"):
+        hostile.records("pledge", ["hostile-long"])
