@@ -92,7 +92,7 @@ CASES = [
     case(
         "history-field-unknown.yaml",
         "history-field-unknown.yaml:8 pledges[0] (fra-history-typo).history[0].notes: unknown "
-        "field 'notes'; did you mean note? a history entry has the fields: date, status, note, source",
+        "field 'notes'; did you mean note? allowed fields are: date, status, note, source",
     ),
     case(
         "key-format.yaml",
@@ -148,6 +148,12 @@ CASES = [
         "history-without-evidence.yaml",
         "history-without-evidence.yaml:8 pledges[0] (fra-unsupported).history[0]: a status "
         "change needs evidence: give a note or a source (or both)",
+    ),
+    case(
+        "history-before-ledger.yaml",
+        "history-before-ledger.yaml:15 pledges[0] (fra-reassurance-force).history[1].date: "
+        "2025-05 comes before the last status change the ledger records for this pledge "
+        "(2025-09-04); a history grows only at its end",
     ),
     case(
         "history-disagrees.yaml",

@@ -179,7 +179,7 @@ def test_csv_export_can_be_limited_by_a_query(small: Ledger) -> None:
 
 
 def test_a_ledger_holding_what_the_format_forbids_is_refused_by_name(hostile: Ledger) -> None:
-    with pytest.raises(LedgerError, match=r"pledge 'hostile-long' \(title: is 10254 characters"):
+    with pytest.raises(LedgerError, match=r"cannot export: pledge 'hostile-long': title: is 10254"):
         export_text(hostile, "yaml")
 
 
