@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, insert, select
 
-from . import dialect
 from . import models as m
 from .dates import bounds, lower_bound
 from .records import BatchSummary, ChangeEntry, Difference, Snapshot
@@ -105,7 +104,7 @@ def append(connection: Connection, batch: Batch, entries: Sequence[Entry]) -> No
         }
         for e in entries
     ]
-    dialect.insert_many(connection, m.change_log, rows)
+    connection.execute(insert(m.change_log), rows)
     batch.entries.extend(entries)
 
 
