@@ -373,6 +373,31 @@ def status_history(
     return dict(found)
 
 
+def status_since(connection: Connection, record_type: str, key: str) -> str | None:
+    """When the record's current status took effect (as written: a partial date), or None.
+
+    Read from the entries that count (undone changes do not), in the order they took effect.
+    """
+    statement = (
+        select(L.changes, L.effective, L.effective_lo)
+        .join(m.batches, B.id == L.batch_id)
+        .where(
+            active(),
+            L.record_type == record_type,
+            L.record_key == key,
+            L.changes.like('%"status":%'),
+        )
+        .order_by(L.effective_lo, L.id)
+    )
+    since: str | None = None
+    current: Any = None
+    for changes, effective, effective_lo in connection.execute(statement):
+        status = json.loads(changes).get("status")
+        if status is not None and status[1] != current:
+            current, since = status[1], effective or effective_lo
+    return since
+
+
 def last_status_date(connection: Connection, record_type: str, key: str) -> str | None:
     """The effective date (first day) of the record's latest dated status change, if any."""
     statement = (

@@ -318,6 +318,19 @@ class Ledger:
         with self._reading() as connection:
             return reading.source_rows(connection)
 
+    def values_in_use(self, field: str) -> list[tuple[str, int]]:
+        """``category`` or ``tag`` values pledges use, most used first (for pickers)."""
+        with self._reading() as connection:
+            return reading.values_in_use(connection, field)
+
+    def citation(self, record_type: str, key: str) -> str:
+        """A plain-text citation of a pledge or condition: status, since when, as of today,
+        and the sources behind it (what ``y`` copies)."""
+        from .citation import cite
+
+        detail = self.pledge(key) if record_type == "pledge" else self.condition(key)
+        return cite(detail, today_date())
+
     def records(self, record_type: str, keys: Sequence[str] | None = None) -> list[Record]:
         """Whole records of one type with their status history, sorted by key."""
         with self._reading() as connection:
@@ -442,7 +455,6 @@ class Ledger:
         version: int | None = None,
     ) -> BatchSummary:
         """Change a pledge's or condition's status, with evidence (a note, a source, or both)."""
-        effective = parse_partial_date(effective) if effective else None
         label = f"{record_type} {key}: status -> {status}"
         return self._write(
             "change",

@@ -170,6 +170,7 @@ def pledge_detail(connection: Connection, key: str, today: str) -> PledgeDetail:
         history=history.record_history(connection, "pledge", key),
         summary=summary,
         overdue=is_overdue,
+        status_since=history.status_since(connection, "pledge", key),
     )
 
 
@@ -219,7 +220,21 @@ def condition_detail(connection: Connection, key: str) -> ConditionDetail:
         also_held_by_others=others,
         unconditional=free,
         history=history.record_history(connection, "condition", key),
+        status_since=history.status_since(connection, "condition", key),
     )
+
+
+def values_in_use(connection: Connection, field: str) -> list[tuple[str, int]]:
+    """Categories or tags used by pledges, most used first (for pickers)."""
+    PT = m.pledge_tags.c
+    column = {"category": P.category, "tag": PT.tag}[field]
+    statement = (
+        select(column, func.count())
+        .where(column.is_not(None))
+        .group_by(column)
+        .order_by(func.count().desc(), column)
+    )
+    return [(value, count) for value, count in connection.execute(statement)]
 
 
 _HOLDING = vocab.OPEN_CONDITION_STATUSES | vocab.FAILED_CONDITION_STATUSES

@@ -161,6 +161,8 @@ class PledgeDetail:
     history: list[ChangeEntry]
     summary: ConditionSummary
     overdue: bool
+    #: When the current status took effect (partial date), if the log says.
+    status_since: str | None = None
 
     @property
     def conditional(self) -> bool:
@@ -196,6 +198,8 @@ class ConditionDetail:
     #: Dependent pledges with no open or failed condition.
     unconditional: list[Brief]
     history: list[ChangeEntry]
+    #: When the current status took effect (partial date), if the log says.
+    status_since: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

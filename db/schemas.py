@@ -2,34 +2,38 @@
 
 These models enforce DESIGN section 1. Importers, UI forms and the service API all validate
 with them, so a rule lives in exactly one place. Field names are the fixture format's.
-:func:`explain` turns a :class:`pydantic.ValidationError` into one plain sentence per problem,
-naming the field and the rule.
+
+Validation is fast because it is mostly pydantic-core's own: patterns, lengths, literals and
+decimals are checked in Rust, and Python runs once per record (to clean text of control
+characters) plus once per cross-field rule. The price is that pydantic's messages are generic;
+:func:`explain` turns each error into one plain sentence naming the field, the rule broken and
+what is accepted instead.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
-import math
 import re
 import typing
-from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Final, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from . import vocab
-from .dates import PartialDateError, lower_bound, parse_partial_date
-from .text import clean_line, clean_text
+from .dates import ACCEPTED_FORMS, PartialDateError, lower_bound, parse_partial_date
+from .text import clean_line, clean_text, line_needs_cleaning
 
 FORMAT: Final = "pledges/1"
 
@@ -37,152 +41,30 @@ CODE_RULE: Final = "2-16 characters A-Z, 0-9, _ or -, upper case"
 KEY_RULE: Final = "1-64 characters a-z, 0-9 or -, starting with a letter or digit"
 SLUG_RULE: Final = "1-64 characters a-z, 0-9, _ or -, starting with a letter or digit"
 
+_CODE: Final = re.compile(r"[A-Z0-9_-]{2,16}")
+_KEY: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_SLUG: Final = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_DATE: Final = r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$"
+
 
 def _fail(error_type: str, template: str, **context: Any) -> PydanticCustomError:
     return PydanticCustomError(error_type, template, context or None)
 
 
-def _require_str(value: object, what: str) -> str:
-    if isinstance(value, str):
+def _calendar(value: str) -> str:
+    """What the date pattern cannot see: year 0 and days a month does not have."""
+    if len(value) == 10:
+        try:
+            dt.date.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
+    elif not value.startswith("0000"):
         return value
-    raise _fail("type", "{value} is not text; {what}", value=repr(value), what=what)
-
-
-def _code(value: object) -> str:
-    text = _require_str(value, f"an actor code is {CODE_RULE}").strip()
-    if _CODE.fullmatch(text):
-        return text
-    hint = ""
-    upper = text.upper()
-    if (
-        upper != text
-        and 2 <= len(upper) <= 16
-        and all(c.isascii() and (c.isalnum() or c in "_-") for c in upper)
-    ):
-        hint = f" (did you mean {upper}?)"
-    raise _fail(
-        "code", "{value} is not an actor code: " + CODE_RULE + "{hint}", value=repr(text), hint=hint
-    )
-
-
-# Regular expressions, not per-character Python loops: an import validates millions of keys.
-_CODE: Final = re.compile(r"[A-Z0-9_-]{2,16}")
-_KEY: Final = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
-_SLUG: Final = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-
-
-def _key(value: object) -> str:
-    text = _require_str(value, f"a key is {KEY_RULE}").strip()
-    if _KEY.fullmatch(text):
-        return text
-    raise _fail("key", "{value} is not a key: " + KEY_RULE, value=repr(text))
-
-
-def _slug(value: object) -> str:
-    text = _require_str(value, f"a slug is {SLUG_RULE}").strip()
-    if _SLUG.fullmatch(text):
-        return text
-    raise _fail("slug", "{value} is not a slug: " + SLUG_RULE, value=repr(text))
-
-
-def _line(limit: int) -> Callable[[object], str]:
-    def validate(value: object) -> str:
-        text = clean_line(_require_str(value, "expected one line of text"))
-        if not text:
-            raise _fail("required", "must not be empty")
-        if len(text) > limit:
-            raise _fail(
-                "too_long",
-                "is {length} characters long; at most {limit} are allowed",
-                length=len(text),
-                limit=limit,
-            )
-        return text
-
-    return validate
-
-
-def _long_text(limit: int) -> Callable[[object], str | None]:
-    def validate(value: object) -> str | None:
-        if value is None:
-            return None
-        text = clean_text(_require_str(value, "expected text"))
-        if len(text) > limit:
-            raise _fail(
-                "too_long",
-                "is {length} characters long; at most {limit} are allowed",
-                length=len(text),
-                limit=limit,
-            )
-        return text or None
-
-    return validate
-
-
-def _optional(validate: Callable[[object], str]) -> Callable[[object], str | None]:
-    def optional(value: object) -> str | None:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        return validate(value)
-
-    return optional
-
-
-def _vocabulary(words: Mapping[str, str], what: str) -> Callable[[object], str]:
-    allowed = ", ".join(words)
-
-    def validate(value: object) -> str:
-        text = _require_str(value, f"a {what} is one of: {allowed}").strip()
-        if text in words:
-            return text
-        close = difflib.get_close_matches(text.lower(), list(words), n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]}? " if close else ""
-        raise _fail(
-            "vocabulary",
-            "{value} is not a {what}; {hint}use one of: {allowed}",
-            value=repr(text),
-            what=what,
-            hint=hint,
-            allowed=allowed,
-        )
-
-    return validate
-
-
-def _partial_date(value: object) -> str:
     try:
         return parse_partial_date(value)
     except PartialDateError as error:
         raise _fail("date", "{reason}", reason=str(error)) from None
-
-
-def _decimal(value: object) -> Decimal:
-    if isinstance(value, bool):
-        raise _fail("decimal", "{value} is not a number", value=repr(value))
-    try:
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                raise _fail("decimal", "{value} is not a finite number", value=repr(value))
-            number = Decimal(repr(value))
-        elif isinstance(value, int | Decimal):
-            number = Decimal(value)
-        elif isinstance(value, str):
-            number = Decimal(
-                value.strip().replace("_", "").replace(",", "") if value.strip() else "x"
-            )
-        else:
-            raise InvalidOperation
-    except InvalidOperation:
-        raise _fail(
-            "decimal",
-            "{value} is not a number; write digits such as 1500000 or 2.5",
-            value=repr(value),
-        ) from None
-    if not number.is_finite():
-        raise _fail("decimal", "{value} is not a finite number", value=repr(value))
-    if number < 0:
-        raise _fail("decimal", "{value} is negative; amounts are 0 or more", value=repr(value))
-    return canonical_decimal(number)
 
 
 def canonical_decimal(number: Decimal) -> Decimal:
@@ -192,77 +74,47 @@ def canonical_decimal(number: Decimal) -> Decimal:
     return Decimal(format(number.normalize(), "f"))
 
 
-def _unique(values: list[Any]) -> list[Any]:
-    seen: set[Any] = set()
-    for value in values:
-        if value in seen:
-            raise _fail("duplicate", "{value} is listed twice", value=repr(value))
-        seen.add(value)
-    return values
-
-
-def _list(value: object) -> object:
-    # A lone string where a list belongs is a common slip in hand-written YAML; say so plainly.
-    if isinstance(value, str):
-        raise _fail(
-            "list",
-            "expected a list, got the text {value}; write [{value_raw}]",
-            value=repr(value),
-            value_raw=value,
-        )
-    return [] if value is None else value
-
-
-Code = Annotated[str, BeforeValidator(_code)]
-Key = Annotated[str, BeforeValidator(_key)]
-Slug = Annotated[str, BeforeValidator(_slug)]
-Title = Annotated[str, BeforeValidator(_line(300))]
-Name = Annotated[str, BeforeValidator(_line(200))]
-LongText = Annotated[str | None, BeforeValidator(_long_text(100_000))]
-PartialDate = Annotated[str, BeforeValidator(_partial_date)]
-OptionalDate = Annotated[str | None, BeforeValidator(_optional(_partial_date))]
-OptionalCode = Annotated[str | None, BeforeValidator(_optional(_code))]
-OptionalKey = Annotated[str | None, BeforeValidator(_optional(_key))]
-OptionalSlug = Annotated[str | None, BeforeValidator(_optional(_slug))]
-OptionalLine = Annotated[str | None, BeforeValidator(_optional(_line(300)))]
-Url = Annotated[str | None, BeforeValidator(_optional(_line(2000)))]
+Code = Annotated[str, StringConstraints(pattern=f"^{_CODE.pattern}$")]
+Key = Annotated[str, StringConstraints(pattern=f"^{_KEY.pattern}$")]
+Slug = Annotated[str, StringConstraints(pattern=f"^{_SLUG.pattern}$")]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Line = Annotated[str, StringConstraints(max_length=300)]
+LongText = Annotated[str, StringConstraints(max_length=100_000)]
+Url = Annotated[str, StringConstraints(max_length=2000)]
+Unit = Annotated[str, StringConstraints(max_length=32)]
+PartialDate = Annotated[str, StringConstraints(pattern=_DATE), AfterValidator(_calendar)]
 Amount = Annotated[
-    Decimal | None, BeforeValidator(lambda v: None if v is None or v == "" else _decimal(v))
+    Decimal, Field(ge=0, allow_inf_nan=False, max_digits=60), AfterValidator(canonical_decimal)
 ]
-Unit = Annotated[str | None, BeforeValidator(_optional(_line(32)))]
 
-
-def _as_list(value: object) -> object:
-    listed = _list(value)
-    if not isinstance(listed, list):
-        raise _fail("list", "expected a list, got {value}", value=repr(listed))
-    return listed
-
-
-# Lists validate item by item, so an error points at its index (``conditions[2]``).
-Codes = Annotated[list[Code], BeforeValidator(_as_list), AfterValidator(_unique)]
-Keys = Annotated[list[Key], BeforeValidator(_as_list), AfterValidator(_unique)]
-Slugs = Annotated[list[Slug], BeforeValidator(_as_list), AfterValidator(_unique)]
-Aliases = Annotated[list[Name], BeforeValidator(_as_list), AfterValidator(_unique)]
-
-
-PledgeStatus = Annotated[str, BeforeValidator(_vocabulary(vocab.PLEDGE_STATUSES, "pledge status"))]
-ConditionStatus = Annotated[
-    str, BeforeValidator(_vocabulary(vocab.CONDITION_STATUSES, "condition status"))
+PledgeStatus = Literal[
+    "announced",
+    "committed",
+    "in_progress",
+    "delivered",
+    "stalled",
+    "withdrawn",
+    "broken",
+    "superseded",
 ]
-ActorKind = Annotated[str, BeforeValidator(_vocabulary(vocab.ACTOR_KINDS, "kind of actor"))]
-Confidence = Annotated[
-    str, BeforeValidator(_vocabulary(vocab.CONFIDENCE_LEVELS, "confidence level"))
-]
-Reliability = Annotated[
-    str | None, BeforeValidator(_optional(_vocabulary(vocab.RELIABILITY_CODES, "reliability code")))
-]
+ConditionStatus = Literal["pending", "partially_met", "met", "failed", "waived"]
+ActorKind = Literal["state", "organization", "coalition", "person", "other"]
+Confidence = Literal["confirmed", "reported", "unverified"]
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
 
 
 class Record(BaseModel):
-    """Common configuration: unknown fields are errors, values are validated on assignment."""
+    """Common configuration: unknown fields are errors; records are immutable values.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    Before the fields are checked, one pass cleans every text value (control characters out;
+    line breaks and tabs out of one-line fields), turns empty optional values into None and a
+    missing list into an empty one.
+    """
+
+    # Frozen: a changed record is a new one, built (and so validated and cleaned) again.
+    # ``model_copy(update=...)`` skips validation; the service API validates what it is given.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     #: The record type's name in messages and in the change log.
     record_type: ClassVar[str]
@@ -270,31 +122,85 @@ class Record(BaseModel):
     key_field: ClassVar[str] = "key"
     #: Fields that hold lists (joined with ';' in CSV, compared as lists in the change log).
     list_fields: ClassVar[tuple[str, ...]] = ()
+    #: Fields of long text that keep their line breaks and tabs.
+    text_fields: ClassVar[frozenset[str]] = frozenset()
+    #: Fields that must have a value (an empty one is an error, not None).
+    required_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return _cleaned(data, cls.text_fields, cls.required_fields, cls.list_fields)
 
     @property
     def record_key(self) -> str:
         return str(getattr(self, self.key_field))
 
+    def validated(self) -> Record:
+        """This record validated afresh (after ``model_copy(update=...)``, which does not)."""
+        return type(self).model_validate(self.model_dump(exclude_defaults=False))
+
     def state(self) -> dict[str, Any]:
         """The record's fields as a plain, JSON-ready dict (history excluded): what the log keeps."""
-        data = self.model_dump(mode="json", exclude={"history"})
-        return data
+        return self.model_dump(mode="json", exclude={"history"})
+
+
+def _cleaned(
+    data: dict[str, Any], texts: frozenset[str], required: frozenset[str], lists: tuple[str, ...]
+) -> dict[str, Any]:
+    # Runs once per record of every import: the common case (clean text) is kept cheap.
+    cleaned = {}
+    for name, value in data.items():
+        if value.__class__ is str:
+            if name in texts:
+                value = clean_text(value)
+            elif (
+                line_needs_cleaning(value) is not None
+                or value[:1].isspace()
+                or value[-1:].isspace()
+            ):
+                value = clean_line(value)
+            if not value and name not in required:
+                value = None
+        elif value.__class__ is list and name in lists:
+            value = [clean_line(v) if isinstance(v, str) else v for v in value]
+        elif value is None and name in lists:
+            value = []
+        elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            value = value.isoformat()
+        cleaned[name] = value
+    return cleaned
+
+
+def _no_repeats(record: BaseModel, fields: Iterable[str]) -> None:
+    for name in fields:
+        values = getattr(record, name)
+        if len(set(values)) != len(values):
+            seen: set[Any] = set()
+            repeated = next(v for v in values if v in seen or seen.add(v))  # type: ignore[func-returns-value]
+            raise _fail(
+                "duplicate", "{field}: {value} is listed twice", field=name, value=repr(repeated)
+            )
 
 
 class Actor(Record):
     record_type: ClassVar[str] = "actor"
     key_field: ClassVar[str] = "code"
     list_fields: ClassVar[tuple[str, ...]] = ("aliases", "members")
+    required_fields: ClassVar[frozenset[str]] = frozenset({"code", "name", "kind"})
 
     code: Code
     name: Name
     kind: ActorKind
-    aliases: Aliases = Field(default_factory=list)
-    members: Codes = Field(default_factory=list)
-    affiliation: OptionalCode = None
+    aliases: list[Name] = Field(default_factory=list)
+    members: list[Code] = Field(default_factory=list)
+    affiliation: Code | None = None
 
     @model_validator(mode="after")
     def _roles(self) -> Actor:
+        _no_repeats(self, self.list_fields)
         if self.members and self.kind != "coalition":
             raise _fail(
                 "members",
@@ -316,14 +222,16 @@ class Actor(Record):
 
 class Source(Record):
     record_type: ClassVar[str] = "source"
+    text_fields: ClassVar[frozenset[str]] = frozenset({"excerpt"})
+    required_fields: ClassVar[frozenset[str]] = frozenset({"key", "title"})
 
     key: Key
     title: Title
-    publisher: OptionalLine = None
-    url: Url = None
-    published: OptionalDate = None
-    excerpt: LongText = None
-    reliability: Reliability = None
+    publisher: Line | None = None
+    url: Url | None = None
+    published: PartialDate | None = None
+    excerpt: LongText | None = None
+    reliability: Reliability | None = None
 
 
 class HistoryEntry(BaseModel):
@@ -333,8 +241,15 @@ class HistoryEntry(BaseModel):
 
     date: PartialDate
     status: str
-    note: LongText = None
-    source: OptionalKey = None
+    note: LongText | None = None
+    source: Key | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return _cleaned(data, frozenset({"note"}), frozenset({"date", "status"}), ())
 
     @model_validator(mode="after")
     def _evidence(self) -> HistoryEntry:
@@ -360,7 +275,7 @@ def _check_history(
                 allowed=allowed,
             )
     for index in range(1, len(history)):
-        if lower_bound(history[index].date) < lower_bound(history[index - 1].date):  # type: ignore[operator]
+        if str(lower_bound(history[index].date)) < str(lower_bound(history[index - 1].date)):
             raise _fail(
                 "history_order",
                 "history[{index}].date: {date} comes before the entry above it; "
@@ -380,18 +295,21 @@ def _check_history(
 class Condition(Record):
     record_type: ClassVar[str] = "condition"
     list_fields: ClassVar[tuple[str, ...]] = ("sources",)
+    text_fields: ClassVar[frozenset[str]] = frozenset({"description"})
+    required_fields: ClassVar[frozenset[str]] = frozenset({"key", "title", "status"})
 
     key: Key
     title: Title
-    description: LongText = None
+    description: LongText | None = None
     status: ConditionStatus = "pending"
-    responsible: OptionalCode = None
-    resolved: OptionalDate = None
-    sources: Keys = Field(default_factory=list)
+    responsible: Code | None = None
+    resolved: PartialDate | None = None
+    sources: list[Key] = Field(default_factory=list)
     history: list[HistoryEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _history(self) -> Condition:
+        _no_repeats(self, self.list_fields)
         _check_history(self.history, self.status, vocab.CONDITION_STATUSES, "condition status")
         return self
 
@@ -399,29 +317,34 @@ class Condition(Record):
 class Pledge(Record):
     record_type: ClassVar[str] = "pledge"
     list_fields: ClassVar[tuple[str, ...]] = ("conditions", "sources", "tags")
+    text_fields: ClassVar[frozenset[str]] = frozenset({"text", "notes"})
+    required_fields: ClassVar[frozenset[str]] = frozenset(
+        {"key", "title", "pledger", "status", "confidence"}
+    )
 
     key: Key
     title: Title
-    text: LongText = None
+    text: LongText | None = None
     pledger: Code
-    beneficiary: OptionalCode = None
-    category: OptionalSlug = None
+    beneficiary: Code | None = None
+    category: Slug | None = None
     status: PledgeStatus = "announced"
-    announced: OptionalDate = None
-    due: OptionalDate = None
-    amount: Amount = None
-    delivered: Amount = None
-    unit: Unit = None
+    announced: PartialDate | None = None
+    due: PartialDate | None = None
+    amount: Amount | None = None
+    delivered: Amount | None = None
+    unit: Unit | None = None
     confidence: Confidence = "reported"
-    conditions: Keys = Field(default_factory=list)
-    sources: Keys = Field(default_factory=list)
-    supersedes: OptionalKey = None
-    tags: Slugs = Field(default_factory=list)
-    notes: LongText = None
+    conditions: list[Key] = Field(default_factory=list)
+    sources: list[Key] = Field(default_factory=list)
+    supersedes: Key | None = None
+    tags: list[Slug] = Field(default_factory=list)
+    notes: LongText | None = None
     history: list[HistoryEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Pledge:
+        _no_repeats(self, self.list_fields)
         if (self.amount is not None or self.delivered is not None) and not self.unit:
             raise _fail(
                 "unit",
@@ -459,6 +382,23 @@ def allowed_fields(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
+# -- explaining errors -----------------------------------------------------------------------
+
+#: What kind of value each field holds, for messages.
+_CODES = frozenset({"code", "pledger", "beneficiary", "responsible", "affiliation", "members"})
+_KEYS = frozenset({"key", "conditions", "sources", "supersedes", "source"})
+_SLUGS = frozenset({"category", "tags"})
+_DATES = frozenset({"announced", "due", "resolved", "published", "date"})
+_AMOUNTS = frozenset({"amount", "delivered"})
+_VOCABULARIES: dict[tuple[str, str], tuple[Mapping[str, str], str]] = {
+    ("Pledge", "status"): (vocab.PLEDGE_STATUSES, "pledge status"),
+    ("Condition", "status"): (vocab.CONDITION_STATUSES, "condition status"),
+    ("Actor", "kind"): (vocab.ACTOR_KINDS, "kind of actor"),
+    ("Pledge", "confidence"): (vocab.CONFIDENCE_LEVELS, "confidence level"),
+    ("Source", "reliability"): (vocab.RELIABILITY_CODES, "reliability code"),
+}
+
+
 def explain(error: ValidationError, model: type[BaseModel] | None = None) -> list[tuple[str, str]]:
     """Turn a validation error into ``(field path, message)`` pairs an analyst can act on.
 
@@ -467,35 +407,75 @@ def explain(error: ValidationError, model: type[BaseModel] | None = None) -> lis
     """
     problems: list[tuple[str, str]] = []
     for item in error.errors(include_url=False):
-        path = _path(item["loc"])
-        kind = item["type"]
-        if kind == "extra_forbidden":
-            owner = _model_at(model, item["loc"][:-1]) if model else None
-            names = allowed_fields(owner) if owner else []
-            field = str(item["loc"][-1])
-            close = difflib.get_close_matches(field, names, n=1)
-            hint = f"did you mean {close[0]}? " if close else ""
-            message = f"unknown field {field!r}; {hint}allowed fields are: {', '.join(names)}"
-        elif kind == "missing":
-            message = "is required"
-        elif kind in {"string_type", "list_type", "model_type", "dict_type"}:
-            message = f"{item['msg'].lower()}, got {item.get('input')!r}"
-        else:
-            message = item["msg"]
+        loc = item["loc"]
+        path = _path(loc)
+        field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+        owner = _model_at(model, loc[:-1]) if model else None
+        message = _message(item, field, owner)
         # Model-level rules name their own field ("unit: ..."); lift it into the path.
-        if (
-            not path
-            and ": " in message
-            and message.split(": ", 1)[0]
-            .replace("_", "")
-            .replace("[", "")
-            .replace("]", "")
-            .replace(".", "")
-            .isalnum()
-        ):
-            path, message = message.split(": ", 1)
+        head, sep, rest = message.partition(": ")
+        if not path and sep and re.fullmatch(r"[a-z_]+(\[\d+\])?(\.[a-z_]+)?", head):
+            path, message = head, rest
         problems.append((path, message))
     return problems
+
+
+def _message(item: Any, field: str, owner: type[BaseModel] | None) -> str:
+    kind = item["type"]
+    value = item.get("input")
+    if kind == "extra_forbidden":
+        names = allowed_fields(owner) if owner else []
+        close = difflib.get_close_matches(field, names, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        return f"unknown field {field!r}; {hint}allowed fields are: {', '.join(names)}"
+    if kind == "missing":
+        return "is required"
+    if kind == "string_type":
+        if field in _DATES and not isinstance(value, bool | dt.datetime):
+            return f"{value!r} is not a date; write it as text: {ACCEPTED_FORMS}"
+        return f"{value!r} is not text"
+    if kind == "list_type":
+        if isinstance(value, str):
+            return f"expected a list, got the text {value!r}; write [{value}]"
+        return f"expected a list, got {value!r}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        limit = item.get("ctx", {}).get("max_length")
+        return f"is {len(value)} characters long; at most {limit} are allowed"
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(field, value)
+    if kind == "literal_error":
+        words, what = _VOCABULARIES.get(((owner.__name__ if owner else ""), field), ({}, field))
+        allowed = ", ".join(words) or item.get("ctx", {}).get("expected", "")
+        if not isinstance(value, str):
+            return f"{value!r} is not text; a {what} is one of: {allowed}"
+        close = difflib.get_close_matches(value.lower(), list(words), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}? " if close else ""
+        return f"{value!r} is not a {what}; {hint}use one of: {allowed}"
+    if field in _AMOUNTS:
+        if kind == "greater_than_equal":
+            return f"{value!r} is negative; amounts are 0 or more"
+        if kind == "finite_number":
+            return f"{value!r} is not a finite number"
+        if kind in {"decimal_parsing", "decimal_type", "decimal_max_digits"}:
+            return f"{value!r} is not a number; write digits such as 1500000 or 2.5"
+    return str(item["msg"])
+
+
+def _pattern_message(field: str, value: Any) -> str:
+    if field in _DATES:
+        try:
+            parse_partial_date(value)
+        except PartialDateError as error:
+            return str(error)
+    if field in _CODES:
+        upper = value.upper()
+        hint = f" (did you mean {upper}?)" if _CODE.fullmatch(upper) else ""
+        return f"{value!r} is not an actor code: {CODE_RULE}{hint}"
+    if field in _SLUGS:
+        return f"{value!r} is not a slug: {SLUG_RULE}"
+    return f"{value!r} is not a key: {KEY_RULE}"
 
 
 def _model_at(model: type[BaseModel], loc: Iterable[int | str]) -> type[BaseModel] | None:
@@ -506,12 +486,12 @@ def _model_at(model: type[BaseModel], loc: Iterable[int | str]) -> type[BaseMode
             continue
         info = current.model_fields.get(part)
         if info is None:
-            return None
+            return current
         annotation = info.annotation
         if typing.get_origin(annotation) is list:
             annotation = typing.get_args(annotation)[0]
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            return None
+            return current
         current = annotation
     return current
 

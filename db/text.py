@@ -40,3 +40,8 @@ def clean_text(value: str) -> str:
 def is_control(char: str) -> bool:
     """True for characters that must never be written raw to a terminal."""
     return unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"}
+
+
+#: A cheap test (``None`` when clean) that callers cleaning many values use to skip
+#: :func:`clean_line` for the values that need nothing but a look at their ends.
+line_needs_cleaning = _LINE_DIRTY.search

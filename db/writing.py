@@ -13,17 +13,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
 from . import history, vocab
 from . import models as m
-from .dates import lower_bound
+from .dates import PartialDateError, lower_bound, parse_partial_date
 from .dates import today as today_date
 from .errors import (
     ConflictError,
     CycleError,
     DuplicateKeyError,
     EvidenceRequiredError,
+    InvalidRecordError,
     LedgerError,
     NotFoundError,
     NothingToUndoError,
@@ -33,7 +35,7 @@ from .errors import (
 )
 from .history import Batch, Entry
 from .reading import load_one
-from .schemas import RECORD_MODELS, HistoryEntry, Record
+from .schemas import RECORD_MODELS, HistoryEntry, Record, explain
 from .store import STORES, WRITE_ORDER, State, Stored, Write, chunks
 
 #: Above this many keys, "did you mean" hints are not computed (difflib is quadratic-ish).
@@ -280,6 +282,17 @@ def creation_entries(
     )
 
 
+def _validated(record: Record) -> Record:
+    try:
+        return record.validated()
+    except ValidationError as error:
+        raise InvalidRecordError(
+            record.record_type,
+            str(getattr(record, record.key_field, "") or ""),
+            explain(error, type(record)),
+        ) from None
+
+
 def create(
     connection: Connection,
     batch: Batch,
@@ -289,6 +302,7 @@ def create(
     note: str | None = None,
     source: str | None = None,
 ) -> None:
+    record = _validated(record)
     record_type, key = record.record_type, record.record_key
     store = STORES[record_type]
     if key in store.load(connection, [key]):
@@ -316,6 +330,7 @@ def update(
     source: str | None = None,
 ) -> None:
     """Save an edited record. Changing its status needs evidence, as with :func:`change_status`."""
+    record = _validated(record)
     record_type, key = record.record_type, record.record_key
     stored = STORES[record_type].load(connection, [key]).get(key)
     if stored is None and version is None:
@@ -405,9 +420,16 @@ def change_status(
     stored = load_one(connection, record_type, key)
     _check_version(record_type, key, stored, version)
     model = RECORD_MODELS[record_type]
-    record = model.model_validate(
-        {**{k: v for k, v in stored.state.items() if v is not None}, "status": status}
-    )
+    try:
+        effective = parse_partial_date(effective) if effective else None
+    except PartialDateError as error:
+        raise InvalidRecordError(record_type, key, [("effective date", str(error))]) from None
+    try:
+        record = model.model_validate(
+            {**{k: v for k, v in stored.state.items() if v is not None}, "status": status}
+        )
+    except ValidationError as error:
+        raise InvalidRecordError(record_type, key, explain(error, model)) from None
     if record.state()["status"] == stored.state["status"]:
         raise LedgerError(f"{record_type} {key!r} is already {status}")
     update(connection, batch, record, version=None, effective=effective, note=note, source=source)

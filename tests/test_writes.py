@@ -292,3 +292,40 @@ def test_stored_records_the_schemas_refuse_are_shown_but_not_exported(hostile: L
     assert hostile.pledge("hostile-long").pledge.title == LONG_TITLE
     with pytest.raises(InvalidRecordError, match=r"hostile-long.*title: is 10254 characters long"):
         hostile.records("pledge", ["hostile-long"])
+
+
+def test_the_api_validates_records_built_without_validation(small: Ledger) -> None:
+    from db.errors import InvalidRecordError
+
+    detail = small.pledge("gbr-troops")
+    sneaky = detail.pledge.model_copy(update={"title": "Bad\x1b[2J title", "due": "soon"})
+    with pytest.raises(InvalidRecordError, match="due: 'soon' is not a date"):
+        small.update(sneaky, version=detail.version)
+    cleaned = detail.pledge.model_copy(update={"title": "Clean\x1b[2J title"})
+    small.update(cleaned, version=detail.version)
+    assert small.pledge("gbr-troops").pledge.title == "Clean[2J title"
+
+
+def test_a_citation_names_status_since_when_as_of_today_and_sources(small: Ledger) -> None:
+    from db.dates import today
+
+    text = small.citation("pledge", "fra-reassurance-force")
+    assert text.splitlines() == [
+        'Pledge fra-reassurance-force: "Deploy a reassurance force after a ceasefire" (France -> Ukraine).',
+        f"Status: committed since 2025-09-04 (as of {today()}); conditional.",
+        "Conditions: us-backstop (pending); ceasefire (pending).",
+        'Source: "Elysee: guarantees ready", Elysee, 2025-09-02, https://www.elysee.fr/.',
+    ]
+    assert "Sources: none recorded." in small.citation("condition", "ceasefire")
+
+
+def test_status_since_ignores_undone_changes(small: Ledger) -> None:
+    small.change_status("pledge", "fra-reassurance-force", "stalled", note="x", effective="2026-02")
+    assert small.pledge("fra-reassurance-force").status_since == "2026-02"
+    small.undo()
+    assert small.pledge("fra-reassurance-force").status_since == "2025-09-04"
+
+
+def test_values_in_use_for_pickers(small: Ledger) -> None:
+    assert small.values_in_use("category") == [("air_defence", 2), ("troops", 2)]
+    assert dict(small.values_in_use("tag")) == {"reassurance-force": 1, "ukef": 1}
