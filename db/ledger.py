@@ -519,9 +519,10 @@ class Ledger:
         note = default_note or label
 
         def work(connection: Connection, batch: change_log.Batch) -> dict[str, Counts]:
-            counts = writing.save_records(
-                connection, batch, records, default_note=note, progress=progress
-            )
+            with dialect.roomy_cache(connection, len(records)):
+                counts = writing.save_records(
+                    connection, batch, records, default_note=note, progress=progress
+                )
             if dry_run:
                 raise _DryRun(counts)
             return counts
