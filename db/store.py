@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from . import dialect, vocab
@@ -180,7 +180,7 @@ class Store:
             # A plain executemany, then the ids read back by key: INSERT ... RETURNING with
             # sort_by_parameter_order runs one statement per row on SQLite.
             with self.inserting(connection, len(rows)):
-                connection.execute(insert(self.table), rows)
+                dialect.insert_many(connection, self.table, rows)
             key_column = self.table.c[self.key_column]
             for part in chunks([w.key for w in created]):
                 statement = select(key_column, self.table.c.id).where(key_column.in_(list(part)))
@@ -270,7 +270,7 @@ class Store:
                 value = item if link.target is None else resolve[item]
                 rows.append({link.owner: owner, link.value: value, "position": position})
         if rows:
-            connection.execute(insert(table), rows)
+            dialect.insert_many(connection, table, rows)
 
     def after_write(
         self, connection: Connection, writes: Sequence[Write], new_ids: dict[str, int], now: str
