@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, insert, select
 
+from . import dialect
 from . import models as m
 from .dates import bounds, lower_bound
 from .records import BatchSummary, ChangeEntry, Difference, Snapshot
@@ -104,7 +105,7 @@ def append(connection: Connection, batch: Batch, entries: Sequence[Entry]) -> No
         }
         for e in entries
     ]
-    connection.execute(insert(m.change_log), rows)
+    dialect.insert_many(connection, m.change_log, rows)
     batch.entries.extend(entries)
 
 

@@ -352,6 +352,14 @@ class Ledger:
         with self._reading() as connection:
             return change_log.record_history(connection, record_type, key)
 
+    def status_histories(
+        self, record_type: str, keys: Sequence[str]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """The logged status history (``{date, status, note, source}``, oldest first) of each
+        of these records that has one: what an import compares a file's history with."""
+        with self._reading() as connection:
+            return change_log.status_history(connection, record_type, keys)
+
     def activity(
         self, *, limit: int = 200, before_batch: int | None = None, text: str | None = None
     ) -> list[ChangeEntry]:
@@ -511,9 +519,10 @@ class Ledger:
         note = default_note or label
 
         def work(connection: Connection, batch: change_log.Batch) -> dict[str, Counts]:
-            counts = writing.save_records(
-                connection, batch, records, default_note=note, progress=progress
-            )
+            with dialect.roomy_cache(connection, len(records)):
+                counts = writing.save_records(
+                    connection, batch, records, default_note=note, progress=progress
+                )
             if dry_run:
                 raise _DryRun(counts)
             return counts

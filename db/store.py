@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from . import dialect, vocab
 from . import models as m
-from . import vocab
 from .dates import bounds
 from .errors import LedgerError
 from .schemas import Actor, Condition, Pledge, Record, Source
@@ -153,6 +154,10 @@ class Store:
         """Column values for a state (subclasses add derived columns, using ``context``)."""
         return {field: state.get(field) for field in self.scalars}
 
+    def inserting(self, connection: Connection, rows: int) -> AbstractContextManager[None]:
+        """What surrounds an insert of ``rows`` new rows (hook: bulk index maintenance)."""
+        return nullcontext()
+
     def prepare(self, connection: Connection) -> Any:
         """What :meth:`row_values` needs from the database for this write (hook)."""
         return None
@@ -172,13 +177,14 @@ class Store:
                 for w in created
                 if w.after is not None
             ]
-            result = connection.execute(
-                insert(self.table).returning(
-                    self.table.c.id, self.table.c[self.key_column], sort_by_parameter_order=True
-                ),
-                rows,
-            )
-            new_ids = {key: id_ for id_, key in result}
+            # A plain executemany, then the ids read back by key: INSERT ... RETURNING with
+            # sort_by_parameter_order runs one statement per row on SQLite.
+            with self.inserting(connection, len(rows)):
+                dialect.insert_many(connection, self.table, rows)
+            key_column = self.table.c[self.key_column]
+            for part in chunks([w.key for w in created]):
+                statement = select(key_column, self.table.c.id).where(key_column.in_(list(part)))
+                new_ids.update((key, id_) for key, id_ in connection.execute(statement))
 
         updated = [w for w in writes if w.before is not None and w.after is not None]
         self._update_scalars(connection, updated, now, context)
@@ -193,13 +199,14 @@ class Store:
             for link in self.links:
                 if w.before.state.get(link.field) != w.after.get(link.field):
                     link_owners[link.field].append((w.before.id, w.after.get(link.field) or []))
+        created_ids = set(new_ids.values())
         for link in self.links:
             if link_owners[link.field]:
                 self._write_links(
                     connection,
                     link,
                     link_owners[link.field],
-                    replace=[o for o, _ in link_owners[link.field] if o not in new_ids.values()],
+                    replace=[o for o, _ in link_owners[link.field] if o not in created_ids],
                 )
         self.after_write(connection, writes, new_ids, now)
 
@@ -263,7 +270,7 @@ class Store:
                 value = item if link.target is None else resolve[item]
                 rows.append({link.owner: owner, link.value: value, "position": position})
         if rows:
-            connection.execute(insert(table), rows)
+            dialect.insert_many(connection, table, rows)
 
     def after_write(
         self, connection: Connection, writes: Sequence[Write], new_ids: dict[str, int], now: str
@@ -489,6 +496,10 @@ class PledgeStore(Store):
 
     def complete_state(self, connection: Connection, row: Any, record: Stored) -> None:
         record.state["supersedes"] = row["supersedes_id"]
+
+    def inserting(self, connection: Connection, rows: int) -> AbstractContextManager[None]:
+        # The full-text index of a large batch is built in one statement, not row by row.
+        return dialect.fulltext_in_bulk(connection, rows)
 
     def prepare(self, connection: Connection) -> PledgeContext:
         return PledgeContext(condition_statuses(connection), actor_search_names(connection))

@@ -235,20 +235,27 @@ _HEADER = ("KEY", "PLEDGER", "STATUS", "CONDITIONS", "ANNOUNCED", "DUE", "TITLE"
 
 
 def _print_table(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> None:
+    import itertools
     import shutil
 
     from tui.render import one_line
 
     width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else 10_000
+    rows = _rows(ledger, query, sort, limit)
+    # Column widths from the first rows (the list streams; later long keys just push on).
+    first = list(itertools.islice(rows, 200))
+    widths = list(_WIDTHS)
+    widths[0] = max([len(_HEADER[0]), *(len(r.key) for r in first)])
+    widths[1] = max([len(_HEADER[1]), *(len(r.pledger) for r in first)])
 
     def line(values: tuple[str, ...]) -> str:
         # Identifiers and dates are never cut (users copy them); only the title is fitted.
-        fixed = "  ".join(one_line(v).ljust(w) for v, w in zip(values, _WIDTHS, strict=False))
+        fixed = "  ".join(one_line(v).ljust(w) for v, w in zip(values, widths, strict=False))
         return fixed + "  " + one_line(values[-1], max(width - len(fixed) - 2, 10))
 
     click.echo(line(_HEADER))
     count = 0
-    for row in _rows(ledger, query, sort, limit):
+    for row in itertools.chain(first, rows):
         status = row.status + (" (overdue)" if row.overdue else "")
         click.echo(
             line(
@@ -307,6 +314,11 @@ def backup_command(ctx: click.Context, destination: str, db: str | None) -> None
         written = ledger.backup(destination)
     click.echo(f"backed up {ledger.name} to {written}")
 
+
+from tui.cli_fixtures import export_command, import_command  # noqa: E402
+
+main.add_command(import_command)
+main.add_command(export_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,264 @@
+"""``pledges import`` and ``pledges export``: fixture files into and out of a ledger.
+
+Registered on the ``pledges`` group by :mod:`tui.cli`, which imports this module at its end;
+so this module takes the CLI's helpers from :mod:`tui.cli` only when a command runs (importing
+them here would be circular). Like the rest of the CLI it imports only click at start; the
+ledger and the fixture readers load when a command runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    from tui.cli import fail as cli_fail
+
+    cli_fail(message, code)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def reports_errors(command: F) -> F:
+    """:func:`tui.cli.reports_errors`, looked up when the command runs."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from tui.cli import reports_errors as cli_reports_errors
+
+        return cli_reports_errors(command)(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
+
+
+def db_option(command: F) -> F:
+    """``--db PATH``, as on every command of :mod:`tui.cli`."""
+    return click.option(
+        "--db",
+        "db",
+        metavar="PATH",
+        default=None,
+        help="Ledger file (or database URL). Default: $PLEDGES_DB, else the data directory.",
+    )(command)
+
+
+def open_ledger(ctx: click.Context, db: str | None, *, create: bool = False) -> Any:
+    from tui.cli import open_ledger as cli_open_ledger
+
+    return cli_open_ledger(ctx, db, create=create)
+
+
+#: Inputs at least this large show a progress line (when stderr is a terminal).
+PROGRESS_BYTES = 1_000_000
+_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
+_SECTIONS = (("actor", "actors"), ("source", "sources"), ("condition", "conditions"))
+
+
+class _ProgressLine:
+    """One self-overwriting line on stderr: ``checking 45,000 of 100,000 records``."""
+
+    def __init__(self) -> None:
+        self.shown = False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        click.echo(f"\r{phase} {done:,} of {total:,} records\x1b[K", err=True, nl=False)
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", err=True, nl=False)
+            self.shown = False
+
+
+def _progress(files: tuple[str, ...]) -> _ProgressLine | None:
+    """A progress line for large inputs, only when someone watches stderr."""
+    if not sys.stderr.isatty():
+        return None
+    size = sum(Path(f).stat().st_size for f in files if Path(f).is_file())
+    return _ProgressLine() if size >= PROGRESS_BYTES else None
+
+
+def _table(counts: dict[str, object]) -> list[str]:
+    rows = [("record type", "added", "updated", "unchanged")]
+    for record_type, name in (*_SECTIONS, ("pledge", "pledges")):
+        c = counts[record_type]
+        rows.append((name, f"{c.added:,}", f"{c.updated:,}", f"{c.unchanged:,}"))  # type: ignore[attr-defined]
+    return [f"{a:<12} {b:>9} {c:>9} {d:>11}" for a, b, c, d in rows]
+
+
+@click.command("import")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, readable=True)
+)
+@click.option("--dry-run", is_flag=True, help="Check and report what would change; write nothing.")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="CSV: read the pledge field FIELD from the column COLUMN (repeatable).",
+)
+@db_option
+@click.pass_context
+@reports_errors
+def import_command(
+    ctx: click.Context,
+    files: tuple[str, ...],
+    dry_run: bool,
+    mapping: tuple[str, ...],
+    db: str | None,
+) -> None:
+    """Import fixture FILES (.yaml, .yml, .json, .csv) into the ledger, all or nothing.
+
+    Every file given is checked first, together; if anything is wrong in any of them, every
+    problem is listed (file:line, record, field) and nothing is written. Records are matched
+    by key: re-importing a file changes nothing, a changed file updates what changed. One
+    import is one change-log batch, so `u` in the UI undoes all of it.
+
+    \b
+    Examples:
+      pledges import coalition.yaml
+      pledges import actors.yaml pledges.csv --map pledger=donor --map title=headline
+      pledges import new-data.json --dry-run
+    """
+    from db.fixtures import FixtureError, format_of, import_files, parse_mapping
+    from tui.render import visible
+
+    try:
+        fields = parse_mapping(list(mapping))
+    except ValueError as error:
+        fail(str(error), EXIT_USAGE)
+    if fields and not any(format_of(f) == "csv" for f in files):
+        fail("--map renames CSV columns, and no .csv file was given", EXIT_USAGE)
+    for name in files:
+        if format_of(name) is None:
+            fail(f"{name}: cannot tell its format; name it .yaml, .yml, .json or .csv", EXIT_USAGE)
+    progress = _progress(files)
+    with open_ledger(ctx, db, create=True) as ledger:
+        try:
+            try:
+                report = import_files(
+                    ledger, files, dry_run=dry_run, mapping=fields, progress=progress
+                )
+            finally:
+                if progress is not None:
+                    progress.clear()  # before any message, which would land on its line
+        except FixtureError as error:
+            for problem in error.problems:
+                click.echo(visible(str(problem)), err=True)
+            fail(str(error), EXIT_ERROR)
+        names = ", ".join(files)
+        if dry_run:
+            click.echo(f"dry run: importing {names} into {ledger.name} would change this")
+        else:
+            click.echo(f"imported {names} into {ledger.name}")
+        for line in _table(dict(report.counts)):
+            click.echo(line)
+        if not report.changed:
+            click.echo("nothing changed: the ledger already holds every record as in the input")
+        elif dry_run:
+            click.echo("nothing was written (dry run)")
+
+
+def _export_format(fmt: str | None, output: str | None) -> str:
+    if fmt:
+        return fmt
+    if output is None:
+        return "yaml"
+    suffix = Path(output).suffix.lower()
+    if suffix not in _SUFFIXES:
+        fail(
+            f"cannot tell the format of {output} from its name; add --format yaml, json or csv",
+            EXIT_USAGE,
+        )
+    return _SUFFIXES[suffix]
+
+
+@click.command("export")
+@click.argument("query", nargs=-1)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json", "csv"]),
+    default=None,
+    help="Output format (default: from the -o file's suffix, else yaml).",
+)
+@click.option(
+    "-o", "--output", metavar="FILE", default=None, help="Write to FILE instead of stdout."
+)
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@db_option
+@click.pass_context
+@reports_errors
+def export_command(
+    ctx: click.Context,
+    query: tuple[str, ...],
+    fmt: str | None,
+    output: str | None,
+    force: bool,
+    db: str | None,
+) -> None:
+    """Export the ledger as a fixture (YAML or JSON document, or CSV of pledges).
+
+    With a QUERY (the filter language of `pledges list`), only the matching pledges are
+    exported; a YAML or JSON export also carries every actor, condition, source and pledge they
+    refer to, so the file imports on its own. The same ledger always exports the same bytes.
+
+    \b
+    Examples:
+      pledges export -o coalition.yaml
+      pledges export --format json status:committed pledger:FRA
+      pledges export -o committed.csv -- -status:withdrawn
+    """
+    from db.errors import QueryError
+    from db.fixtures import export
+    from db.query import parse
+
+    kind = _export_format(fmt, output)
+    text = " ".join(query)
+    try:
+        parse(text)
+    except QueryError as error:
+        pointer = " " * error.position + "^" * error.length
+        fail(f"bad query: {error.message}\n  {text}\n  {pointer}", EXIT_USAGE)
+    target = Path(output) if output else None
+    if target is not None:
+        if target.is_dir():
+            fail(f"{target} is a directory; give a file name", EXIT_USAGE)
+        if target.exists() and not force:
+            fail(f"{target} already exists; add --force to overwrite it", EXIT_ERROR)
+    with open_ledger(ctx, db) as ledger:
+        if target is None:
+            export(ledger, kind, sys.stdout, text or None)
+            return
+        count = _write_file(target, lambda out: export(ledger, kind, out, text or None))
+    click.echo(f"exported {count:,} pledges to {target}", err=True)
+
+
+def _write_file(target: Path, write: Callable[[object], int]) -> int:
+    """Write through a temporary file in the same directory, then move it in place: an
+    interrupted export never leaves half a file, nor destroys the one it replaces."""
+    directory = target.parent if str(target.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    except OSError as error:
+        fail(f"cannot write {target}: {error.strerror}", EXIT_ERROR)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            count = write(out)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count
