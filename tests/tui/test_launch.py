@@ -12,7 +12,7 @@ from conftest import make_app, pledge_table, screen_text, settle, wait_for
 from db import schemas
 from db.ledger import Ledger
 from tui.cli import main
-from tui.demo import build_demo_ledger, read_sample
+from tui.demo import build_demo_ledger
 
 
 def test_a_file_that_is_not_a_ledger_is_one_line_on_stderr(tmp_path: Path) -> None:
@@ -49,13 +49,12 @@ def test_help_and_version_do_not_load_the_ui_or_the_database() -> None:
     assert out.stdout.strip() == "False"
 
 
-def test_the_sample_reads_as_strings_and_builds_a_ledger(tmp_path: Path) -> None:
-    records = read_sample()
-    assert sum(r.record_type == "pledge" for r in records) >= 25
+def test_the_demo_ledger_holds_the_sample(tmp_path: Path) -> None:
     with build_demo_ledger(tmp_path / "demo.sqlite") as ledger:
-        assert ledger.count_pledges() == sum(r.record_type == "pledge" for r in records)
+        assert ledger.count_pledges() >= 25
         assert ledger.count_pledges("is:conditional") > 0
         assert ledger.pledge("gbr-ukef-air-defence-missiles-2025-03").pledge.history
+        assert [e.batch_kind for e in ledger.activity(limit=1)] == ["import"]
 
 
 async def test_the_sample_opens_in_the_browser(tmp_path: Path) -> None:
