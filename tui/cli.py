@@ -114,19 +114,53 @@ class _Group(click.Group):
     default=None,
     help="Ledger file (or database URL). Default: $PLEDGES_DB, else the data directory.",
 )
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Open a throw-away copy of the bundled sample ledger (Coalition of the Willing).",
+)
 @click.version_option(
     __version__, "-V", "--version", prog_name="pledges", message="%(prog)s %(version)s"
 )
 @click.pass_context
-def main(ctx: click.Context, db: str | None) -> None:
+def main(ctx: click.Context, db: str | None, demo: bool) -> None:
     """A ledger of international security pledges: who promised what to whom, under which
     conditions, how each promise's status changed, and on what evidence.
 
-    Run without a command to open the ledger in the terminal UI (not yet available: the
-    commands below work on any ledger).
+    Run without a command to browse the ledger in the terminal (press ? there for help):
+
+    \b
+      pledges                  the default ledger ($PLEDGES_DB, else the data directory)
+      pledges --db PATH        another ledger
+      pledges --demo           a throw-away copy of the sample ledger
     """
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        run_ui(db, demo=demo)
+    elif demo:
+        fail("--demo opens the UI; it cannot be combined with a command", EXIT_USAGE)
+
+
+@reports_errors
+def run_ui(db: str | None, *, demo: bool = False) -> None:
+    """Open the ledger (or the sample) and run the browser until the analyst quits."""
+    if demo and db:
+        fail("use either --demo or --db, not both", EXIT_USAGE)
+    if demo:
+        from tui.demo import demo_ledger
+
+        with demo_ledger() as ledger:
+            _run_app(ledger)
+        return
+    from db.ledger import Ledger
+
+    with Ledger.open(db, create=db is None) as ledger:
+        _run_app(ledger)
+
+
+def _run_app(ledger: Ledger) -> None:
+    from tui.app import PledgesApp
+
+    PledgesApp(ledger).run()
 
 
 @main.command("list")

@@ -12,7 +12,9 @@ This module is imported by the CLI too, so it imports nothing heavy at module le
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 # C0 controls have dedicated "control picture" symbols (U+2400 + code); DEL is U+2421.
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
@@ -79,3 +81,165 @@ def one_line(text: str | None, width: int | None = None) -> str:
     if cell_len(line) <= width:
         return line
     return set_cell_size(line, max(width - 1, 0)) + "\u2026"
+
+
+# -- Textual content ----------------------------------------------------------------------------
+#
+# Everything below builds Textual ``Content`` from plain text: the text is made visible first and
+# never parsed as markup. Styles are Textual style strings naming theme variables (``$success``),
+# so the colours follow the theme the analyst picks. Textual is imported inside the functions,
+# so that the CLI can import this module without paying for the UI.
+
+#: Pledge status -> style. Every status is always shown by its word as well as its colour.
+PLEDGE_STATUS_STYLES: dict[str, str] = {
+    "announced": "$text-secondary",
+    "committed": "$text-primary bold",
+    "in_progress": "$text-accent",
+    "delivered": "$text-success",
+    "stalled": "$text-warning",
+    "withdrawn": "$foreground-muted",
+    "broken": "$text-error bold",
+    "superseded": "$foreground-muted italic",
+}
+CONDITION_STATUS_STYLES: dict[str, str] = {
+    "pending": "$text-warning",
+    "partially_met": "$text-accent",
+    "met": "$text-success",
+    "failed": "$text-error bold",
+    "waived": "$foreground-muted",
+}
+#: Condition statuses that leave a pledge unmet (mirrors db.vocab, kept here to stay light).
+UNMET_CONDITION_STATUSES = frozenset({"pending", "partially_met", "failed"})
+MUTED = "$foreground-muted"
+KEY_STYLE = "$text-primary"
+LABEL_STYLE = "$foreground-muted"
+HEADING_STYLE = "bold $text-accent"
+
+
+def status_style(status: str | None, record_type: str = "pledge") -> str:
+    """The style of a status word (pledges and conditions have their own vocabularies)."""
+    if not status:
+        return ""
+    styles = CONDITION_STATUS_STYLES if record_type == "condition" else PLEDGE_STATUS_STYLES
+    return styles.get(status, "")
+
+
+def conditions_style(label: str) -> str:
+    """The style of the pledge table's conditions cell (``blocked``, ``2 pending``, ``met``)."""
+    if label.startswith("blocked"):
+        return "$text-error bold"
+    if label.endswith("pending"):
+        return "$text-warning"
+    if label == "met":
+        return "$text-success"
+    return ""
+
+
+def plain(value: object, style: str = "") -> Any:
+    """Record text as one visible line of ``Content`` (never parsed as markup)."""
+    from textual.content import Content
+
+    text = visible(str(value)) if value is not None else ""
+    return Content.styled(text, style) if style else Content(text)
+
+
+def paragraph(value: str | None, style: str = "") -> Any:
+    """Long record text (wording, notes, excerpts) with its line breaks, controls visible."""
+    from textual.content import Content
+
+    text = visible(value, multiline=True) if value else ""
+    return Content.styled(text, style) if style else Content(text)
+
+
+def ui(text: str, style: str = "") -> Any:
+    """The program's own words (labels, help, line breaks): may hold newlines, never record
+    text. Record text goes through :func:`plain`, :func:`paragraph` or :func:`assemble`."""
+    from textual.content import Content
+
+    return Content.styled(text, style) if style else Content(text)
+
+
+def status(value: str | None, record_type: str = "pledge") -> Any:
+    """A status word in its colour."""
+    return plain(value or "", status_style(value, record_type))
+
+
+def assemble(*parts: Any) -> Any:
+    """Join ``Content`` and ``(text, style)`` pieces; bare strings are record text, made visible.
+
+    A bare string is never markup: ``assemble("[b]x")`` shows the brackets. Strings and tuples
+    are one line each (a newline in them is shown as a control picture); line breaks and the
+    program's own multi-line words come in as :func:`ui` content.
+    """
+    from textual.content import Content
+
+    pieces: list[Any] = []
+    for part in parts:
+        if part is None:
+            continue
+        if isinstance(part, tuple):
+            text, style = part
+            pieces.append((visible(str(text)), style))
+        elif isinstance(part, str):
+            pieces.append(visible(part))
+        else:
+            pieces.append(part)
+    return Content.assemble(*pieces)
+
+
+def highlight(text: str, offsets: Iterable[int], style: str = "reverse") -> Any:
+    """``text`` (made visible) with the characters at ``offsets`` styled: fuzzy-match hits.
+
+    Textual's own ``Matcher.highlight`` parses its candidate as markup, so record titles must
+    come through here instead. Offsets index ``text``; they are only kept where making the text
+    visible did not move them (no control characters before them).
+    """
+    from textual.content import Content
+
+    shown = visible(text)
+    content = Content(shown)
+    if shown != text:
+        return content
+    for offset in offsets:
+        if 0 <= offset < len(shown) and not shown[offset].isspace():
+            content = content.stylize(style, offset, offset + 1)
+    return content
+
+
+def date_part(timestamp: str | None) -> str:
+    """``2026-01-06`` from a recorded timestamp such as ``2026-01-06T10:00:00.000000Z``."""
+    return (timestamp or "")[:10]
+
+
+def timestamp(value: str | None) -> str:
+    """A recorded UTC timestamp to the minute: ``2026-01-06 10:00 UTC``."""
+    if not value:
+        return ""
+    return f"{value[:10]} {value[11:16]} UTC" if len(value) >= 16 else value
+
+
+def change_summary(changes: dict[str, tuple[Any, Any]], width: int | None = None) -> str:
+    """What a change-log entry changed, as one line: ``status: announced -> committed; ...``."""
+    return one_line(
+        "; ".join(f"{name}: {change(old, new)}" for name, (old, new) in changes.items()), width
+    )
+
+
+def change(old: Any, new: Any, width: int | None = None) -> str:
+    """One field's change: ``announced -> committed`` (long values cut to ``width``)."""
+    half = None if width is None else max(width // 2 - 2, 8)
+    return f"{one_line(_value(old), half) or '(none)'} -> {one_line(_value(new), half) or '(none)'}"
+
+
+def _value(value: Any) -> str:
+    if value is None or value == []:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 pledge``, ``1,234 pledges``."""
+    word = noun if number == 1 else (plural or noun + "s")
+    return f"{number:,} {word}"

@@ -1,0 +1,64 @@
+"""Snapshots of the main screens (pytest --snapshot-update to accept a deliberate change).
+
+The ledger is the hostile browser ledger with every recorded time frozen; the terminal size is
+pinned; nothing blinks (the filter input is not focused). Each run waits for the workers and
+the facets before the picture is taken.
+"""
+
+from __future__ import annotations
+
+from conftest import make_app, settle, wait_for
+from textual.pilot import Pilot
+
+from db.ledger import Ledger
+from tui.screens.pledges import PledgesView
+
+
+async def _settled(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    screen = pilot.app.screen
+    if isinstance(screen, PledgesView) and screen.facet_list.display:
+        await wait_for(pilot, lambda: screen._facets_for == screen.table.query)
+    await settle(pilot)
+
+
+def test_pledges_view_at_80x24(browser: Ledger, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(
+        make_app(browser, poll_seconds=0), terminal_size=(80, 24), run_before=_settled
+    )
+
+
+def test_pledges_view_with_facets_at_160x40(browser: Ledger, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(
+        make_app(browser, poll_seconds=0), terminal_size=(160, 40), run_before=_settled
+    )
+
+
+def test_malformed_filter_at_120x30(browser: Ledger, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _settled(pilot)
+        await pilot.press("slash")
+        pilot.app.screen.filter_line.set_text("pledger:FRA status:comitted")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await _settled(pilot)
+
+    assert snap_compare(
+        make_app(browser, poll_seconds=0), terminal_size=(120, 30), run_before=run_before
+    )
+
+
+def test_pledge_screen_at_100x40(browser: Ledger, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _settled(pilot)
+        pilot.app.open_record("pledge", "fra-reassurance-force")  # type: ignore[attr-defined]
+        await _settled(pilot)
+
+    assert snap_compare(
+        make_app(browser, poll_seconds=0), terminal_size=(100, 40), run_before=run_before
+    )
+
+
+def test_conditions_view_at_100x24(browser: Ledger, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(
+        make_app(browser, poll_seconds=0), press=["2"], terminal_size=(100, 24), run_before=_settled
+    )

@@ -1,0 +1,280 @@
+"""Every key binding of the UI, registered once by name with a description.
+
+Widgets and screens take their ``BINDINGS`` from here (:func:`bindings`), the help screen lists
+this registry, and the command palette offers the same actions by their descriptions. A binding's
+``id`` is its name, so a keymap (``App.set_keymap({"table.sort-next": "s"})``) can move it.
+
+Issue 5 (editing) adds its keys (``n``, ``e``, ``d``, ``s``, ``u``, ``ctrl+r``, ``i``, ``x``, ``y``)
+to this table under the same scopes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    name: str
+    keys: str
+    action: str
+    #: A word or two for the footer.
+    description: str
+    scope: str
+    #: The sentence the help screen and the command palette show.
+    help: str = ""
+    show: bool = False
+    display: str | None = None
+    #: Shown together with the neighbouring keys of the same group in the footer.
+    group: str | None = None
+    priority: bool = False
+
+
+#: Where a key works, in the order the help screen lists them.
+SCOPES: dict[str, str] = {
+    "app": "Everywhere",
+    "view": "Views (Pledges, Conditions, Actors, Sources, History)",
+    "table": "Tables",
+    "filter": "The filter line",
+    "facets": "The facet sidebar",
+    "record": "Record screens",
+    "help": "This help",
+}
+
+_VIEWS = Binding.Group("Views", compact=True)
+_MOVE = Binding.Group("Move", compact=True)
+_GROUPS = {"views": _VIEWS, "move": _MOVE}
+
+KEYS: tuple[Key, ...] = (
+    Key("app.quit", "q,ctrl+q", "app.quit", "Quit", "app", "Quit pledges", show=True, display="q"),
+    Key(
+        "app.help",
+        "question_mark",
+        "app.help",
+        "Help",
+        "app",
+        "Help: every key, the filter language and the vocabularies",
+        show=True,
+        display="?",
+    ),
+    Key(
+        "app.view-pledges",
+        "1",
+        "app.show_view('pledges')",
+        "Pledges",
+        "app",
+        "Go to the Pledges view",
+        show=True,
+        group="views",
+    ),
+    Key(
+        "app.view-conditions",
+        "2",
+        "app.show_view('conditions')",
+        "Conditions",
+        "app",
+        "Go to the Conditions view",
+        show=True,
+        group="views",
+    ),
+    Key(
+        "app.view-actors",
+        "3",
+        "app.show_view('actors')",
+        "Actors",
+        "app",
+        "Go to the Actors view",
+        show=True,
+        group="views",
+    ),
+    Key(
+        "app.view-sources",
+        "4",
+        "app.show_view('sources')",
+        "Sources",
+        "app",
+        "Go to the Sources view",
+        show=True,
+        group="views",
+    ),
+    Key(
+        "app.view-history",
+        "5",
+        "app.show_view('history')",
+        "History",
+        "app",
+        "Go to the History view (recent changes, newest first)",
+        show=True,
+        group="views",
+    ),
+    Key(
+        "view.filter",
+        "slash",
+        "focus_filter",
+        "Filter",
+        "view",
+        "Type a filter (applied as you type)",
+        show=True,
+        display="/",
+    ),
+    Key("view.clear", "escape", "clear_filter", "Clear", "view", "Clear the filter"),
+    Key(
+        "view.facets",
+        "f",
+        "toggle_facets",
+        "Facets",
+        "view",
+        "Show or hide the facet sidebar (Pledges view)",
+        show=True,
+    ),
+    Key("table.up", "up,k", "cursor_up", "Up", "table", "Move up a row", group="move"),
+    Key("table.down", "down,j", "cursor_down", "Down", "table", "Move down a row", group="move"),
+    Key("table.page-up", "pageup", "page_up", "Page up", "table", "Move up a page"),
+    Key("table.page-down", "pagedown", "page_down", "Page down", "table", "Move down a page"),
+    Key("table.first", "home,g", "first", "First", "table", "Go to the first row"),
+    Key("table.last", "end,G", "last", "Last", "table", "Go to the last row"),
+    Key(
+        "table.open",
+        "enter",
+        "open",
+        "Open",
+        "table",
+        "Open the record under the cursor",
+        show=True,
+    ),
+    Key("table.sort-next", "o", "sort_next", "Sort", "table", "Sort by the next column", show=True),
+    Key(
+        "table.sort-reverse",
+        "O",
+        "sort_reverse",
+        "Reverse",
+        "table",
+        "Reverse the sort order",
+    ),
+    Key(
+        "filter.apply",
+        "enter",
+        "apply",
+        "Results",
+        "filter",
+        "Apply the filter and go to the results",
+        show=True,
+    ),
+    Key(
+        "filter.cancel",
+        "escape",
+        "cancel",
+        "Clear",
+        "filter",
+        "Clear the filter and go back to the results",
+        show=True,
+        display="esc",
+    ),
+    Key(
+        "facets.toggle",
+        "enter,space",
+        "toggle",
+        "Toggle",
+        "facets",
+        "Add the entry's term to the filter, or remove it",
+    ),
+    Key(
+        "record.back",
+        "escape",
+        "back",
+        "Back",
+        "record",
+        "Go back to where you came from",
+        show=True,
+        display="esc",
+    ),
+    Key(
+        "record.next",
+        "down,j",
+        "next_link",
+        "Next",
+        "record",
+        "Next link (or scroll down)",
+        group="move",
+    ),
+    Key(
+        "record.previous",
+        "up,k",
+        "previous_link",
+        "Previous",
+        "record",
+        "Previous link (or scroll up)",
+        group="move",
+    ),
+    Key("record.page-up", "pageup", "page_up", "Page up", "record", "Scroll a page up"),
+    Key("record.page-down", "pagedown", "page_down", "Page down", "record", "Scroll a page down"),
+    Key("record.top", "home,g", "top", "Top", "record", "Scroll to the top"),
+    Key("record.bottom", "end,G", "bottom", "Bottom", "record", "Scroll to the bottom"),
+    Key(
+        "record.open", "enter", "open_link", "Follow", "record", "Open the linked record", show=True
+    ),
+    Key("help.down", "down,j", "scroll('down')", "Down", "help", "Scroll down", group="move"),
+    Key("help.up", "up,k", "scroll('up')", "Up", "help", "Scroll up", group="move"),
+    Key(
+        "help.page-down",
+        "pagedown",
+        "scroll('page_down')",
+        "Page down",
+        "help",
+        "Scroll a page down",
+    ),
+    Key("help.page-up", "pageup", "scroll('page_up')", "Page up", "help", "Scroll a page up"),
+    Key("help.top", "home,g", "scroll('home')", "Top", "help", "Scroll to the top"),
+    Key("help.bottom", "end,G", "scroll('end')", "Bottom", "help", "Scroll to the bottom"),
+    Key(
+        "help.close",
+        "escape,question_mark",
+        "close",
+        "Close",
+        "help",
+        "Close the help",
+        show=True,
+        display="esc",
+    ),
+)
+
+BY_NAME: dict[str, Key] = {key.name: key for key in KEYS}
+#: Keys Textual provides itself, listed in the help screen so that it names every key.
+BUILT_IN: tuple[tuple[str, str], ...] = (
+    ("ctrl+p", "Command palette: every action, and jump to any record by key or title"),
+    ("tab / shift+tab", "Move the focus between the filter, the facets and the table"),
+    ("ctrl+c", "Copy the selected text (in the filter line)"),
+)
+
+
+def binding(name: str) -> Binding:
+    key = BY_NAME[name]
+    return Binding(
+        key.keys,
+        key.action,
+        key.description,
+        show=key.show,
+        key_display=key.display,
+        id=key.name,
+        priority=key.priority,
+        group=_GROUPS.get(key.group or ""),
+    )
+
+
+def bindings(scope: str) -> list[Binding]:
+    """The bindings of one scope, for a widget's or screen's ``BINDINGS``."""
+    return [binding(key.name) for key in KEYS if key.scope == scope]
+
+
+def help_text(key: Key) -> str:
+    return key.help or key.description
+
+
+def display(key: Key) -> str:
+    """How the help screen writes a key: ``up, k``, ``?``."""
+    if key.display and "," not in key.keys:
+        return key.display
+    names = {"question_mark": "?", "slash": "/"}
+    return ", ".join(names.get(k, k) for k in key.keys.split(","))

@@ -1,0 +1,1 @@
+"""Screens of the pledges browser: the five views, record screens and help."""

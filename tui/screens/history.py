@@ -1,0 +1,140 @@
+"""View 5, History: the change log across the whole ledger, newest first.
+
+The log only grows, so it is read a page at a time as the cursor nears the end of what is
+loaded. ``/`` filters in the ledger (record key, author, note, batch label, type, action).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import on, work
+from textual.message import Message
+
+from db.records import ChangeEntry
+
+from .. import render
+from ..widgets.line_table import Column
+from ..widgets.list_table import ListRow
+from .lists import RecordsView
+
+PAGE = 200
+#: Start reading the next page when the cursor is this close to the end of what is loaded.
+MARGIN = 40
+
+
+def what_changed(entry: ChangeEntry) -> str:
+    """One line: ``created: <title>``, ``deleted``, or the fields that changed."""
+    if entry.action in ("create", "delete"):
+        named = entry.changes.get("title") or entry.changes.get("name")
+        value = (named[1] if entry.action == "create" else named[0]) if named else None
+        verb = "created" if entry.action == "create" else "deleted"
+        return f"{verb}: {render.one_line(str(value))}" if value else verb
+    return render.change_summary(entry.changes)
+
+
+def entry_row(entry: ChangeEntry, index: int) -> ListRow:
+    evidence = " \u00b7 ".join(
+        part
+        for part in (
+            entry.note and render.one_line(entry.note),
+            entry.source and f"source {entry.source}",
+        )
+        if part
+    )
+    return ListRow(
+        "entry",
+        f"{entry.batch}:{index}",
+        (
+            (render.timestamp(entry.recorded_at), render.MUTED),
+            (entry.effective or "", ""),
+            (render.visible(entry.author), ""),
+            (f"{entry.record_type} {render.visible(entry.record_key)}", ""),
+            (entry.action, ""),
+            (what_changed(entry), ""),
+            (evidence, render.MUTED),
+        ),
+        (),
+        opens=(entry.record_type, entry.record_key),
+    )
+
+
+class HistoryView(RecordsView):
+    view = "history"
+    noun = "change"
+    sortable = False
+    columns = (
+        Column("recorded", "Recorded", 20, priority=3),
+        Column("effective", "Effective", 10),
+        Column("author", "Who", 10, priority=4),
+        Column("record", "Record", 28),
+        Column("action", "Action", 7, priority=2),
+        Column("changes", "What changed", 0),
+        Column("evidence", "Note / source", 0, priority=5, min_width=16),
+    )
+
+    class Entries(Message):
+        def __init__(
+            self, text: str, entries: Sequence[ChangeEntry], more: bool, append: bool
+        ) -> None:
+            self.text = text
+            self.entries = entries
+            self.more = more
+            self.append = append
+            super().__init__()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[ChangeEntry] = []
+        self.text = ""
+        self.more = False
+        self._reading_more = False
+
+    def reload(self) -> None:
+        self._read(self.text, None, 0)
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def _read(self, text: str, before: int | None, skip: int) -> None:
+        # The ledger pages the log by batch (before_batch is exclusive), and a page can end
+        # part-way through a batch. So the next page starts again at that batch and skips the
+        # entries of it already shown; the log is append-only and ordered, so they come first.
+        entries = self.ledger.activity(limit=PAGE + skip, before_batch=before, text=text or None)
+        more = len(entries) == PAGE + skip
+        self.post_message(self.Entries(text, entries[skip:], more, append=before is not None))
+
+    @on(Entries)
+    def _entries(self, message: Entries) -> None:
+        self._reading_more = False
+        if message.text != self.text:
+            return
+        self.entries = (
+            self.entries + list(message.entries) if message.append else list(message.entries)
+        )
+        self.more = message.more and bool(message.entries)
+        self.table.set_rows([entry_row(e, i) for i, e in enumerate(self.entries)])
+        self.filter_line.show_status(
+            f"{render.count(len(self.entries), 'change')}{' so far' if self.more else ''}, newest first"
+            + (f" \u00b7 matching {self.text!r}" if self.text else "")
+        )
+        self._maybe_more()
+
+    def filter_changed(self, text: str) -> None:
+        self.text = text
+        self.filter_line.show_status("reading\u2026")
+        self._read(self.text, None, 0)
+
+    def on_line_table_highlighted(self) -> None:
+        self._maybe_more()
+
+    def _maybe_more(self) -> None:
+        if not self.more or self._reading_more or not self.entries:
+            return
+        if (
+            self.table.cursor < len(self.entries) - MARGIN
+            and self.table.last_visible < len(self.entries) - MARGIN
+        ):
+            return
+        self._reading_more = True
+        last = self.entries[-1].batch
+        shown_of_last = sum(1 for e in self.entries if e.batch == last)
+        self._read(self.text, last + 1, shown_of_last)

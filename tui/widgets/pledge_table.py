@@ -1,0 +1,416 @@
+"""The pledge table: a window onto a sorted, filtered list that may hold a million pledges.
+
+The table asks the ledger only for the rows in and near view, a page of :data:`PAGE_SIZE` rows
+at a time, and keeps the pages it has in an LRU cache keyed by page index (see
+:mod:`tui.widgets.pledge_pages` for how a page is read). Rows not yet read are drawn as
+placeholders.
+
+A re-sort or a refresh keeps the cursor on its pledge: the rows around that pledge are read by
+keyset and painted at once (a *window*), then its position in the whole list is counted and the
+pages around it replace the window. A new filter starts at the top.
+
+Threading: every ledger call runs in a thread worker that gets what it needs as arguments,
+never touches a widget, and posts its result as a message; the handlers, on the event loop,
+own all state. Each listing (a query and a sort) has a generation number, and results of an
+older generation are dropped, so a slow answer can never overwrite a newer one. While a new
+listing loads, the old rows stay on screen: filtering never flashes an empty table.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on, work
+from textual.cache import LRUCache
+from textual.message import Message
+from textual.worker import Worker, get_current_worker
+
+from db.ledger import Ledger
+from db.query import Query
+from db.records import PledgeRow, Sort
+
+from .. import render
+from ..reporting import ReportsErrors
+from .line_table import Cell, Column, LineTable
+from .pledge_pages import PAGE_SIZE, fetch_page, page_around, rows_around
+
+CACHE_PAGES = 60
+#: Pages read beyond the ones in view, on each side.
+PREFETCH = 1
+
+COLUMNS = (
+    Column("key", "Key", 22, grow=24),
+    Column("pledger", "Pledger", 9, priority=3),
+    Column("title", "Title", 0, min_width=16),
+    Column("category", "Category", 12, priority=5),
+    Column("status", "Status", 11),
+    Column("conditions", "Conditions", 12, priority=2),
+    Column("announced", "Announced", 11, priority=4),
+    Column("due", "Due", 11, priority=6),
+    Column("updated", "Changed", 10, priority=7),
+)
+OVERDUE = "!"
+
+
+def pledge_cells(row: PledgeRow) -> tuple[Cell, ...]:
+    """A pledge row as the table's cells: plain, visible text and a style for each."""
+    label = row.conditions.label
+    due = row.due or ""
+    return (
+        (render.visible(row.key), ""),
+        (render.visible(row.pledger), ""),
+        (render.visible(row.title), ""),
+        (render.visible(row.category or ""), ""),
+        (row.status, render.status_style(row.status)),
+        (label, render.conditions_style(label)),
+        (row.announced or "", ""),
+        (due + OVERDUE if row.overdue else due, "$text-error" if row.overdue else ""),
+        (render.date_part(row.updated_at), render.MUTED),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """What the table lists: a query and a sort, and the generation that asked for them."""
+
+    query: Query
+    sort: Sort
+    generation: int
+
+
+class PledgeTable(ReportsErrors, LineTable):
+    """The virtual pledge table (see the module docstring)."""
+
+    class Window(Message):
+        """The rows around the cursor's pledge in a new listing, before its position is known."""
+
+        def __init__(self, generation: int, first: int, rows: Sequence[PledgeRow]) -> None:
+            self.generation = generation
+            self.first = first
+            self.rows = rows
+            super().__init__()
+
+    class Loaded(Message):
+        """A listing's first pages arrived (the cursor's page and its neighbours)."""
+
+        def __init__(
+            self,
+            generation: int,
+            pages: dict[int, Sequence[PledgeRow]],
+            cursor: int,
+            screen_row: int,
+            total: int | None,
+        ) -> None:
+            self.generation = generation
+            self.pages = pages
+            self.cursor = cursor
+            self.screen_row = screen_row
+            self.total = total
+            super().__init__()
+
+    class PagesLoaded(Message):
+        def __init__(self, generation: int, index: int, rows: Sequence[PledgeRow]) -> None:
+            self.generation = generation
+            self.index = index
+            self.rows = rows
+            super().__init__()
+
+    class Counted(Message):
+        """How many pledges the listing holds, and how many the ledger holds in all."""
+
+        def __init__(
+            self, table: PledgeTable, generation: int, total: int, everything: int
+        ) -> None:
+            self.table = table
+            self.generation = generation
+            self.total = total
+            self.everything = everything
+            super().__init__()
+
+        @property
+        def control(self) -> PledgeTable:
+            return self.table
+
+    def __init__(
+        self, ledger: Ledger, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(COLUMNS, id=id, classes=classes)
+        self.ledger = ledger
+        self.listing = Listing(Query(), Sort(), 0)
+        self.sort_column = "key"
+        self._pages: LRUCache[int, Sequence[PledgeRow]] = LRUCache(CACHE_PAGES)
+        self._loading: set[int] = set()
+        self._pending: Listing | None = None
+        #: Rows of the pending listing around the cursor (first index, rows), shown meanwhile.
+        self._window: tuple[int, Sequence[PledgeRow]] | None = None
+        self._window_generation = -1
+        self.total: int | None = None
+        self.everything: int | None = None
+        #: When the table last painted, and when it first painted rows of the newest listing
+        #: (``time.perf_counter``): what the benchmark reads, and a debugging aid.
+        self.painted_at = 0.0
+        self.rows_painted_at = 0.0
+        self._painted_generation = -1
+        #: The last paints: when, and whether every row in view was there (for the bench).
+        self.paints: deque[tuple[float, bool]] = deque(maxlen=64)
+
+    # -- what is listed -----------------------------------------------------------------------
+
+    @property
+    def query(self) -> Query:
+        return (self._pending or self.listing).query
+
+    @property
+    def sort(self) -> Sort:
+        return (self._pending or self.listing).sort
+
+    def show(self, query: Query | None = None, sort: Sort | None = None) -> None:
+        """List ``query`` in ``sort`` order (each defaults to the current one).
+
+        With the same query (a re-sort, a refresh) the cursor stays on its pledge, at the same
+        height on screen, if the pledge is still listed; a new query starts at the top.
+        """
+        query = self.query if query is None else query
+        sort = self.sort if sort is None else sort
+        same_query = query == self.query
+        generation = (self._pending or self.listing).generation + 1
+        self._pending = Listing(query, sort, generation)
+        self.sort_column, self.sort_descending = sort.column, sort.descending
+        self.refresh_line(0)
+        row = self.cursor_row if same_query else None
+        self.workers.cancel_group(self, "pledge-pages")
+        self._load_listing(
+            self._pending,
+            anchor=row.key if row else None,
+            fallback=self.cursor if same_query else 0,
+            screen_row=self.cursor_screen_row if same_query else 0,
+            height=self.page_height,
+            total=self.total if same_query else None,
+        )
+
+    def reload(self) -> None:
+        """List the same again (the ledger changed), keeping the cursor on its pledge."""
+        self.show(self.query, self.sort)
+
+    def sort_by(self, column: str, descending: bool) -> None:
+        self.show(sort=Sort(column, descending))  # type: ignore[arg-type]
+
+    @on(LineTable.HeaderClicked)
+    def _header_clicked(self, event: LineTable.HeaderClicked) -> None:
+        event.stop()
+        column = event.column.name
+        descending = not self.sort_descending if column == self.sort_column else False
+        self.sort_by(column, descending)
+
+    # -- rows -----------------------------------------------------------------------------------
+
+    def row_at(self, index: int) -> PledgeRow | None:
+        if self._window is not None:
+            first, rows = self._window
+            return rows[index - first] if 0 <= index - first < len(rows) else None
+        page = self._pages.get(index // PAGE_SIZE)
+        if page is None:
+            return None
+        offset = index % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def cursor_row(self) -> PledgeRow | None:
+        return self.row_at(self.cursor) if self.row_count else None
+
+    def row_cells(self, index: int) -> Sequence[Cell] | None:
+        row = self.row_at(index)
+        return None if row is None else pledge_cells(row)
+
+    @property
+    def is_settled(self) -> bool:
+        """True when the current listing is loaded, counted, and every row in view is there."""
+        if self._pending is not None or self.total is None:
+            return False
+        return all(
+            self.row_at(i) is not None for i in range(self.first_visible, self.last_visible + 1)
+        )
+
+    # -- reading (thread workers: ledger calls and messages only) ------------------------------
+
+    @work(thread=True, exclusive=True, group="pledge-listing", exit_on_error=False)
+    def _load_listing(
+        self,
+        listing: Listing,
+        *,
+        anchor: str | None,
+        fallback: int,
+        screen_row: int,
+        height: int,
+        total: int | None,
+    ) -> None:
+        worker = get_current_worker()
+        ledger, query, sort = self.ledger, listing.query, listing.sort
+        pages: dict[int, Sequence[PledgeRow]] = {}
+        position = None
+        if anchor is not None:
+            around = rows_around(ledger, query, sort, anchor, screen_row, height - screen_row - 1)
+            if around is not None:
+                above, row, below = around
+                if worker.is_cancelled:
+                    return
+                window = [*above, row, *below]
+                self.post_message(self.Window(listing.generation, fallback - len(above), window))
+                # The slow part on a big ledger: counting the rows before the pledge.
+                position = ledger.pledge_position(anchor, query, sort)
+                if position is not None:
+                    pages[position // PAGE_SIZE] = page_around(ledger, query, sort, row, position)
+        cursor = position if position is not None else fallback
+        if total is not None:
+            cursor = min(cursor, max(total - 1, 0))
+        first_row = max(cursor - screen_row, 0)
+        wanted = range(first_row // PAGE_SIZE, (first_row + height) // PAGE_SIZE + 1)
+        for index in sorted(wanted, key=lambda i: abs(i - cursor // PAGE_SIZE)):
+            if worker.is_cancelled:
+                return
+            if index not in pages:
+                pages[index] = fetch_page(ledger, query, sort, index, pages, total)
+        if worker.is_cancelled:
+            return
+        loaded = self.Loaded(listing.generation, pages, cursor, cursor - first_row, None)
+        if query:
+            # A filtered count can take a while on a big ledger: show the rows first.
+            self.post_message(loaded)
+        counted = ledger.count_pledges(query)
+        everything = ledger.count_pledges(None) if query else counted
+        if not query:
+            # Counting everything is one pass over the smallest index (milliseconds): the rows
+            # and the count arrive together and the screen is painted once, not twice.
+            loaded.total = counted
+            self.post_message(loaded)
+        if not worker.is_cancelled:
+            self.post_message(self.Counted(self, listing.generation, counted, everything))
+
+    @work(thread=True, exclusive=True, group="pledge-pages", exit_on_error=False)
+    def _load_pages(
+        self,
+        listing: Listing,
+        wanted: list[int],
+        known: dict[int, Sequence[PledgeRow]],
+        total: int | None,
+    ) -> None:
+        worker = get_current_worker()
+        pages = dict(known)
+        for index in wanted:
+            if worker.is_cancelled:
+                return
+            rows = fetch_page(self.ledger, listing.query, listing.sort, index, pages, total)
+            pages[index] = rows
+            if not worker.is_cancelled:
+                self.post_message(self.PagesLoaded(listing.generation, index, rows))
+
+    def viewport_changed(self, first: int, last: int) -> None:
+        self._painted_soon()
+        if self._pending is not None:
+            return
+        in_view = list(range(first // PAGE_SIZE, last // PAGE_SIZE + 1))
+        last_page = max(self.row_count - 1, 0) // PAGE_SIZE
+        around = [in_view[0] - n for n in range(1, PREFETCH + 1)] + [
+            in_view[-1] + n for n in range(1, PREFETCH + 1)
+        ]
+        wanted = [
+            i
+            for i in in_view + around
+            if 0 <= i <= last_page and i not in self._pages and i not in self._loading
+        ]
+        if not wanted:
+            return
+        # The edge rows of neighbouring pages are all a worker needs to read by keyset.
+        known: dict[int, Sequence[PledgeRow]] = {}
+        for index in wanted:
+            for neighbour in (index - 1, index + 1):
+                page = self._pages.get(neighbour)
+                if page:
+                    known[neighbour] = [page[0], page[-1]] if len(page) > 1 else list(page)
+        self._loading = set(wanted)
+        self._load_pages(self.listing, wanted, known, self.total)
+
+    # -- results (on the event loop) ------------------------------------------------------------
+
+    @on(Window)
+    def _window_arrived(self, message: Window) -> None:
+        message.stop()
+        if self._pending is None or message.generation != self._pending.generation:
+            return
+        self._window = (message.first, message.rows)
+        self._window_generation = message.generation
+        self.refresh()
+        self._painted_soon()
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        message.stop()
+        pending = self._pending
+        if pending is None or message.generation != pending.generation:
+            return
+        same_query = pending.query == self.listing.query
+        self.listing, self._pending, self._window = pending, None, None
+        self._pages.clear()
+        self._loading.clear()
+        for index, rows in message.pages.items():
+            self._pages[index] = rows
+        loaded_end = max(
+            (i * PAGE_SIZE + len(rows) for i, rows in message.pages.items()), default=0
+        )
+        if message.total is not None:
+            self.total = message.total
+            self.set_row_count(message.total)
+        elif same_query and self.total is not None:
+            # A re-sort or a refresh: the old count stands in until the new one arrives.
+            self.set_row_count(max(self.total, loaded_end))
+        else:
+            self.total = None
+            self.set_row_count(max(loaded_end, message.cursor + 1) if loaded_end else 0)
+        self.move_cursor(message.cursor, screen_row=message.screen_row)
+        self._viewport_moved()
+        self._painted_soon()
+
+    @on(PagesLoaded)
+    def _pages_loaded(self, message: PagesLoaded) -> None:
+        message.stop()
+        if self._pending is not None or message.generation != self.listing.generation:
+            return
+        self._loading.discard(message.index)
+        self._pages[message.index] = message.rows
+        first = message.index * PAGE_SIZE
+        if first <= self.last_visible and first + len(message.rows) > self.first_visible:
+            self.refresh()
+            self._painted_soon()
+
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        if message.generation != self.listing.generation or self._pending is not None:
+            message.stop()
+            return
+        self.total, self.everything = message.total, message.everything
+        if message.total != self.row_count:
+            self.set_row_count(message.total)
+            self._viewport_moved()
+        self._painted_soon()
+
+    def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
+        # The listing could not be read: keep showing the last good one.
+        if worker.group == "pledge-listing":
+            self._pending, self._window = None, None
+            self.refresh()
+        self._loading.clear()
+
+    def _painted_soon(self) -> None:
+        self.call_after_refresh(self._mark_painted)
+
+    def _mark_painted(self) -> None:
+        self.painted_at = time.perf_counter()
+        self.paints.append((self.painted_at, self.is_settled))
+        shown = self._window_generation if self._window is not None else self.listing.generation
+        if self._painted_generation != shown:
+            self._painted_generation = shown
+            self.rows_painted_at = self.painted_at

@@ -1,0 +1,225 @@
+"""The pieces record screens are built from: headings, field rows, paragraphs, and links.
+
+A link is a focusable line (or block) that names another record; ``enter`` or a click follows
+it. Every piece takes plain record text and renders it through :mod:`tui.render`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from db.records import Brief, ChangeEntry
+from db.vocab import RELIABILITY_CODES
+
+from .. import render
+
+#: How many records a section lists before it offers the rest as a filtered pledge table.
+SECTION_LIMIT = 50
+LABEL_WIDTH = 13
+
+
+class Text(Static):
+    """Record text: never markup."""
+
+    def __init__(self, content: Content | str, *, classes: str | None = None) -> None:
+        if isinstance(content, str):
+            content = render.plain(content)
+        super().__init__(content, markup=False, classes=classes)
+
+
+class Heading(Text):
+    DEFAULT_CSS = """
+    Heading { margin-top: 1; color: $text-accent; text-style: bold; }
+    """
+
+
+class RecordLink(Static, can_focus=True):
+    """A line naming another record; following it opens that record's screen."""
+
+    DEFAULT_CSS = """
+    RecordLink { height: auto; padding: 0 1; }
+    RecordLink:hover { background: $boost; }
+    /* Reverse video keeps every span readable: a coloured key becomes a coloured block. */
+    RecordLink:focus { text-style: bold reverse; }
+    """
+
+    class Followed(Message):
+        def __init__(self, record_type: str, key: str) -> None:
+            self.record_type = record_type
+            self.key = key
+            super().__init__()
+
+    def __init__(self, record_type: str, key: str, content: Content) -> None:
+        super().__init__(content, markup=False)
+        self.record_type = record_type
+        self.key = key
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return (self.record_type, self.key)
+
+    def follow(self) -> None:
+        self.post_message(self.Followed(self.record_type, self.key))
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.focus()
+        self.follow()
+
+
+class QueryLink(RecordLink):
+    """A link to the pledge table filtered by a query (``pledger:FRA status:committed``)."""
+
+    class Filter(Message):
+        def __init__(self, text: str) -> None:
+            self.text = text
+            super().__init__()
+
+    def __init__(self, query: str, content: Content) -> None:
+        super().__init__("query", query, content)
+
+    def follow(self) -> None:
+        self.post_message(self.Filter(self.key))
+
+
+class Field(Horizontal):
+    """``Label       value``: the value is text or a link."""
+
+    DEFAULT_CSS = """
+    Field { height: auto; }
+    Field > .field-label { width: 14; color: $foreground-muted; }
+    Field > .field-value { width: 1fr; height: auto; }
+    Field > RecordLink { width: 1fr; padding: 0; }
+    """
+
+    def __init__(self, label: str, value: Content | Widget) -> None:
+        super().__init__()
+        self.label = label
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        yield Text(self.label, classes="field-label")
+        if isinstance(self.value, Widget):
+            yield self.value
+        else:
+            yield Text(self.value, classes="field-value")
+
+
+def brief_line(brief: Brief, *, mark: str = "") -> Content:
+    """``committed  fra-reassurance-force  Deploy a reassurance force``."""
+    status = brief.status or ""
+    return render.assemble(
+        (f"{status:<13}" if status else "", render.status_style(status, brief.record_type)),
+        (brief.key, render.KEY_STYLE),
+        "  ",
+        brief.title,
+        (f"  {mark}", "bold $text-warning") if mark else None,
+    )
+
+
+def brief_links(
+    briefs: Sequence[Brief], *, more_query: str | None = None, marks: dict[str, str] | None = None
+) -> list[Widget]:
+    """Links to ``briefs`` (at most :data:`SECTION_LIMIT`; the rest as a filtered table)."""
+    if not briefs:
+        return [Text(render.plain("none", render.MUTED), classes="indent")]
+    widgets: list[Widget] = [
+        RecordLink(b.record_type, b.key, brief_line(b, mark=(marks or {}).get(b.key, "")))
+        for b in briefs[:SECTION_LIMIT]
+    ]
+    rest = len(briefs) - SECTION_LIMIT
+    if rest > 0:
+        if more_query:
+            widgets.append(
+                QueryLink(
+                    more_query,
+                    render.assemble(
+                        (f"\u2026 and {rest:,} more: show all in the pledge table ", render.MUTED),
+                        (more_query, render.KEY_STYLE),
+                    ),
+                )
+            )
+        else:
+            widgets.append(Text(render.plain(f"\u2026 and {rest:,} more", render.MUTED)))
+    return widgets
+
+
+def actor_link(code: str | None, name: str | None) -> Widget:
+    if not code:
+        return Text(render.plain("\u2014", render.MUTED), classes="field-value")
+    return RecordLink("actor", code, render.assemble((code, render.KEY_STYLE), "  ", name or ""))
+
+
+def source_block(source: Any) -> Content:
+    """A source as a link block: key and title, publisher and date, URL, excerpt."""
+    details = " \u00b7 ".join(
+        part
+        for part in (
+            source.publisher and render.one_line(source.publisher),
+            source.published,
+            source.reliability
+            and f"reliability {source.reliability} ({RELIABILITY_CODES.get(source.reliability, '')})",
+        )
+        if part
+    )
+    return render.assemble(
+        (source.key, render.KEY_STYLE),
+        "  ",
+        (source.title, "bold"),
+        render.ui("\n") if details else None,
+        (details, render.MUTED) if details else None,
+        render.ui("\n") if source.url else None,
+        (source.url, "underline") if source.url else None,
+        render.ui("\n") if source.excerpt else None,
+        render.paragraph("\u201c" + source.excerpt + "\u201d", "italic")
+        if source.excerpt
+        else None,
+    )
+
+
+def timeline(entries: Iterable[ChangeEntry]) -> list[Widget]:
+    """A record's change history, oldest first: when it happened, when it was recorded and by
+    whom, what changed, the note, and a link to the source."""
+    widgets: list[Widget] = []
+    for entry in entries:
+        changes = [
+            render.assemble((name + ": ", render.LABEL_STYLE), render.change(old, new, 120))
+            for name, (old, new) in entry.changes.items()
+        ]
+        lines: list[Any] = [
+            (entry.effective or "(no date)", "bold"),
+            ("  " + entry.action, render.KEY_STYLE),
+            (f"   recorded {render.timestamp(entry.recorded_at)} by ", render.MUTED),
+            (entry.author, render.MUTED),
+        ]
+        if entry.batch_label:
+            lines.append((f"  ({render.one_line(entry.batch_label, 80)})", render.MUTED))
+        for change in changes:
+            lines.extend([render.ui("\n    "), change])
+        if entry.note:
+            lines.extend(
+                [render.ui("\n    note: ", render.LABEL_STYLE), render.paragraph(entry.note)]
+            )
+        widgets.append(Text(render.assemble(*lines), classes="entry"))
+        if entry.source:
+            widgets.append(
+                RecordLink(
+                    "source",
+                    entry.source,
+                    render.assemble(
+                        ("    source: ", render.LABEL_STYLE), (entry.source, render.KEY_STYLE)
+                    ),
+                )
+            )
+    if not widgets:
+        widgets.append(Text(render.plain("no recorded changes", render.MUTED)))
+    return widgets
