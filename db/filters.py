@@ -11,6 +11,8 @@ expression, which it answers by intersecting its own lists.
 
 from __future__ import annotations
 
+from typing import Any, Final
+
 from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select, true
 
 from . import dialect, vocab
@@ -28,28 +30,61 @@ C = m.conditions.c
 S = m.sources.c
 
 
+class _Columns:
+    """The pledge columns a filter tests, as themselves or (``probe``) hidden from the planner.
+
+    Hidden columns make SQLite read rows in display order and test each one, instead of
+    finding every match through the filter's index and sorting them all: much faster for a
+    page of a filter that matches a large share of the ledger.
+    """
+
+    def __init__(self, dialect_name: str, probe: bool) -> None:
+        self.dialect_name, self.probe = dialect_name, probe
+
+    def __getattr__(self, name: str) -> ColumnElement[Any]:
+        column: ColumnElement[Any] = P[name]
+        return dialect.unindexed(self.dialect_name, column) if self.probe else column
+
+
 def pledge_filter(
-    query: Query, dialect_name: str, today: str, *, probe_text: bool = False
+    query: Query, dialect_name: str, today: str, *, probe: bool = False
 ) -> ColumnElement[bool]:
     """The SQL condition selecting the pledges that match every term of ``query``.
 
-    ``probe_text`` asks for the full-text matches to be probed while rows are read in display
-    order, rather than read first: faster for the first page of a word that matches much of
-    the ledger (see :meth:`db.ledger.Ledger.pledge_page`).
+    ``probe`` shapes it for reading a page in display order (see :class:`_Columns` and
+    :meth:`db.ledger.Ledger.pledge_page`); the rows selected are the same.
     """
     if not query.terms:
         return true()
-    conditions = []
+    c = _Columns(dialect_name, probe)
+    conditions: list[ColumnElement[bool]] = []
     expression = fulltext_expression(query)
     if expression is not None:
-        pledge_id = dialect.unindexed(dialect_name, P.id) if probe_text else P.id
-        conditions.append(pledge_id.in_(dialect.fulltext_ids(dialect_name, m.pledges, expression)))
+        conditions.append(c.id.in_(dialect.fulltext_ids(dialect_name, m.pledges, expression)))
     for term in query.terms:
         if _indexed_text(term) and not term.negated:
             continue  # part of the one full-text expression above
-        condition = _term(term, dialect_name, today)
+        condition = _term(term, dialect_name, today, c)
         conditions.append(not_(condition) if term.negated else condition)
     return and_(*conditions)
+
+
+#: The sort column each field filters on: a filter on the sort column is served by the same
+#: index as the order, so it is never probed.
+SORT_COLUMN_OF: Final = {
+    "status": "status",
+    "pledger": "pledger",
+    "category": "category",
+    "key": "key",
+    "announced": "announced",
+    "due": "due",
+    "is": "conditions",
+}
+
+
+def filters_column(query: Query, column: str) -> bool:
+    """True when a positive term of ``query`` filters on the sort column ``column``."""
+    return any(not t.negated and SORT_COLUMN_OF.get(t.field or "") == column for t in query.terms)
 
 
 def _indexed_text(term: Term) -> bool:
@@ -71,48 +106,52 @@ def only_fulltext(query: Query) -> bool:
     return bool(query.terms) and all(_indexed_text(t) and not t.negated for t in query.terms)
 
 
-def _term(term: Term, dialect_name: str, today: str) -> ColumnElement[bool]:
+def _term(term: Term, dialect_name: str, today: str, c: _Columns) -> ColumnElement[bool]:
     if term.field is None:
-        return _text(term.values[0], dialect_name)
+        return _text(term.values[0], dialect_name, c)
     values = list(term.values)
     match term.field:
         case "status":
-            return P.status.in_(values)
+            return c.status.in_(values)
         case "confidence":
-            return P.confidence.in_(values)
+            return c.confidence.in_(values)
         case "pledger":
-            return P.pledger.in_(_actors_named(values))
+            return c.pledger.in_(_actors_named(values))
         case "beneficiary":
-            return _known(P.beneficiary, P.beneficiary.in_(_actors_named(values)))
+            return _known(c.beneficiary, c.beneficiary.in_(_actors_named(values)))
         case "actor":
             named = _actors_named(values)
-            return or_(P.pledger.in_(named), _known(P.beneficiary, P.beneficiary.in_(named)))
+            return or_(c.pledger.in_(named), _known(c.beneficiary, c.beneficiary.in_(named)))
         case "category":
-            return _known(P.category, P.category.in_([v.lower() for v in values]))
+            return _known(c.category, c.category.in_([v.lower() for v in values]))
         case "unit":
-            return _known(P.unit, func.lower(P.unit).in_([v.lower() for v in values]))
+            return _known(c.unit, func.lower(c.unit).in_([v.lower() for v in values]))
         case "key":
-            return P.key.in_([v.lower() for v in values])
+            return or_(*(_key(c.key, v.lower()) for v in values))
         case "tag":
-            return P.id.in_(select(PT.pledge_id).where(PT.tag.in_([v.lower() for v in values])))
+            return _linked(
+                c, select(PT.pledge_id), PT.pledge_id, PT.tag.in_([v.lower() for v in values])
+            )
         case "condition":
-            return P.id.in_(
-                select(PC.pledge_id)
-                .join(m.conditions, C.id == PC.condition_id)
-                .where(C.key.in_([v.lower() for v in values]))
+            return _linked(
+                c,
+                select(PC.pledge_id).join(m.conditions, C.id == PC.condition_id),
+                PC.pledge_id,
+                C.key.in_([v.lower() for v in values]),
             )
         case "source":
-            return P.id.in_(
-                select(PS.pledge_id)
-                .join(m.sources, S.id == PS.source_id)
-                .where(S.key.in_([v.lower() for v in values]))
+            return _linked(
+                c,
+                select(PS.pledge_id).join(m.sources, S.id == PS.source_id),
+                PS.pledge_id,
+                S.key.in_([v.lower() for v in values]),
             )
         case "is":
-            return or_(*(_flag(v, today) for v in values))
+            return or_(*(_flag(v, today, c) for v in values))
         case "announced":
-            return _date(P.announced_lo, P.announced_hi, term.operator or "=", values[0])
+            return _date(c.announced_lo, c.announced_hi, term.operator or "=", values[0])
         case "due":
-            return _date(P.due_lo, P.due_hi, term.operator or "=", values[0])
+            return _date(c.due_lo, c.due_hi, term.operator or "=", values[0])
     raise AssertionError(f"unhandled field {term.field}")  # the parser admits only FIELDS
 
 
@@ -122,24 +161,49 @@ def _known(
     return and_(column.is_not(None), condition)
 
 
-def _flag(flag: str, today: str) -> ColumnElement[bool]:
+def _linked(
+    c: _Columns, links: Select[Any], pledge_id: Any, condition: ColumnElement[bool]
+) -> ColumnElement[bool]:
+    """Pledges with a matching link (tag, condition, source).
+
+    Normally the matching links are read first (an index answers them); when probing, each
+    row read in display order looks up its own links instead, so no list is built per page.
+    """
+    if c.probe:
+        return links.where(condition, pledge_id == P.id).exists()
+    found: ColumnElement[bool] = c.id.in_(links.where(condition))
+    return found
+
+
+def _key(column: Any, value: str) -> ColumnElement[bool]:
+    """``key:fra-force`` is that key; ``key:fra-*`` every key starting so (an index range)."""
+    if not value.endswith("*"):
+        return column == value  # type: ignore[no-any-return]
+    prefix = value.rstrip("*")
+    if not prefix:
+        return true()
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper)
+
+
+def _flag(flag: str, today: str, c: Any = P) -> ColumnElement[bool]:
     if flag == "conditional":
-        return P.conditions_state == 2
+        return c.conditions_state == 2  # type: ignore[no-any-return]
     if flag == "blocked":
-        return P.conditions_state == 3
+        return c.conditions_state == 3  # type: ignore[no-any-return]
     if flag == "unconditional":
-        return P.conditions_state < 2
+        return c.conditions_state < 2  # type: ignore[no-any-return]
     if flag == "overdue":
-        return overdue(today)
+        return overdue(today, c)
     raise AssertionError(flag)
 
 
-def overdue(today: str) -> ColumnElement[bool]:
+def overdue(today: str, c: Any = P) -> ColumnElement[bool]:
     """Due date entirely past and the pledge still open."""
     return and_(
-        P.due_hi.is_not(None),
-        P.due_hi < today,
-        P.status.not_in(sorted(vocab.CLOSED_PLEDGE_STATUSES)),
+        c.due_hi.is_not(None),
+        c.due_hi < today,
+        c.status.not_in(sorted(vocab.CLOSED_PLEDGE_STATUSES)),
     )
 
 
@@ -171,12 +235,15 @@ def _actors_named(values: list[str]) -> Select[tuple[str]]:
     )
 
 
-def _text(phrase: str, dialect_name: str) -> ColumnElement[bool]:
+def _text(phrase: str, dialect_name: str, c: Any = P) -> ColumnElement[bool]:
     """One free word or phrase on its own (a negated one, or one the index cannot see)."""
     expression = dialect.fulltext_phrase(phrase)
     if expression is None:
         # Nothing the index can see ("[/]", "%"): a plain substring search of the text.
         pattern = f"%{dialect.escape_like(phrase)}%"
-        columns = [P.title, P.text, P.notes]
-        return or_(*(and_(c.is_not(None), c.like(pattern, escape="\\")) for c in columns))
-    return P.id.in_(dialect.fulltext_ids(dialect_name, m.pledges, expression))
+        columns = [c.title, c.text, c.notes]
+        return or_(*(and_(x.is_not(None), x.like(pattern, escape="\\")) for x in columns))
+    matches: ColumnElement[bool] = c.id.in_(
+        dialect.fulltext_ids(dialect_name, m.pledges, expression)
+    )
+    return matches

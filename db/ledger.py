@@ -28,7 +28,7 @@ from . import models as m
 from .dates import parse_partial_date
 from .dates import today as today_date
 from .errors import LedgerBusyError, LedgerError, LedgerOpenError, NothingToUndoError
-from .filters import fulltext_expression, only_fulltext, pledge_filter
+from .filters import filters_column, fulltext_expression, only_fulltext, pledge_filter
 from .query import Query, parse
 from .records import (
     ActorDetail,
@@ -53,9 +53,8 @@ from .schemas import RECORD_MODELS, Record
 from .writing import Counts
 
 T = TypeVar("T")
-#: Above this many full-text matches, a page reads rows in display order and probes the
-#: matches (a few thousand rows to fill a page) rather than sorting all the matches.
-PROBE_ABOVE = 20_000
+#: Below this many matches a filter is never probed (see Ledger._page_where).
+PROBE_ABOVE = 5_000
 QueryLike = str | Query | None
 
 
@@ -80,7 +79,8 @@ class Ledger:
         self._dialect = read_engine.dialect.name
         self._write_lock = threading.Lock()
         self._cache_lock = threading.Lock()
-        self._facet_cache: dict[tuple[Any, ...], Facets] = {}
+        #: Counts and facets, keyed by query terms and the ledger's revision (so never stale).
+        self._cache: dict[tuple[Any, ...], Any] = {}
 
     # -- opening and closing -----------------------------------------------------------------
 
@@ -199,30 +199,56 @@ class Ledger:
             return result, BatchSummary(0, kind, label, self.author, batch.recorded_at, 0, [])
         return result, change_log.summary(batch)
 
-    def _where(self, query: QueryLike, connection: Connection | None = None) -> Any:
-        """The SQL condition for a query. Given a connection, it is shaped for reading a page
-        in display order: a word matching much of the ledger is probed row by row instead of
-        its matches being read (and sorted) first."""
+    def _where(self, query: QueryLike) -> Any:
+        """The SQL condition selecting the pledges that match a query."""
+        return pledge_filter(_parsed(query), self._dialect, today_date())
+
+    def _page_where(self, connection: Connection, query: QueryLike, sort: Sort, limit: int) -> Any:
+        """The condition shaped for reading a page in display order.
+
+        A filter that matches a large share of the ledger is probed row by row while the sort
+        index is read (a page then costs a few hundred rows), instead of all its matches being
+        found and sorted for every page; a selective filter keeps its own index.
+        """
         parsed = _parsed(query)
         probe = False
-        if connection is not None:
+        if parsed.terms and not filters_column(parsed, sort.column):
+            # Probing reads about limit * total / matches rows; finding and sorting every
+            # match costs about matches: probe once matches exceed sqrt(limit * total).
+            matches = self._count(connection, parsed)
+            total = self._count(connection, Query())
+            probe = matches > PROBE_ABOVE and matches * matches > 4 * limit * total
+        return pledge_filter(parsed, self._dialect, today_date(), probe=probe)
+
+    def _count(self, connection: Connection, parsed: Query) -> int:
+        """The number of matching pledges, remembered until the ledger changes."""
+        key = ("count", parsed.terms, change_log.revision(connection), today_date())
+        with self._cache_lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return int(cached)
+        if only_fulltext(parsed):
             expression = fulltext_expression(parsed)
-            if expression is not None:
-                probe = dialect.fulltext_count(connection, expression) > PROBE_ABOVE
-        return pledge_filter(parsed, self._dialect, today_date(), probe_text=probe)
+            assert expression is not None
+            found = dialect.fulltext_count(connection, expression)
+        else:
+            statement = select(func.count()).select_from(m.pledges).where(self._where(parsed))
+            found = int(connection.execute(statement).scalar_one())
+        self._remember(key, found)
+        return found
+
+    def _remember(self, key: tuple[Any, ...], value: Any) -> None:
+        with self._cache_lock:
+            self._cache[key] = value
+            while len(self._cache) > 256:
+                self._cache.pop(next(iter(self._cache)))
 
     # -- reads: the pledge list --------------------------------------------------------------
 
     def count_pledges(self, query: QueryLike = None) -> int:
         """How many pledges match ``query`` (a query string or a parsed :class:`Query`)."""
-        parsed = _parsed(query)
         with self._reading() as connection:
-            if only_fulltext(parsed):
-                expression = fulltext_expression(parsed)
-                assert expression is not None
-                return dialect.fulltext_count(connection, expression)
-            statement = select(func.count()).select_from(m.pledges).where(self._where(parsed))
-            return int(connection.execute(statement).scalar_one())
+            return self._count(connection, _parsed(query))
 
     def pledge_page(
         self,
@@ -240,11 +266,12 @@ class Ledger:
         Pass a row's ``cursor`` as ``after``/``before`` to read on from it (keyset paging),
         or an ``offset`` from the start (``from_end`` counts from the end).
         """
+        sort = sort or Sort()
         with self._reading() as connection:
             return paging.fetch(
                 connection,
-                self._where(query, connection),
-                sort or Sort(),
+                self._page_where(connection, query, sort, limit),
+                sort,
                 limit=limit,
                 after=after,
                 before=before,
@@ -274,18 +301,21 @@ class Ledger:
         parsed = _parsed(query)
         where = self._where(parsed)
         with self._reading() as connection:
-            cache_key = (parsed.source, tuple(which), change_log.revision(connection), today_date())
+            cache_key = (
+                "facets",
+                parsed.terms,
+                tuple(which),
+                change_log.revision(connection),
+                today_date(),
+            )
             with self._cache_lock:
-                cached = self._facet_cache.get(cache_key)
+                cached = self._cache.get(cache_key)
             if cached is not None:
-                return cached
+                return cached  # type: ignore[no-any-return]
             found = reading.facets(
                 connection, where, self._dialect, everything=not parsed, which=which
             )
-        with self._cache_lock:
-            self._facet_cache[cache_key] = found
-            while len(self._facet_cache) > 64:
-                self._facet_cache.pop(next(iter(self._facet_cache)))
+        self._remember(cache_key, found)
         return found
 
     # -- reads: records ------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from .records import (
     SourceRow,
 )
 from .schemas import (
+    AS_STORED,
     RECORD_MODELS,
     Actor,
     Condition,
@@ -78,16 +79,17 @@ def to_record(
 ) -> Record:
     """A schema object from a stored state (and its status history).
 
-    Stored records normally pass the schemas. One that does not (written by a foreign tool,
-    or by an older pledges with other rules) is still shown as stored when ``strict`` is off;
-    with ``strict`` (exports) it is an :class:`InvalidRecordError` naming the problems.
+    Without ``strict`` (for display) the text is taken exactly as stored, and a record the
+    schemas refuse (written by a foreign tool, or by an older pledges with other rules) is
+    still returned as stored. With ``strict`` (exports) the record is validated and cleaned as
+    new input is, and one that fails is an :class:`InvalidRecordError` naming the problems.
     """
     model = RECORD_MODELS[record_type]
     data = {k: v for k, v in state.items() if v is not None}
     if history_entries and "history" in model.model_fields:
         data["history"] = [{k: v for k, v in h.items() if v is not None} for h in history_entries]
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context=None if strict else AS_STORED)
     except ValidationError as error:
         if strict:
             key = state.get(model.key_field)

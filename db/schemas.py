@@ -27,6 +27,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -129,8 +130,8 @@ class Record(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _clean(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
+    def _clean(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict) or _as_stored(info):
             return data
         return _cleaned(data, cls.text_fields, cls.required_fields, cls.list_fields)
 
@@ -145,6 +146,15 @@ class Record(BaseModel):
     def state(self) -> dict[str, Any]:
         """The record's fields as a plain, JSON-ready dict (history excluded): what the log keeps."""
         return self.model_dump(mode="json", exclude={"history"})
+
+
+#: Validation context that reads a stored record as it is: its text is shown exactly as
+#: stored (a foreign tool's ESC stays, to be made visible), not cleaned as new input is.
+AS_STORED: Final = {"as_stored": True}
+
+
+def _as_stored(info: ValidationInfo) -> bool:
+    return bool(info.context and info.context.get("as_stored"))
 
 
 def _cleaned(
@@ -246,8 +256,8 @@ class HistoryEntry(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _clean(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
+    def _clean(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict) or _as_stored(info):
             return data
         return _cleaned(data, frozenset({"note"}), frozenset({"date", "status"}), ())
 

@@ -135,12 +135,16 @@ def test_a_writer_killed_mid_write_leaves_exactly_the_committed_batches(small: L
     writer.send_signal(signal.SIGKILL)
     rest = writer.stdout.read()
     writer.wait(timeout=30)
-    committed = 2 + rest.count("committed")
+    printed = 2 + rest.count("committed")
     assert dialect.integrity_check(path) == "ok"
-    with Ledger.open(path) as reopened:
-        assert reopened.integrity() == "ok"
-        assert reopened.count_pledges("tag:bulk") == committed * 2000
-        assert reopened.count_pledges("is:conditional tag:bulk") == committed * 2000
-        assert len(reopened.activity(limit=10_000, text="batch ")) >= committed * 2000
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        batches = connection.execute(
+            "SELECT count(*) FROM batches WHERE label LIKE 'batch %'"
+        ).fetchone()[0]
+    # A batch may have committed after its last report and before the kill, never half of one.
+    assert printed <= batches <= printed + 1
+    with Ledger.open(path) as reopened:
+        assert reopened.integrity() == "ok"
+        assert reopened.count_pledges("tag:bulk") == batches * 2000
+        assert reopened.count_pledges("is:conditional tag:bulk") == batches * 2000

@@ -31,6 +31,22 @@ def test_models_and_migrations_agree(ledger: Ledger) -> None:
     engine.dispose()
 
 
+def test_the_written_out_revisions_match_the_migration_scripts() -> None:
+    assert migrate.script_revisions() == migrate.KNOWN_REVISIONS
+
+
+def test_opening_an_up_to_date_ledger_does_not_load_alembic(ledger: Ledger) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        f"import sys; from db.ledger import Ledger; Ledger.open({str(ledger.path)!r}).close(); "
+        "print(any(m == 'alembic' or m.startswith('alembic.') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_a_new_ledger_is_at_the_head_revision(ledger: Ledger) -> None:
     assert ledger.path is not None
     assert dialect.inspect_file(ledger.path).revision == migrate.head()

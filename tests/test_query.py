@@ -241,3 +241,39 @@ def test_negated_words_and_words_combined(small: Ledger) -> None:
 def test_counts_agree_with_pages_for_text_queries(small: Ledger) -> None:
     for query in ("troops", "uk troops", "air", "-air", "troops status:committed", "zzz"):
         assert small.count_pledges(query) == len(small.matching_pledge_keys(query)), query
+
+
+def test_key_prefixes(small: Ledger) -> None:
+    assert keys(small, "key:gbr-*") == {"gbr-troops", "gbr-missiles"}
+    assert keys(small, "key:gbr-t*,fra-*") == {"gbr-troops", "fra-reassurance-force"}
+    assert keys(small, "-key:gbr-*") == {
+        "fra-reassurance-force",
+        "usa-air-support",
+        "deu-neighbouring-territory",
+    }
+
+
+def test_probed_pages_select_the_same_rows(small: Ledger) -> None:
+    from db.filters import pledge_filter
+    from db.query import parse
+
+    for query in (
+        "status:committed",
+        "condition:ceasefire",
+        "tag:ukef -is:blocked",
+        "troops uk",
+        "source:paris-declaration",
+        "-category:troops announced:2025",
+    ):
+        plain = pledge_filter(parse(query), "sqlite", "2026-01-01")
+        probed = pledge_filter(parse(query), "sqlite", "2026-01-01", probe=True)
+        with small._reading() as connection:
+            from sqlalchemy import select
+
+            from db import models as m
+
+            found = [
+                set(connection.execute(select(m.pledges.c.key).where(w)).scalars())
+                for w in (plain, probed)
+            ]
+        assert found[0] == found[1], query

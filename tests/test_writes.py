@@ -329,3 +329,10 @@ def test_status_since_ignores_undone_changes(small: Ledger) -> None:
 def test_values_in_use_for_pickers(small: Ledger) -> None:
     assert small.values_in_use("category") == [("air_defence", 2), ("troops", 2)]
     assert dict(small.values_in_use("tag")) == {"reassurance-force": 1, "ukef": 1}
+
+
+def test_records_are_read_exactly_as_stored(hostile: Ledger) -> None:
+    from ledgers import ESCAPES, RTL
+
+    assert hostile.pledge("hostile-escape").pledge.title == ESCAPES
+    assert hostile.actor("XRTL").actor.name == RTL + " \x1b[2J"

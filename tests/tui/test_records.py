@@ -179,10 +179,10 @@ async def test_actor_screen_lists_pledges_by_status_members_and_speakers(browser
         await open_record(pilot, "actor", "MACRON")
         assert "Speaks for" in record_text(app)
         await open_record(pilot, "actor", "XRTL")
-        # The name was written raw with an escape sequence; the core's detail objects pass
-        # through the schemas, which drop control characters, while direction marks stay.
+        # The name was written raw with an escape sequence: shown exactly as stored, with the
+        # escape and the direction marks made visible, never sent to the terminal.
         text = record_text(app)
-        assert visible(RTL) + " [2J" in text and "\x1b" not in text
+        assert visible(RTL + " \x1b[2J") in text and "\x1b" not in text
 
 
 async def test_source_screen_shows_what_cites_it(browser: Ledger) -> None:
@@ -193,8 +193,8 @@ async def test_source_screen_shows_what_cites_it(browser: Ledger) -> None:
         text = record_text(app)
         assert MARKUP_CONDITION in text and MARKUP_CLOSE in text
         assert "https://example.org/[/]" in text
-        # Written raw with escapes; the schemas the detail passes through drop the controls.
-        assert "red [31malert[0m and title ]0;pwned bell" in text and "\x1b" not in text
+        # Written raw with escapes: shown as stored, the controls made visible.
+        assert visible(ESCAPES) in text and "\x1b" not in text
         assert "usually reliable" in text
         assert "Evidence for (1 changes)" in text
         assert ("pledge", "hostile-close") in links(app)
