@@ -153,7 +153,9 @@ def run_ui(db: str | None, *, demo: bool = False) -> None:
         return
     from db.ledger import Ledger
 
-    with Ledger.open(db, create=db is None) as ledger:
+    # Like an editor, the UI makes a new ledger at a new path (its welcome screen says how to
+    # fill it); the read-only commands refuse a missing one instead.
+    with Ledger.open(db, create=True) as ledger:
         _run_app(ledger)
 
 

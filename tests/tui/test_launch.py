@@ -27,10 +27,12 @@ def test_a_file_that_is_not_a_ledger_is_one_line_on_stderr(tmp_path: Path) -> No
     assert bad.read_text() == "these are my notes, not a ledger\n"
 
 
-def test_a_missing_ledger_file_is_one_line_on_stderr(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["--db", str(tmp_path / "nowhere.sqlite")])
+def test_a_ledger_that_cannot_be_created_is_one_line_on_stderr(tmp_path: Path) -> None:
+    # The UI makes a new ledger at a new path; under a plain file it cannot.
+    (tmp_path / "a-file").write_text("not a directory")
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "a-file" / "ledger.sqlite")])
     assert result.exit_code == 1
-    assert result.stderr.startswith("pledges: there is no ledger at ")
+    assert result.stderr.startswith("pledges: cannot create the ledger ")
     assert len(result.stderr.strip().splitlines()) == 1
 
 
