@@ -324,9 +324,10 @@ class Ledger:
         with self._reading() as connection:
             return reading.pledge_detail(connection, key, today_date())
 
-    def condition(self, key: str) -> ConditionDetail:
+    def condition(self, key: str, limit: int | None = None) -> ConditionDetail:
+        """A condition and its dependent pledges by group (at most ``limit`` per group)."""
         with self._reading() as connection:
-            return reading.condition_detail(connection, key)
+            return reading.condition_detail(connection, key, limit)
 
     def actor(self, code: str) -> ActorDetail:
         with self._reading() as connection:

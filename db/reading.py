@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, false, func, select
 
 from . import dialect, history, vocab
 from . import models as m
@@ -195,34 +195,52 @@ def _chain(connection: Connection, pledge_id: int, *, older: bool, limit: int = 
     return found
 
 
-def condition_detail(connection: Connection, key: str) -> ConditionDetail:
+def condition_detail(connection: Connection, key: str, limit: int | None = None) -> ConditionDetail:
+    """A condition with its dependents in three groups (at most ``limit`` each, with the full
+    counts in ``group_sizes``): those that hinge on it alone, those held by other conditions
+    too, and those with no open condition."""
     stored = load_one(connection, "condition", key)
     record = to_record(
         "condition", stored.state, history.status_history(connection, "condition", [key]).get(key)
     )
     assert isinstance(record, Condition)
     names = _actor_names(connection, [record.responsible])
-    hinges, others, free = [], [], []
-    for pledge in _dependents(connection, stored.id):
-        brief = Brief("pledge", pledge["key"], pledge["title"], pledge["status"])
-        other_open = pledge["open"] + pledge["failed"] - (1 if record.status in _HOLDING else 0)
-        if record.status not in _HOLDING and pledge["open"] + pledge["failed"] == 0:
-            free.append(brief)
-        elif other_open == 0:
-            hinges.append(brief)
-        else:
-            others.append(brief)
+    holding = record.status in _HOLDING
+    held = P.conditions_open + P.conditions_failed
+    groups = {
+        # Pledges this condition alone holds back (when it holds), ...
+        "hinges_on_this": (held == 1) if holding else false(),
+        # ... those other conditions hold back too, ...
+        "also_held_by_others": (held > 1) if holding else (held > 0),
+        # ... and those nothing holds back.
+        "unconditional": false() if holding else (held == 0),
+    }
+    dependents = (
+        select(P.key, P.title, P.status)
+        .join(m.pledge_conditions, PC.pledge_id == P.id)
+        .where(PC.condition_id == stored.id)
+    )
+    lists: dict[str, list[Brief]] = {}
+    sizes: dict[str, int] = {}
+    for name, condition in groups.items():
+        statement = dependents.where(condition).order_by(P.key)
+        if limit is not None:
+            statement = statement.limit(limit)
+        lists[name] = _briefs(connection, statement, "pledge")
+        counted = dependents.where(condition).with_only_columns(func.count())
+        sizes[name] = int(connection.execute(counted).scalar_one())
     return ConditionDetail(
         condition=record,
         version=stored.version,
         updated_at=stored.updated_at,
         responsible_name=names.get(record.responsible) if record.responsible else None,
         sources=_sources(connection, record.sources),
-        hinges_on_this=hinges,
-        also_held_by_others=others,
-        unconditional=free,
+        hinges_on_this=lists["hinges_on_this"],
+        also_held_by_others=lists["also_held_by_others"],
+        unconditional=lists["unconditional"],
         history=history.record_history(connection, "condition", key),
         status_since=history.status_since(connection, "condition", key),
+        group_sizes=sizes,
     )
 
 

@@ -200,6 +200,8 @@ class ConditionDetail:
     history: list[ChangeEntry]
     #: When the current status took effect (partial date), if the log says.
     status_since: str | None = None
+    #: How many pledges each group holds (the lists may stop at a limit).
+    group_sizes: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -336,3 +336,14 @@ def test_records_are_read_exactly_as_stored(hostile: Ledger) -> None:
 
     assert hostile.pledge("hostile-escape").pledge.title == ESCAPES
     assert hostile.actor("XRTL").actor.name == RTL + " \x1b[2J"
+
+
+def test_condition_detail_can_stop_at_a_limit_and_still_count(small: Ledger) -> None:
+    detail = small.condition("ceasefire", limit=1)
+    assert len(detail.also_held_by_others) == 1
+    assert detail.group_sizes == {"hinges_on_this": 0, "also_held_by_others": 3, "unconditional": 0}
+    small.change_status("condition", "ceasefire", "met", note="signed")
+    after = small.condition("ceasefire")
+    assert after.group_sizes == {"hinges_on_this": 0, "also_held_by_others": 3, "unconditional": 0}
+    small.change_status("condition", "us-backstop", "met", note="confirmed")
+    assert small.condition("ceasefire").group_sizes["unconditional"] == 2  # fra and deu
