@@ -11,9 +11,9 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from db import query, vocab
+from tui.widgets.footer import Footer
 
 from .. import keys, render
 from ..widgets.pledge_table import OVERDUE
