@@ -1,63 +1,20 @@
 """``pledges import`` and ``pledges export``: fixture files into and out of a ledger.
 
-Registered on the ``pledges`` group by :mod:`tui.cli`, which imports this module at its end;
-so this module takes the CLI's helpers from :mod:`tui.cli` only when a command runs (importing
-them here would be circular). Like the rest of the CLI it imports only click at start; the
-ledger and the fixture readers load when a command runs.
+Registered on the ``pledges`` group by :mod:`tui.cli`. Like the rest of the CLI it imports
+only click at start; the ledger and the fixture readers load when a command runs.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
 
 import click
 
-F = TypeVar("F", bound=Callable[..., Any])
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-
-
-def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    from tui.cli import fail as cli_fail
-
-    cli_fail(message, code)
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def reports_errors(command: F) -> F:
-    """:func:`tui.cli.reports_errors`, looked up when the command runs."""
-
-    @functools.wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        from tui.cli import reports_errors as cli_reports_errors
-
-        return cli_reports_errors(command)(*args, **kwargs)
-
-    return run  # type: ignore[return-value]
-
-
-def db_option(command: F) -> F:
-    """``--db PATH``, as on every command of :mod:`tui.cli`."""
-    return click.option(
-        "--db",
-        "db",
-        metavar="PATH",
-        default=None,
-        help="Ledger file (or database URL). Default: $PLEDGES_DB, else the data directory.",
-    )(command)
-
-
-def open_ledger(ctx: click.Context, db: str | None, *, create: bool = False) -> Any:
-    from tui.cli import open_ledger as cli_open_ledger
-
-    return cli_open_ledger(ctx, db, create=create)
-
+from tui.cli_common import EXIT_ERROR, EXIT_USAGE, db_option, fail, open_ledger, reports_errors
 
 #: Inputs at least this large show a progress line (when stderr is a terminal).
 PROGRESS_BYTES = 1_000_000
