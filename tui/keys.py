@@ -4,8 +4,8 @@ Widgets and screens take their ``BINDINGS`` from here (:func:`bindings`), the he
 this registry, and the command palette offers the same actions by their descriptions. A binding's
 ``id`` is its name, so a keymap (``App.set_keymap({"table.sort-next": "s"})``) can move it.
 
-Issue 5 (editing) adds its keys (``n``, ``e``, ``d``, ``s``, ``u``, ``ctrl+r``, ``i``, ``x``, ``y``)
-to this table under the same scopes.
+Editing adds ``n``, ``e``, ``d``, ``s``, ``y`` (scope ``edit``: the views and record screens),
+``u``, ``ctrl+r``, ``i``, ``x`` (scope ``app``), and the keys of forms, pickers and dialogs.
 """
 
 from __future__ import annotations
@@ -40,12 +40,16 @@ SCOPES: dict[str, str] = {
     "filter": "The filter line",
     "facets": "The facet sidebar",
     "record": "Record screens",
+    "edit": "Editing (in the views and on record screens)",
+    "form": "Forms and dialogs",
+    "picker": "Pickers (choosing from a list)",
     "help": "This help",
 }
 
 _VIEWS = Binding.Group("Views", compact=True)
 _MOVE = Binding.Group("Move", compact=True)
-_GROUPS = {"views": _VIEWS, "move": _MOVE}
+_EDIT = Binding.Group("Edit")
+_GROUPS = {"views": _VIEWS, "move": _MOVE, "edit": _EDIT}
 
 KEYS: tuple[Key, ...] = (
     Key("app.quit", "q,ctrl+q", "app.quit", "Quit", "app", "Quit pledges", show=True, display="q"),
@@ -108,6 +112,39 @@ KEYS: tuple[Key, ...] = (
         "Go to the History view (recent changes, newest first)",
         show=True,
         group="views",
+    ),
+    Key(
+        "app.undo",
+        "u",
+        "app.undo",
+        "Undo",
+        "app",
+        "Undo your last change (a save, a status change, a deletion or an import), even after a restart",
+    ),
+    Key(
+        "app.redo",
+        "ctrl+r",
+        "app.redo",
+        "Redo",
+        "app",
+        "Redo the change you last undid",
+        display="^r",
+    ),
+    Key(
+        "app.import",
+        "i",
+        "app.import_fixtures",
+        "Import",
+        "app",
+        "Import fixture files (YAML, JSON, CSV): a dry run first, then apply on confirmation",
+    ),
+    Key(
+        "app.export",
+        "x",
+        "app.export_fixtures",
+        "Export",
+        "app",
+        "Export the ledger, or the pledges of the current filter, to a file",
     ),
     Key(
         "view.filter",
@@ -215,6 +252,221 @@ KEYS: tuple[Key, ...] = (
     Key(
         "record.open", "enter", "open_link", "Follow", "record", "Open the linked record", show=True
     ),
+    Key(
+        "edit.new",
+        "n",
+        "new_record",
+        "New",
+        "edit",
+        "New record of the view's kind (a pledge in the Pledges view, an actor in Actors, ...)",
+        show=True,
+        group="edit",
+    ),
+    Key(
+        "edit.edit",
+        "e",
+        "edit_record",
+        "Edit",
+        "edit",
+        "Edit the record under the cursor (or on screen)",
+        show=True,
+        group="edit",
+    ),
+    Key(
+        "edit.delete",
+        "d",
+        "delete_record",
+        "Delete",
+        "edit",
+        "Delete the record (asks first; refused while other records refer to it)",
+        show=True,
+        group="edit",
+    ),
+    Key(
+        "edit.status",
+        "s",
+        "change_status",
+        "Status",
+        "edit",
+        "Change the status of a pledge or condition: effective date, note, source; "
+        "resolving a condition shows its impact first",
+    ),
+    Key(
+        "edit.cite",
+        "y",
+        "cite",
+        "Cite",
+        "edit",
+        "Copy a citation of the pledge or condition (status, as-of date, sources) to the clipboard",
+    ),
+    Key(
+        "edit.show-citation",
+        "Y",
+        "show_citation",
+        "Show citation",
+        "edit",
+        "Show the citation in a window, to select and copy it by hand "
+        "(when the terminal does not take the clipboard)",
+    ),
+    Key(
+        "form.save",
+        "ctrl+s",
+        "save",
+        "Save",
+        "form",
+        "Save (forms), or carry out what the dialog offers",
+        show=True,
+        display="^s",
+        priority=True,
+    ),
+    Key(
+        "form.cancel",
+        "escape",
+        "cancel",
+        "Cancel",
+        "form",
+        "Close the form or dialog (a form with changes asks first)",
+        show=True,
+        display="esc",
+    ),
+    Key(
+        "form.next",
+        "enter",
+        "next_field",
+        "Next",
+        "form",
+        "Go to the next field",
+    ),
+    Key(
+        "form.pick",
+        "enter",
+        "pick",
+        "Choose",
+        "form",
+        "Choose from a list, typing to search (a missing actor or source can be created there)",
+        show=True,
+    ),
+    Key(
+        "form.yes",
+        "y,enter",
+        "yes",
+        "Yes",
+        "form",
+        "Answer yes to the question",
+        show=True,
+        display="y",
+    ),
+    Key("form.no", "n,escape", "no", "No", "form", "Answer no", show=True, display="n"),
+    Key(
+        "form.reload",
+        "r",
+        "reload_theirs",
+        "Reload theirs",
+        "form",
+        "Conflict: put the stored record into the form, dropping your changes",
+        show=True,
+    ),
+    Key(
+        "form.overwrite",
+        "o",
+        "overwrite",
+        "Overwrite",
+        "form",
+        "Conflict: save your version over theirs, knowingly",
+        show=True,
+    ),
+    Key(
+        "form.show-pledges",
+        "enter",
+        "show_pledges",
+        "Show them",
+        "form",
+        "Show exactly these pledges in the pledge table",
+        show=True,
+    ),
+    Key(
+        "form.check",
+        "enter",
+        "check",
+        "Check",
+        "form",
+        "Import: check the files (a dry run that writes nothing)",
+        show=True,
+    ),
+    Key(
+        "form.import",
+        "ctrl+s",
+        "save",
+        "Import",
+        "form",
+        "Import: import the checked files for real (after the dry run)",
+        show=True,
+        display="^s",
+        priority=True,
+    ),
+    Key(
+        "form.export",
+        "ctrl+s",
+        "save",
+        "Export",
+        "form",
+        "Export: write the file",
+        show=True,
+        display="^s",
+        priority=True,
+    ),
+    Key(
+        "form.close",
+        "escape",
+        "cancel",
+        "Close",
+        "form",
+        "Close this window",
+        show=True,
+        display="esc",
+    ),
+    Key(
+        "picker.choose",
+        "enter",
+        "choose",
+        "Choose",
+        "picker",
+        "Choose the highlighted entry (in a list field: add it, or remove it if chosen)",
+        show=True,
+    ),
+    Key(
+        "picker.done",
+        "ctrl+s",
+        "done",
+        "Done",
+        "picker",
+        "List fields: keep the entries chosen and go back to the form",
+        show=True,
+        display="^s",
+        priority=True,
+    ),
+    Key(
+        "picker.cancel",
+        "escape",
+        "cancel",
+        "Cancel",
+        "picker",
+        "Go back to the form, changing nothing",
+        show=True,
+        display="esc",
+    ),
+    Key("picker.up", "up", "cursor_up", "Up", "picker", "Highlight the entry above", group="move"),
+    Key(
+        "picker.down",
+        "down",
+        "cursor_down",
+        "Down",
+        "picker",
+        "Highlight the entry below",
+        group="move",
+    ),
+    Key("picker.page-up", "pageup", "page_up", "Page up", "picker", "Move up a page"),
+    Key("picker.page-down", "pagedown", "page_down", "Page down", "picker", "Move down a page"),
     Key("help.down", "down,j", "scroll('down')", "Down", "help", "Scroll down", group="move"),
     Key("help.up", "up,k", "scroll('up')", "Up", "help", "Scroll up", group="move"),
     Key(
@@ -244,8 +496,12 @@ BY_NAME: dict[str, Key] = {key.name: key for key in KEYS}
 #: Keys Textual provides itself, listed in the help screen so that it names every key.
 BUILT_IN: tuple[tuple[str, str], ...] = (
     ("ctrl+p", "Command palette: every action, and jump to any record by key or title"),
-    ("tab / shift+tab", "Move the focus between the filter, the facets and the table"),
-    ("ctrl+c", "Copy the selected text (in the filter line)"),
+    (
+        "tab / shift+tab",
+        "Move the focus between the filter, the facets and the table, or between a form's fields",
+    ),
+    ("right", "In a field: accept the completion shown after the cursor (paths, keys, codes)"),
+    ("ctrl+c", "Copy the selected text (in the filter line, a field, or a citation window)"),
 )
 
 
