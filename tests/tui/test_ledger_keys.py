@@ -170,7 +170,10 @@ async def test_importing_an_invalid_file_lists_every_problem_and_changes_nothing
         await wait_for(pilot, lambda: table.display and table.rows)
         places = [row.cells[0][0] for row in table.rows]
         messages = " | ".join(row.cells[2][0] for row in table.rows)
-        assert f"{bad}:5" in places and f"{bad}:6" in places
+        assert places == ["bad.yaml:5", "bad.yaml:6"]
+        # The highlighted problem in full, under the table: file, line, record, field, message.
+        detail = str(app.screen.query_one("#problem-detail", Static).visual)
+        assert detail.startswith(f"{bad}:5 pledges[0] (new-one).pledger:")
         assert "FRX" in messages and "month 13 does not exist" in messages
         assert "nothing was imported and the ledger is unchanged" in screen_statics(app)
         await pilot.press("ctrl+s")  # a file with problems is never imported

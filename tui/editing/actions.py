@@ -108,7 +108,8 @@ class EditsRecords:
     def _saved(self, result: Saved | None) -> None:
         if result is None:
             return
-        self.app.notify(render.one_line(result.message, 200), title="Saved", markup=False)
+        title = "Saved" if result.summary.entries else "Unchanged"
+        self.app.notify(render.one_line(result.message, 200), title=title, markup=False)
         self.app.ledger_written()
         self.show_record(result.record_type, result.key, created=result.created)
         if result.impact is not None:
@@ -207,6 +208,7 @@ class EditsRecords:
     def _show_citation(self, record_type: str, key: str, text: str) -> None:
         from .dialogs import CitationDialog
 
+        self.app.clear_notifications()
         self.app.push_screen(CitationDialog(f"Citation of {record_type} {key}", text))
 
 

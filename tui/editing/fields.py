@@ -102,8 +102,12 @@ class FormField(Vertical):
     FormField > Horizontal { height: auto; }
     FormField .field-label { width: 13; color: $foreground-muted; padding-top: 0; }
     FormField.-required .field-label { color: $foreground; }
-    FormField Input { width: 1fr; }
-    FormField LongText { width: 1fr; height: 5; }
+    FormField:focus-within .field-label { color: $text-accent; text-style: bold; }
+    FormField Input { width: 1fr; background: $boost; }
+    FormField Input:focus { background: $primary 25%; }
+    FormField Input:disabled { background: $surface; color: $text-muted; }
+    FormField LongText { width: 1fr; height: 5; background: $boost; }
+    FormField LongText:focus { background: $primary 25%; }
     FormField .field-hint {
         padding-left: 13; color: $foreground-muted; height: auto;
         text-wrap: nowrap; text-overflow: ellipsis;
@@ -207,9 +211,12 @@ class FormField(Vertical):
         if self.problems:
             hint.update(render.paragraph("\n".join(self.problems)))
             hint.add_class("-error")
+            hint.display = True
             return
         hint.remove_class("-error")
-        hint.update(self._description())
+        description = self._description()
+        hint.update(description)
+        hint.display = bool(description.plain)
 
     def _description(self) -> Any:
         """What the value stands for (``France (state)``), else the field's hint."""

@@ -48,7 +48,7 @@ from .choices import LEDGER_LISTS, Choice, load_choices, static_choices
 from .dialogs import ConfirmDialog, MessageDialog, dialog_css
 from .fields import FormField, PickInput
 from .results import Picked, Saved
-from .specs import DEFAULTS, FIELDS, HISTORY, KEY_FIELDS, FieldSpec
+from .specs import DEFAULTS, FIELDS, HISTORY_FIELDS, KEY_FIELDS, FieldSpec
 
 if TYPE_CHECKING:
     from db.ledger import Ledger
@@ -91,7 +91,17 @@ def key_exists(ledger: Ledger, record_type: str, key: str) -> bool:
 
 
 class RecordForm(ReportsErrors, ModalScreen[Saved | None]):
-    BINDINGS: ClassVar = [keys.binding("form.save"), keys.binding("form.cancel")]
+    BINDINGS: ClassVar = [
+        keys.binding(name)
+        for name in (
+            "form.save",
+            "form.cancel",
+            "form.tab",
+            "form.shift-tab",
+            "form.page-up",
+            "form.page-down",
+        )
+    ]
     DEFAULT_CSS = (
         dialog_css("RecordForm")
         + """
@@ -146,6 +156,7 @@ class RecordForm(ReportsErrors, ModalScreen[Saved | None]):
         self.key = key
         self.model = RECORD_MODELS[record_type]
         self.specs = FIELDS[record_type]
+        self.history = HISTORY_FIELDS[record_type]
         self.start = {**DEFAULTS[record_type], **(initial or {})} if key is None else {}
         #: The version the form edits (None: a new record), and the record as it was read.
         self.version: int | None = None
@@ -186,13 +197,13 @@ class RecordForm(ReportsErrors, ModalScreen[Saved | None]):
                     classes="form-section",
                     markup=False,
                 )
-                for spec in HISTORY:
+                for spec in self.history:
                     yield FormField(spec)
             yield Static(id="form-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        wanted = {s.choices for s in (*self.specs, *HISTORY) if s.choices in LEDGER_LISTS}
+        wanted = {s.choices for s in (*self.specs, *self.history) if s.choices in LEDGER_LISTS}
         self._load_choices(sorted(wanted))  # type: ignore[arg-type]
         for field in self.fields():
             known = static_choices(field.spec.choices or "")
@@ -214,10 +225,13 @@ class RecordForm(ReportsErrors, ModalScreen[Saved | None]):
         return self.query_one(f"#field-{name}", FormField)
 
     def _focus_first(self) -> None:
-        for field in self.fields():
-            if not field.fixed:
-                field.editor.focus()
-                return
+        """The first field to fill: the first empty one of a new record, else the first one
+        that can change."""
+        editable = [f for f in self.fields() if not f.fixed]
+        empty = [f for f in editable if not f.text] if not self.editing else []
+        target = (empty or editable or [None])[0]
+        if target is not None:
+            target.editor.focus()
 
     def _status(self, text: str, *, error: bool = False) -> None:
         status = self.query_one("#form-status", Static)
@@ -226,8 +240,8 @@ class RecordForm(ReportsErrors, ModalScreen[Saved | None]):
 
     def _status_keys(self) -> None:
         self._status(
-            "ctrl+s saves \u00b7 esc cancels \u00b7 enter in a field with a list opens it "
-            "(type to search) \u00b7 \u2192 accepts a completion \u00b7 * is required"
+            "ctrl+s save \u00b7 esc cancel \u00b7 enter: choose from a list \u00b7 "
+            "\u2192 complete \u00b7 * required"
         )
 
     # -- reading ---------------------------------------------------------------------------------
@@ -315,23 +329,29 @@ class RecordForm(ReportsErrors, ModalScreen[Saved | None]):
                 if indexed:
                     message = f"entry {int(indexed.group(2)) + 1}: {message}"
                 found[name].append(message)
-        for spec in (*self.specs, *HISTORY):
+        for spec in (*self.specs, *self.history):
             if spec.name not in found:
                 self._check_references(spec, found)
         key_field = KEY_FIELDS[self.record_type]
         if self._taken_key and self.field(key_field).text == self._taken_key:
             found[key_field].append(str(DuplicateKeyError(self.record_type, self._taken_key)))
-        effective = self.field("effective").text.strip()
+        effective = self.history_text("effective")
         if effective:
             try:
                 parse_partial_date(effective)
             except PartialDateError as error:
                 found["effective"].append(str(error))
-        evidence = self.field("note").text.strip() or self.field("source").text.strip()
+        evidence = self.history_text("note") or self.history_text("source")
         if self.status_changed() and not evidence:
             found["note"].append(EVIDENCE)
             found["status"].append("changing the status needs a note or a source (below)")
         return dict(found)
+
+    def history_text(self, name: str) -> str:
+        """What the history section holds for ``name`` (empty if this form has no such field)."""
+        if name not in {spec.name for spec in self.history}:
+            return ""
+        return self.field(name).text.strip()
 
     def _check_references(self, spec: FieldSpec, found: dict[str, list[str]]) -> None:
         target = spec.choices
@@ -405,7 +425,7 @@ class RecordForm(ReportsErrors, ModalScreen[Saved | None]):
             choices,
             multiple=multiple,
             chosen=field.values if multiple else (),
-            text="" if multiple else field.text.strip(),
+            current="" if multiple else field.text.strip(),
             free=spec.free,
             create=spec.create,
             search_ledger=name == "pledge",
@@ -470,7 +490,7 @@ class RecordForm(ReportsErrors, ModalScreen[Saved | None]):
     def _save_record(self, record: Record, impact: Impact | None) -> None:
         self._saving = True
         self._status("saving\u2026")
-        history = {spec.name: self.field(spec.name).text.strip() or None for spec in HISTORY}
+        history = {spec.name: self.field(spec.name).text.strip() or None for spec in self.history}
         self._write(record, self.version, history, impact)
 
     @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
@@ -528,7 +548,11 @@ class RecordForm(ReportsErrors, ModalScreen[Saved | None]):
     def _field_of(self, error: LedgerError) -> str | None:
         """The field a refusal is about, to mark it."""
         if isinstance(error, UnknownReferenceError):
-            return error.field if error.field in {s.name for s in (*self.specs, *HISTORY)} else None
+            return (
+                error.field
+                if error.field in {s.name for s in (*self.specs, *self.history)}
+                else None
+            )
         if isinstance(error, DuplicateKeyError):
             return KEY_FIELDS[self.record_type]
         if isinstance(error, EvidenceRequiredError):
@@ -565,6 +589,13 @@ class RecordForm(ReportsErrors, ModalScreen[Saved | None]):
         )
 
     # -- leaving ---------------------------------------------------------------------------------
+
+    def action_scroll_body(self, direction: str) -> None:
+        body = self.query_one("#form-fields", VerticalScroll)
+        if direction == "up":
+            body.scroll_page_up(animate=False)
+        else:
+            body.scroll_page_down(animate=False)
 
     def action_cancel(self) -> None:
         if self._saving:

@@ -88,7 +88,10 @@ class ImpactPanel(Static):
     """An impact, or what is happening while it is read."""
 
     DEFAULT_CSS = """
-    ImpactPanel { height: auto; padding: 0 1; border-left: thick $accent; margin-top: 1; }
+    ImpactPanel {
+        height: auto; padding: 0 1; border-left: thick $accent; margin: 1 0;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -117,7 +120,7 @@ class ImpactPreview(ReportsErrors, ModalScreen[Impact | None]):
     DEFAULT_CSS = (
         dialog_css("ImpactPreview")
         + """
-    ImpactPreview VerticalScroll { height: auto; max-height: 30; }
+    ImpactPreview VerticalScroll { height: auto; max-height: 60vh; }
     """
     )
 
@@ -172,7 +175,7 @@ class ImpactDone(ModalScreen[bool]):
         dialog_css("ImpactDone")
         + """
     ImpactDone > .dialog { border: round $success; }
-    ImpactDone VerticalScroll { height: auto; max-height: 30; }
+    ImpactDone VerticalScroll { height: auto; max-height: 60vh; }
     """
     )
 
@@ -186,7 +189,7 @@ class ImpactDone(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(render.plain(self.title_text), classes="dialog-title")
             with VerticalScroll():
-                yield Static(impact_content(self.impact), markup=False)
+                yield ImpactPanel()
             yield Static(
                 render.assemble(
                     render.ui("enter lists "),
@@ -200,6 +203,9 @@ class ImpactDone(ModalScreen[bool]):
                 classes="dialog-note",
             )
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ImpactPanel).show_impact(self.impact)
 
     def action_show_pledges(self) -> None:
         self.dismiss(True)

@@ -77,9 +77,12 @@ class Picker(ReportsErrors, ModalScreen[Picked | None]):
     DEFAULT_CSS = (
         dialog_css("Picker")
         + """
-    Picker > .dialog { height: 90%; }
-    Picker #picker-search { margin-bottom: 1; }
-    Picker OptionList { height: 1fr; border: none; padding: 0; background: $surface; }
+    Picker > .dialog { height: auto; max-height: 90%; }
+    Picker #picker-search { margin-bottom: 1; background: $boost; }
+    Picker #picker-search:focus { background: $primary 25%; }
+    Picker OptionList {
+        height: auto; max-height: 70vh; border: none; padding: 0; background: $surface;
+    }
     Picker #picker-chosen { height: auto; max-height: 3; color: $text-accent; margin-top: 1; }
     """
     )
@@ -97,7 +100,7 @@ class Picker(ReportsErrors, ModalScreen[Picked | None]):
         *,
         multiple: bool = False,
         chosen: Sequence[str] = (),
-        text: str = "",
+        current: str = "",
         free: bool = False,
         create: str | None = None,
         search_ledger: bool = False,
@@ -107,7 +110,11 @@ class Picker(ReportsErrors, ModalScreen[Picked | None]):
         self.choices = list(choices or [])
         self.multiple = multiple
         self.chosen = list(chosen)
-        self.text = text
+        # A value already chosen is highlighted among all the others; a partial one (typed in
+        # the field) is where the search starts.
+        known = {c.value for c in self.choices}
+        self.current = current if current in known else ""
+        self.search_text = "" if current in known else current
         self.free = free
         self.create = create
         self.search_ledger = search_ledger
@@ -121,7 +128,9 @@ class Picker(ReportsErrors, ModalScreen[Picked | None]):
         placeholder = "type to search" + (" the ledger" if self.search_ledger else "")
         with Vertical(classes="dialog"):
             yield Static(render.ui(self.title_text), classes="dialog-title", markup=False)
-            yield SearchInput(self.text, placeholder=placeholder, compact=True, id="picker-search")
+            yield SearchInput(
+                self.search_text, placeholder=placeholder, compact=True, id="picker-search"
+            )
             yield OptionList(id="picker-options")
             if self.multiple:
                 yield Static(id="picker-chosen", markup=False)
@@ -131,8 +140,10 @@ class Picker(ReportsErrors, ModalScreen[Picked | None]):
         self.query_one(OptionList).can_focus = False
         self.query_one(SearchInput).focus()
         self._show()
-        if self.search_ledger and self.text:
-            self._search(self.text)
+        if self.current:
+            self.options.highlighted = self.options.get_option_index("=" + self.current)
+        if self.search_ledger and self.search_text:
+            self._search(self.search_text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "done":
@@ -147,7 +158,7 @@ class Picker(ReportsErrors, ModalScreen[Picked | None]):
 
     @on(Input.Changed, "#picker-search")
     def _typed(self, event: Input.Changed) -> None:
-        self.text = event.value
+        self.search_text = event.value
         if self.search_ledger:
             self._search(event.value)
         else:
@@ -159,14 +170,15 @@ class Picker(ReportsErrors, ModalScreen[Picked | None]):
 
     @on(Found)
     def _found(self, message: Found) -> None:
-        if message.text == self.text:
+        if message.text == self.search_text:
             self.choices = message.choices
             self._show()
 
     def _show(self) -> None:
-        text = self.text.strip()
+        text = self.search_text.strip()
         shown = self.choices if self.search_ledger else matching(self.choices, text)
-        options: list[Option] = [Option(self._prompt(c), id="=" + c.value) for c in shown]
+        width = min(max((len(c.value) for c in shown), default=0), 28)
+        options: list[Option] = [Option(self._prompt(c, width), id="=" + c.value) for c in shown]
         values = {c.value for c in self.choices}
         if self.free and text and text not in values:
             verb = "add" if self.multiple else "use"
@@ -188,13 +200,14 @@ class Picker(ReportsErrors, ModalScreen[Picked | None]):
                 render.assemble(("chosen: ", render.MUTED), chosen)
             )
 
-    def _prompt(self, choice: Choice) -> Any:
+    def _prompt(self, choice: Choice, width: int) -> Any:
         mark = None
         if self.multiple:
             mark = ("\u2713 ", "bold $text-success") if choice.value in self.chosen else "  "
+        value = render.visible(choice.value)
         return render.assemble(
             mark,
-            (choice.value, render.KEY_STYLE),
+            (value + " " * (width - len(value)), render.KEY_STYLE),
             ("  " + choice.label) if choice.label else None,
             (f"  {choice.detail}", render.MUTED) if choice.detail else None,
         )
@@ -226,7 +239,7 @@ class Picker(ReportsErrors, ModalScreen[Picked | None]):
         if option.id == _NEW:
             self._create()
         elif option.id == _FREE:
-            self._take(self.text.strip())
+            self._take(self.search_text.strip())
             if self.multiple:
                 self.query_one(SearchInput).value = ""
         else:
@@ -260,7 +273,7 @@ class Picker(ReportsErrors, ModalScreen[Picked | None]):
             self._take(result.key)
 
         self.app.push_screen(
-            RecordForm(record_type, initial=initial_values(record_type, self.text)), created
+            RecordForm(record_type, initial=initial_values(record_type, self.search_text)), created
         )
 
     def action_done(self) -> None:

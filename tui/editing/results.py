@@ -20,6 +20,8 @@ class Saved:
 
     @property
     def message(self) -> str:
+        if not self.summary.entries:
+            return f"Nothing to save: {self.record_type} {self.key} is as stored"
         return f"{'Created' if self.created else 'Saved'} {self.record_type} {self.key}"
 
 

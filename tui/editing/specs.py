@@ -170,6 +170,15 @@ SOURCE_REF = FieldSpec(
     "source", "Source", "choice", hint="the evidence", choices="source", create="source"
 )
 HISTORY: tuple[FieldSpec, ...] = (EFFECTIVE, NOTE, SOURCE_REF)
+PLAIN_NOTE = FieldSpec("note", "Note", "line", hint="why: kept in the history with this change")
+#: The history fields a form of each type shows: actors and sources are evidence or parties,
+#: not events, so a note is all their change needs.
+HISTORY_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
+    "pledge": HISTORY,
+    "condition": HISTORY,
+    "actor": (PLAIN_NOTE,),
+    "source": (PLAIN_NOTE,),
+}
 
 #: Record type -> its key field's name.
 KEY_FIELDS = {"pledge": "key", "condition": "key", "actor": "code", "source": "key"}

@@ -67,7 +67,17 @@ def read_current(ledger: Ledger, record_type: str, key: str) -> Current:
 
 
 class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
-    BINDINGS: ClassVar = [keys.binding("form.save"), keys.binding("form.cancel")]
+    BINDINGS: ClassVar = [
+        keys.binding(name)
+        for name in (
+            "form.save",
+            "form.cancel",
+            "form.tab",
+            "form.shift-tab",
+            "form.page-up",
+            "form.page-down",
+        )
+    ]
     DEFAULT_CSS = (
         dialog_css("StatusDialog")
         + """
@@ -132,6 +142,8 @@ class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
                 yield Static(render.plain("reading\u2026", render.MUTED), id="status-now")
                 yield Static(render.ui("New status"), classes="status-label")
                 yield OptionList(id="status-options")
+                if self.record_type == "condition":
+                    yield ImpactPanel()
                 yield FormField(EFFECTIVE, today_date())
                 yield FormField(NOTE)
                 yield FormField(SOURCE_REF)
@@ -142,8 +154,6 @@ class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
                     ),
                     id="evidence-rule",
                 )
-                if self.record_type == "condition":
-                    yield ImpactPanel()
             yield Static(id="status-line")
         yield Footer()
 
@@ -199,8 +209,8 @@ class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
             self.query_one("#status-body").disabled = False
             options.focus()
             self._line(
-                "up/down choose the status \u00b7 tab moves to the date, note and source "
-                "\u00b7 ctrl+s saves \u00b7 esc cancels"
+                "\u2191\u2193 status \u00b7 tab: date, note, source \u00b7 ctrl+s save "
+                "\u00b7 esc cancel"
             )
 
     @on(Missing)
@@ -260,7 +270,7 @@ class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
             if result is None:
                 return
             for _, key in result.created:
-                self.sources.append(Choice(key))
+                self.sources.append(Choice(key, "(just created)"))
             field.set_known(self.sources)
             field.set_text(result.values[0] if result.values else "")
             field.show_problems([])
@@ -269,7 +279,7 @@ class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
             Picker(
                 "Source: choose one (the evidence of this change)",
                 self.sources,
-                text=field.text.strip(),
+                current=field.text.strip(),
                 create="source",
             ),
             picked,
@@ -411,6 +421,13 @@ class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
                 note="The dialog is still open with what you typed.",
             )
         )
+
+    def action_scroll_body(self, direction: str) -> None:
+        body = self.query_one("#status-body", VerticalScroll)
+        if direction == "up":
+            body.scroll_page_up(animate=False)
+        else:
+            body.scroll_page_down(animate=False)
 
     def action_cancel(self) -> None:
         if self._saving:

@@ -48,7 +48,8 @@ TRANSFER_CSS = """
 {name} > .dialog {{ height: 100%; max-height: 100%; width: 100%; max-width: 130; }}
 {name} .transfer-label {{ width: 13; color: $foreground-muted; }}
 {name} Horizontal {{ height: auto; margin-bottom: 1; }}
-{name} LineInput {{ width: 1fr; }}
+{name} LineInput {{ width: 1fr; background: $boost; }}
+{name} LineInput:focus {{ background: $primary 25%; }}
 {name} #transfer-state {{ height: auto; margin-bottom: 1; }}
 {name} #transfer-state.-error {{ color: $text-error; }}
 {name} ProgressBar {{ margin-bottom: 1; }}
@@ -66,6 +67,13 @@ class Exported:
     def message(self) -> str:
         limited = f" (filter: {self.query})" if self.query else ""
         return f"Exported {render.count(self.count, 'pledge')}{limited} to {self.path}"
+
+
+class ProblemTable(ListTable):
+    """The problems of an import: moved through, not opened or sorted."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action not in ("open", "sort_next", "sort_reverse")
 
 
 class PathInput(LineInput):
@@ -96,9 +104,10 @@ def counts_text(report: ImportReport) -> Any:
 
 
 def problem_rows(problems: list[Problem]) -> list[ListRow]:
+    """One row a problem; the file by its name (the whole path is in the field above)."""
     rows = []
     for index, problem in enumerate(problems):
-        place = problem.file + (f":{problem.line}" if problem.line is not None else "")
+        place = Path(problem.file).name + (f":{problem.line}" if problem.line is not None else "")
         rows.append(
             ListRow(
                 "problem",
@@ -122,6 +131,7 @@ class ImportDialog(ReportsErrors, ModalScreen["ImportReport | None"]):
         + """
     ImportDialog #import-counts { height: auto; margin-bottom: 1; }
     ImportDialog ListTable { height: 1fr; }
+    ImportDialog #problem-detail { height: auto; max-height: 4; color: $text-warning; }
     """
     )
 
@@ -142,6 +152,7 @@ class ImportDialog(ReportsErrors, ModalScreen["ImportReport | None"]):
         #: The inputs the last successful dry run checked: ctrl+s imports exactly those.
         self.checked: tuple[tuple[str, ...], str] | None = None
         self._pending: tuple[tuple[str, ...], str] | None = None
+        self.problems: list[Problem] = []
         self.running = False
 
     @property
@@ -176,20 +187,22 @@ class ImportDialog(ReportsErrors, ModalScreen["ImportReport | None"]):
             )
             yield ProgressBar(show_eta=False, id="transfer-progress")
             yield Static(id="import-counts")
-            yield ListTable(
+            yield ProblemTable(
                 (
-                    Column("place", "File:line", 28, grow=20),
+                    Column("place", "File:line", 22, grow=16),
                     Column("where", "Record and field", 30, priority=1),
                     Column("message", "Problem", 0),
                 ),
                 sortable=False,
                 id="import-problems",
             )
+            yield Static(id="problem-detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
         self.query_one(ListTable).display = False
+        self.query_one("#problem-detail").display = False
         self.query_one("#import-path").focus()
 
     def _state(self, text: str, *, error: bool = False) -> None:
@@ -250,6 +263,7 @@ class ImportDialog(ReportsErrors, ModalScreen["ImportReport | None"]):
         self.checked = None
         self.query_one("#import-counts", Static).update("")
         self.query_one(ListTable).display = False
+        self.query_one("#problem-detail").display = False
         bar = self.query_one(ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True
@@ -309,9 +323,12 @@ class ImportDialog(ReportsErrors, ModalScreen["ImportReport | None"]):
         self.query_one(ProgressBar).display = False
         error = message.error
         if isinstance(error, FixtureError):
+            self.problems = list(error.problems)
             table = self.query_one(ListTable)
-            table.set_rows(problem_rows(error.problems))
+            table.set_rows(problem_rows(self.problems))
             table.display = True
+            self.query_one("#problem-detail").display = True
+            self._detail(0)
             self._state(
                 f"{render.count(len(error.problems), 'problem')} in the input; nothing was "
                 "imported and the ledger is unchanged. Correct the files and check again (enter).",
@@ -320,6 +337,16 @@ class ImportDialog(ReportsErrors, ModalScreen["ImportReport | None"]):
             return
         verb = "checked" if message.dry_run else "imported"
         self._state(f"not {verb}: {error}", error=True)
+
+    @on(ListTable.Highlighted, "#import-problems")
+    def _highlighted(self, event: ListTable.Highlighted) -> None:
+        self._detail(event.index)
+
+    def _detail(self, index: int) -> None:
+        """The highlighted problem in full, wrapped: the table cuts long messages."""
+        if 0 <= index < len(self.problems):
+            text = str(self.problems[index])
+            self.query_one("#problem-detail", Static).update(render.paragraph(text))
 
     def action_cancel(self) -> None:
         if self.running:
@@ -371,10 +398,10 @@ class ExportDialog(ReportsErrors, ModalScreen[Exported | None]):
             yield Static(render.ui("Export"), classes="dialog-title")
             with Horizontal():
                 yield Static(render.ui("Format"), classes="transfer-label")
-                with RadioSet(id="export-format"):
-                    yield RadioButton("YAML document", value=True, id="format-yaml")
-                    yield RadioButton("JSON document", id="format-json")
-                    yield RadioButton("CSV of pledges", id="format-csv")
+                with RadioSet(id="export-format", compact=True):
+                    yield RadioButton("YAML document", value=True, id="format-yaml", compact=True)
+                    yield RadioButton("JSON document", id="format-json", compact=True)
+                    yield RadioButton("CSV of pledges", id="format-csv", compact=True)
             with Horizontal():
                 yield Static(render.ui("File"), classes="transfer-label")
                 yield LineInput(
@@ -391,7 +418,9 @@ class ExportDialog(ReportsErrors, ModalScreen[Exported | None]):
                 if self.current_filter
                 else render.ui("Only the pledges of the current filter (there is none)")
             )
-            yield Checkbox(label, value=bool(self.current_filter), id="export-filtered")
+            yield Checkbox(
+                label, value=bool(self.current_filter), id="export-filtered", compact=True
+            )
             yield Static(
                 render.ui(
                     "A document carries every record the chosen pledges refer to, so it imports "
