@@ -21,7 +21,6 @@ async def fill(pilot: Pilot[None], name: str, text: str) -> None:
     target = field(pilot.app, name)  # type: ignore[arg-type]
     editor = target.editor
     editor.focus()
-    await pilot.pause()
     if isinstance(editor, TextArea):
         editor.load_text("")
     else:
@@ -34,7 +33,6 @@ async def fill(pilot: Pilot[None], name: str, text: str) -> None:
 async def leave(pilot: Pilot[None]) -> None:
     """Leave the focused field (tab), as an analyst moving on would."""
     await pilot.press("tab")
-    await pilot.pause()
 
 
 async def left_with(pilot: Pilot[None], name: str, text: str) -> list[str]:

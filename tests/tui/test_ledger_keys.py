@@ -251,3 +251,47 @@ async def test_y_copies_a_citation_and_y_again_shows_it(browser: Ledger) -> None
         await pilot.press("y")
         await pilot.pause()
         assert any("citations are for pledges and conditions" in n for n in notifications(app))
+
+
+async def test_every_binding_of_the_editing_windows_is_registered_by_name(browser: Ledger) -> None:
+    """Ours come from tui.keys; the rest are Textual's own (an input's cursor keys, say)."""
+    from tui import keys
+    from tui.editing.form import RecordForm
+    from tui.editing.pickers import Picker
+    from tui.editing.status import StatusDialog
+
+    def declared_by_textual(node: object, binding: object) -> bool:
+        return any(
+            cls.__module__.startswith("textual.") and binding in cls.__dict__.get("BINDINGS", [])
+            for cls in type(node).__mro__
+        ) or any(
+            cls.__module__.startswith("textual.")
+            and any(
+                getattr(b, "action", None) == binding.action  # type: ignore[attr-defined]
+                for b in cls.__dict__.get("BINDINGS", [])
+            )
+            for cls in type(node).__mro__
+        )
+
+    app = make_app(browser, poll_seconds=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        windows = [
+            RecordForm("pledge"),
+            Picker("choose", []),
+            StatusDialog("pledge", "gbr-troops"),
+            DeleteDialog("pledge", "gbr-troops"),
+            ImportDialog(),
+            ExportDialog(),
+        ]
+        for window in windows:
+            app.push_screen(window)
+            await settle(pilot)
+            for key, active in app.screen.active_bindings.items():
+                binding = active.binding
+                if binding.id in keys.BY_NAME:
+                    assert binding.description and keys.help_text(keys.BY_NAME[binding.id])
+                else:
+                    assert declared_by_textual(active.node, binding), (type(window), key)
+            app.pop_screen()
+            await pilot.pause()

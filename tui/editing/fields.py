@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.document._document import EditResult, Location
 from textual.message import Message
 from textual.suggester import Suggester
@@ -98,9 +98,10 @@ class FormField(Vertical):
     """``Label  [editor]`` and, under it, a hint or the problems found when it was left."""
 
     DEFAULT_CSS = """
-    FormField { height: auto; margin-bottom: 0; }
-    FormField > Horizontal { height: auto; }
-    FormField .field-label { width: 13; color: $foreground-muted; padding-top: 0; }
+    FormField {
+        height: auto; layout: grid; grid-size: 2; grid-columns: 13 1fr; grid-rows: auto;
+    }
+    FormField .field-label { width: 13; color: $foreground-muted; }
     FormField.-required .field-label { color: $foreground; }
     FormField:focus-within .field-label { color: $text-accent; text-style: bold; }
     FormField Input { width: 1fr; background: $boost; }
@@ -109,7 +110,7 @@ class FormField(Vertical):
     FormField LongText { width: 1fr; height: 5; background: $boost; }
     FormField LongText:focus { background: $primary 25%; }
     FormField .field-hint {
-        padding-left: 13; color: $foreground-muted; height: auto;
+        column-span: 2; padding-left: 13; color: $foreground-muted; height: auto;
         text-wrap: nowrap; text-overflow: ellipsis;
     }
     FormField .field-hint.-error { color: $text-error; text-wrap: wrap; }
@@ -125,14 +126,14 @@ class FormField(Vertical):
         #: Known values of the field's picker, by value (to name what a code stands for).
         self.known: dict[str, Choice] = {}
         self.suggester: ChoiceSuggester | None = None
+        self._hint_shown: tuple[bool, str] | None = None
         self.set_class(spec.required, "-required")
 
     def compose(self) -> ComposeResult:
         spec = self.spec
         label = spec.label + (" *" if spec.required else "")
-        with Horizontal():
-            yield Static(render.plain(label), classes="field-label", markup=False)
-            yield self._editor()
+        yield Static(render.plain(label), classes="field-label", markup=False)
+        yield self._editor()
         yield Static(classes="field-hint", markup=False)
 
     def _editor(self) -> Widget:
@@ -202,21 +203,25 @@ class FormField(Vertical):
     # -- hint and problems -----------------------------------------------------------------------
 
     def show_problems(self, problems: list[str]) -> None:
+        if problems == self.problems:
+            return
         self.problems = problems
         self.set_class(bool(problems), "-invalid")
         self.show_hint()
 
     def show_hint(self) -> None:
-        hint = self.query_one(".field-hint", Static)
-        if self.problems:
-            hint.update(render.paragraph("\n".join(self.problems)))
-            hint.add_class("-error")
-            hint.display = True
+        # Called on every keystroke: the line is touched only when what it says changes (an
+        # update lays the whole form out again).
+        error = bool(self.problems)
+        content = render.paragraph("\n".join(self.problems)) if error else self._description()
+        shown = (error, content.plain)
+        if shown == self._hint_shown:
             return
-        hint.remove_class("-error")
-        description = self._description()
-        hint.update(description)
-        hint.display = bool(description.plain)
+        self._hint_shown = shown
+        hint = self.query_one(".field-hint", Static)
+        hint.set_class(error, "-error")
+        hint.update(content)
+        hint.display = bool(content.plain)
 
     def _description(self) -> Any:
         """What the value stands for (``France (state)``), else the field's hint."""
