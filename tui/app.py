@@ -7,8 +7,10 @@ read again (see :class:`tui.screens.base.LedgerScreen`).
 
 Threading rule (every screen and widget keeps it): ledger calls run only in thread workers
 that take plain arguments, never touch widgets, and post plain results as messages; handlers
-on the event loop own all state. Issue 5's forms follow the same pattern for writes: a modal
-screen returns a typed result, a worker saves it, a message reports the commit.
+on the event loop own all state. Writes follow the same pattern (:mod:`tui.editing`): a modal
+screen collects the input, a worker saves it, a message reports the commit, and the modal
+returns a typed result; undo, redo, import and export are the app's own keys
+(:class:`tui.editing.actions.EditsLedger`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from db.errors import LedgerError
 from db.ledger import Ledger
 
 from . import keys
+from .editing.actions import EditsLedger
 from .reporting import ErrorDialog, ReportsErrors
 from .screens.base import VIEWS
 from .screens.pledges import PledgesView
@@ -36,7 +39,7 @@ from .screens.pledges import PledgesView
 POLL_SECONDS = 0.75
 
 
-class PledgesApp(ReportsErrors, App[None]):
+class PledgesApp(EditsLedger, ReportsErrors, App[None]):
     TITLE = "pledges"
     CSS_PATH = "pledges.tcss"
     BINDINGS: ClassVar = keys.bindings("app")

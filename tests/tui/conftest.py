@@ -8,6 +8,7 @@ frozen so that snapshots do not change from one day to the next.
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,7 +26,9 @@ from ledgers import (
 from sqlalchemy import text
 from textual.pilot import Pilot
 
+import fixtures
 from db import schemas
+from db.fixtures import import_files
 from db.ledger import Ledger
 from tui.app import PledgesApp
 from tui.widgets.pledge_table import PledgeTable
@@ -128,6 +131,29 @@ def second(ledger_path: Path) -> Iterator[Ledger]:
     other = Ledger.open(ledger_path, author="colleague", create=False)
     yield other
     other.close()
+
+
+@pytest.fixture(scope="session")
+def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample ledger (fixtures/coalition-of-the-willing.yaml), imported once per worker."""
+    path = tmp_path_factory.mktemp("sample") / "sample.sqlite"
+    ledger = Ledger.open(path, author="importer")
+    import_files(ledger, [fixtures.path()])
+    ledger.close()
+    return path
+
+
+@pytest.fixture
+def sample(sample_file: Path, tmp_path: Path) -> Iterator[Ledger]:
+    """A fresh copy of the sample ledger for one test."""
+    target = tmp_path / "sample.sqlite"
+    for suffix in ("", "-wal"):
+        source = Path(str(sample_file) + suffix)
+        if source.exists():
+            shutil.copy(source, Path(str(target) + suffix))
+    ledger = Ledger.open(target, author="tester")
+    yield ledger
+    ledger.close()
 
 
 def make_app(ledger: Ledger, **options: object) -> PledgesApp:

@@ -118,6 +118,10 @@ class HistoryView(RecordsView):
         )
         self._maybe_more()
 
+    def show_record(self, record_type: str, key: str, *, created: bool) -> None:
+        """The change just made is the newest entry: the History view shows the top."""
+        self.table.move_cursor(0)
+
     def filter_changed(self, text: str) -> None:
         self.text = text
         self.filter_line.show_status("reading\u2026")

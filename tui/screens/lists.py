@@ -16,19 +16,27 @@ from textual.message import Message
 from db.records import ActorRow, ConditionRow, SourceRow
 
 from .. import keys, render
+from ..editing.actions import EditsRecords
 from ..widgets.filter_line import FilterLine
 from ..widgets.line_table import Column, LineTable
 from ..widgets.list_table import ListRow, ListTable
 from .base import LedgerScreen
 
 
-class RecordsView(LedgerScreen):
+class RecordsView(EditsRecords, LedgerScreen):
     """A view listing every record of one type."""
 
-    BINDINGS: ClassVar = [b for b in keys.bindings("view") if b.id != "view.facets"]
+    BINDINGS: ClassVar = [
+        b for b in keys.bindings("view") if b.id != "view.facets"
+    ] + keys.bindings("edit")
     columns: ClassVar[tuple[Column, ...]] = ()
     noun = "record"
     sortable = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: A record just written, to put the cursor on when the rows come back.
+        self._select: tuple[str, str] | None = None
 
     class Rows(Message):
         def __init__(self, rows: Sequence[ListRow], complete: bool = True) -> None:
@@ -70,7 +78,31 @@ class RecordsView(LedgerScreen):
     @on(Rows)
     def _rows(self, message: Rows) -> None:
         self.table.set_rows(message.rows)
+        if self._select is not None:
+            self.select(*self._select)
         self._count()
+
+    def select(self, record_type: str, key: str) -> bool:
+        """Put the cursor on a record if it is listed (and not hidden by the filter)."""
+        for index, row in enumerate(self.table.shown):
+            if row.target == (record_type, key):
+                self.table.move_cursor(index)
+                self._select = None
+                return True
+        return False
+
+    # -- editing -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.edit_action_state(action)
+
+    def current_record(self) -> tuple[str, str] | None:
+        row = self.table.cursor_row
+        return row.target if row is not None else None
+
+    def show_record(self, record_type: str, key: str, *, created: bool) -> None:
+        self._select = (record_type, key)
+        self.reload()
 
     def _count(self) -> None:
         shown, total = len(self.table.shown), len(self.table.rows)
@@ -133,6 +165,7 @@ def condition_row(row: ConditionRow) -> ListRow:
 
 class ConditionsView(RecordsView):
     view = "conditions"
+    new_record_type = "condition"
     noun = "condition"
     columns = (
         Column("key", "Key", 24, grow=16),
@@ -165,6 +198,7 @@ def actor_row(row: ActorRow) -> ListRow:
 
 class ActorsView(RecordsView):
     view = "actors"
+    new_record_type = "actor"
     noun = "actor"
     columns = (
         Column("code", "Code", 16),
@@ -197,6 +231,7 @@ def source_row(row: SourceRow) -> ListRow:
 
 class SourcesView(RecordsView):
     view = "sources"
+    new_record_type = "source"
     noun = "source"
     columns = (
         Column("key", "Key", 24, grow=30),

@@ -17,6 +17,7 @@ from db.query import Query
 from db.records import Facets, Sort
 
 from .. import keys, render
+from ..editing.actions import EditsRecords
 from ..filtering import FACET_FIELDS, active_values, toggle_term, without_field
 from ..widgets.facets import FacetList
 from ..widgets.filter_line import FilterLine
@@ -49,10 +50,12 @@ def welcome_text(ledger_name: str) -> object:
         ui("pledges --db ", code),
         (ledger_name, code),
         ui(" import FILE", code),
-        ui("\n\n(pressing "),
+        ui("\n\nor press "),
         ui("i", code),
+        ui(" here to import one (a dry run first), or "),
+        ui("n", code),
         ui(
-            " here will import too, once importing from the UI is available).\n\n"
+            " to type a first pledge.\n\n"
             "To look around a ledger that has data, open the sample:\n\n    "
         ),
         ui("pledges --demo", code),
@@ -62,9 +65,10 @@ def welcome_text(ledger_name: str) -> object:
     )
 
 
-class PledgesView(LedgerScreen):
+class PledgesView(EditsRecords, LedgerScreen):
     view = "pledges"
-    BINDINGS: ClassVar = keys.bindings("view")
+    BINDINGS: ClassVar = keys.bindings("view") + keys.bindings("edit")
+    new_record_type = "pledge"
 
     class FacetsLoaded(Message):
         def __init__(self, query: Query, facets: Facets) -> None:
@@ -122,7 +126,26 @@ class PledgesView(LedgerScreen):
         # An empty ledger shows the welcome: nothing to filter yet, so those keys hide.
         if action in {"focus_filter", "clear_filter", "toggle_facets"}:
             return not self.query_one(Welcome).display
-        return True
+        needs_a_pledge = {"edit_record", "delete_record", "change_status", "cite", "show_citation"}
+        if action in needs_a_pledge and self.query_one(Welcome).display:
+            return False
+        return self.edit_action_state(action)
+
+    # -- editing -------------------------------------------------------------------------------
+
+    def current_record(self) -> tuple[str, str] | None:
+        row = self.table.cursor_row
+        return ("pledge", row.key) if row is not None else None
+
+    def show_record(self, record_type: str, key: str, *, created: bool) -> None:
+        if record_type == "pledge":
+            self.table.go_to(key)
+
+    @on(PledgeTable.NotListed)
+    def _not_listed(self, event: PledgeTable.NotListed) -> None:
+        # The filter hides the pledge just written: show it on its own screen instead.
+        if self.is_active:
+            self.pledges_app.open_record("pledge", event.key)
 
     def action_focus_filter(self) -> None:
         self.filter_line.input.focus()

@@ -20,6 +20,7 @@ from db.errors import NotFoundError
 from db.records import ActorDetail, ConditionDetail, PledgeDetail, SourceDetail
 
 from .. import keys, render
+from ..editing.actions import EditsRecords
 from ..widgets.record_parts import (
     Field,
     Heading,
@@ -37,10 +38,10 @@ from .base import VIEWS, LedgerScreen
 STEP = 3
 
 
-class RecordScreen(LedgerScreen):
+class RecordScreen(EditsRecords, LedgerScreen):
     """The shared part of the four record screens."""
 
-    BINDINGS: ClassVar = keys.bindings("record")
+    BINDINGS: ClassVar = keys.bindings("record") + keys.bindings("edit")
     record_type: ClassVar[str] = ""
 
     DEFAULT_CSS = """
@@ -153,6 +154,22 @@ class RecordScreen(LedgerScreen):
                     return
         if position is not None:
             links[min(position, len(links) - 1)].focus(scroll_visible=False)
+
+    # -- editing -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.edit_action_state(action)
+
+    def current_record(self) -> tuple[str, str] | None:
+        return (self.record_type, self.key)
+
+    def show_record(self, record_type: str, key: str, *, created: bool) -> None:
+        if (record_type, key) == (self.record_type, self.key):
+            self.reload()
+
+    def record_deleted(self, record_type: str, key: str) -> None:
+        if (record_type, key) == (self.record_type, self.key) and self.is_active:
+            self.app.pop_screen()
 
     # -- keys ----------------------------------------------------------------------------------
 

@@ -119,6 +119,13 @@ class PledgeTable(ReportsErrors, LineTable):
             self.rows = rows
             super().__init__()
 
+    class NotListed(Message):
+        """:meth:`PledgeTable.go_to` asked for a pledge that this listing leaves out."""
+
+        def __init__(self, key: str) -> None:
+            self.key = key
+            super().__init__()
+
     class Counted(Message):
         """How many pledges the listing holds, and how many the ledger holds in all."""
 
@@ -148,6 +155,8 @@ class PledgeTable(ReportsErrors, LineTable):
         #: Rows of the pending listing around the cursor (first index, rows), shown meanwhile.
         self._window: tuple[int, Sequence[PledgeRow]] | None = None
         self._window_generation = -1
+        #: The pledge the cursor must land on when the pending listing loads (``go_to``).
+        self._wanted: str | None = None
         self.total: int | None = None
         self.everything: int | None = None
         #: When the table last painted, and when it first painted rows of the newest listing
@@ -182,10 +191,13 @@ class PledgeTable(ReportsErrors, LineTable):
         self.sort_column, self.sort_descending = sort.column, sort.descending
         self.refresh_line(0)
         row = self.cursor_row if same_query else None
+        if not same_query:
+            self._wanted = None
         self.workers.cancel_group(self, "pledge-pages")
         self._load_listing(
             self._pending,
-            anchor=row.key if row else None,
+            anchor=self._wanted or (row.key if row else None),
+            wanted=self._wanted,
             fallback=self.cursor if same_query else 0,
             screen_row=self.cursor_screen_row if same_query else 0,
             height=self.page_height,
@@ -194,6 +206,13 @@ class PledgeTable(ReportsErrors, LineTable):
 
     def reload(self) -> None:
         """List the same again (the ledger changed), keeping the cursor on its pledge."""
+        self.show(self.query, self.sort)
+
+    def go_to(self, key: str) -> None:
+        """List the same again with the cursor on pledge ``key`` (one just created or edited);
+        :class:`NotListed` says if the listing leaves it out. A refresh that starts before the
+        listing arrives keeps aiming at it."""
+        self._wanted = key
         self.show(self.query, self.sort)
 
     def sort_by(self, column: str, descending: bool) -> None:
@@ -243,6 +262,7 @@ class PledgeTable(ReportsErrors, LineTable):
         listing: Listing,
         *,
         anchor: str | None,
+        wanted: str | None = None,
         fallback: int,
         screen_row: int,
         height: int,
@@ -264,6 +284,8 @@ class PledgeTable(ReportsErrors, LineTable):
                 position = ledger.pledge_position(anchor, query, sort)
                 if position is not None:
                     pages[position // PAGE_SIZE] = page_around(ledger, query, sort, row, position)
+            elif wanted is not None and not worker.is_cancelled:
+                self.post_message(self.NotListed(wanted))
         cursor = position if position is not None else fallback
         if total is not None:
             cursor = min(cursor, max(total - 1, 0))
@@ -354,6 +376,7 @@ class PledgeTable(ReportsErrors, LineTable):
             return
         same_query = pending.query == self.listing.query
         self.listing, self._pending, self._window = pending, None, None
+        self._wanted = None
         self._pages.clear()
         self._loading.clear()
         for index, rows in message.pages.items():

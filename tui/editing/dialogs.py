@@ -1,0 +1,146 @@
+"""Small modal dialogs: a yes/no question, a message (why something was not done), and the
+citation window. Every text in them goes through :mod:`tui.render`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static, TextArea
+
+from .. import keys, render
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > .dialog {{
+    width: 90%; max-width: 110; height: auto; max-height: 90%;
+    border: round $primary; background: $surface; padding: 0 1;
+}}
+{name} .dialog-title {{ text-style: bold; color: $text-accent; margin-bottom: 1; }}
+{name} .dialog-note {{ color: $foreground-muted; margin-top: 1; }}
+{name} .dialog-body {{ height: auto; max-height: 20; }}
+"""
+
+
+def dialog_css(name: str) -> str:
+    return DIALOG_CSS.format(name=name)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A question answered with ``y`` (or ``enter``) or ``n`` (or ``escape``)."""
+
+    BINDINGS: ClassVar = [keys.binding("form.yes"), keys.binding("form.no")]
+    DEFAULT_CSS = (
+        dialog_css("ConfirmDialog")
+        + """
+    ConfirmDialog > .dialog { border: round $warning; }
+    """
+    )
+
+    def __init__(self, title: str, question: Any, note: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(render.ui(self.title_text), classes="dialog-title", markup=False)
+            yield Static(self.question, markup=False)
+            if self.note:
+                yield Static(render.ui(self.note), classes="dialog-note", markup=False)
+        yield Footer()
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class MessageDialog(ModalScreen[None]):
+    """What happened and why, with a list (problems, referrers) that scrolls if it is long."""
+
+    BINDINGS: ClassVar = [keys.binding("form.close")]
+    DEFAULT_CSS = (
+        dialog_css("MessageDialog")
+        + """
+    MessageDialog.-error > .dialog { border: round $error; }
+    MessageDialog.-error .dialog-title { color: $text-error; }
+    MessageDialog .dialog-list { height: auto; max-height: 14; margin-top: 1; }
+    """
+    )
+
+    def __init__(
+        self,
+        title: str,
+        message: str,
+        items: Sequence[Any] = (),
+        *,
+        note: str = "",
+        error: bool = True,
+    ) -> None:
+        super().__init__(classes="-error" if error else "")
+        self.title_text = title
+        self.message = message
+        self.items = list(items)
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(render.ui(self.title_text), classes="dialog-title", markup=False)
+            yield Static(render.paragraph(self.message), markup=False)
+            if self.items:
+                with VerticalScroll(classes="dialog-list"):
+                    for item in self.items:
+                        content = item if not isinstance(item, str) else render.plain(item)
+                        yield Static(content, markup=False)
+            if self.note:
+                yield Static(render.ui(self.note), classes="dialog-note", markup=False)
+        yield Footer()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CitationDialog(ModalScreen[None]):
+    """The citation as text to select and copy by hand (mouse, or shift+arrows and ctrl+c), for
+    terminals that do not take the clipboard escape sequence (OSC 52)."""
+
+    BINDINGS: ClassVar = [keys.binding("form.close")]
+    DEFAULT_CSS = (
+        dialog_css("CitationDialog")
+        + """
+    CitationDialog TextArea { height: auto; max-height: 16; }
+    """
+    )
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(render.plain(self.title_text), classes="dialog-title", markup=False)
+            yield TextArea(
+                render.visible(self.text, multiline=True), read_only=True, soft_wrap=True
+            )
+            yield Static(
+                render.ui(
+                    "Select it with the mouse while holding shift (most terminals then copy it "
+                    "themselves), or use shift+arrows here; f7 selects it all."
+                ),
+                classes="dialog-note",
+                markup=False,
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

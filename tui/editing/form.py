@@ -1,0 +1,624 @@
+"""The record form (``n`` new, ``e`` edit): every field of a pledge, condition, actor or source.
+
+The form validates with the record's pydantic model, the same rules as the importers: when the
+analyst leaves a field, the model checks the whole form and the field shows what is wrong with
+it (:func:`db.schemas.explain` words it); ``ctrl+s`` shows every problem at once, and saves
+only when there is none. References are checked against the lists the pickers hold, with the
+nearest existing key suggested; a new key is looked up in the ledger when it is left.
+
+Saving runs in a worker and the form closes only when the ledger committed, returning a
+:class:`~tui.editing.results.Saved`. A refused save is explained in a dialog and the form stays
+open with everything typed; a conflict (someone changed the record since the form opened)
+shows both versions side by side (:mod:`tui.editing.conflict`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import ValidationError
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from db import vocab
+from db.dates import PartialDateError, parse_partial_date
+from db.errors import (
+    ConflictError,
+    CycleError,
+    DuplicateKeyError,
+    EvidenceRequiredError,
+    InvalidRecordError,
+    LedgerError,
+    NotFoundError,
+    UnknownReferenceError,
+    nearest,
+)
+from db.records import BatchSummary, Impact
+from db.schemas import RECORD_MODELS, Record, explain
+
+from .. import keys, render
+from ..reporting import ReportsErrors
+from .choices import LEDGER_LISTS, Choice, load_choices, static_choices
+from .dialogs import ConfirmDialog, MessageDialog, dialog_css
+from .fields import FormField, PickInput
+from .results import Picked, Saved
+from .specs import DEFAULTS, FIELDS, HISTORY_FIELDS, KEY_FIELDS, FieldSpec
+
+if TYPE_CHECKING:
+    from db.ledger import Ledger
+
+EVIDENCE = "a status change needs evidence: give a note or a source (or both)"
+#: Problems that belong to no field (a rule across fields the model words without one).
+WHOLE = "_"
+_INDEXED = re.compile(r"([a-z_]+)\[(\d+)\]")
+
+
+def as_text(value: Any) -> str:
+    """A stored value as a field shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def read_record(ledger: Ledger, record_type: str, key: str) -> tuple[dict[str, Any], int]:
+    """The record's fields (as stored) and version (runs in a thread)."""
+    if record_type == "pledge":
+        pledge = ledger.pledge(key)
+        return pledge.pledge.state(), pledge.version
+    if record_type == "condition":
+        condition = ledger.condition(key)
+        return condition.condition.state(), condition.version
+    if record_type == "actor":
+        actor = ledger.actor(key)
+        return actor.actor.state(), actor.version
+    source = ledger.source(key)
+    return source.source.state(), source.version
+
+
+def key_exists(ledger: Ledger, record_type: str, key: str) -> bool:
+    """Whether a record of this type has this key (runs in a thread)."""
+    if record_type == "pledge":
+        return bool(ledger.pledge_rows([key]))
+    return key in ledger.keys(record_type)
+
+
+class RecordForm(ReportsErrors, ModalScreen[Saved | None]):
+    BINDINGS: ClassVar = [
+        keys.binding(name)
+        for name in (
+            "form.save",
+            "form.cancel",
+            "form.tab",
+            "form.shift-tab",
+            "form.page-up",
+            "form.page-down",
+        )
+    ]
+    DEFAULT_CSS = (
+        dialog_css("RecordForm")
+        + """
+    RecordForm > .dialog { height: 100%; max-height: 100%; max-width: 120; width: 100%; }
+    RecordForm #form-fields { height: 1fr; padding-right: 1; }
+    RecordForm .form-section { margin-top: 1; color: $text-accent; text-style: bold; }
+    RecordForm #form-status { height: auto; max-height: 4; color: $foreground-muted; }
+    RecordForm #form-status.-error { color: $text-error; }
+    """
+    )
+
+    class Loaded(Message):
+        def __init__(self, state: dict[str, Any], version: int) -> None:
+            self.state = state
+            self.version = version
+            super().__init__()
+
+    class Missing(Message):
+        def __init__(self, error: NotFoundError) -> None:
+            self.error = error
+            super().__init__()
+
+    class ChoicesLoaded(Message):
+        def __init__(self, choices: dict[str, list[Choice]]) -> None:
+            self.choices = choices
+            super().__init__()
+
+    class KeyChecked(Message):
+        def __init__(self, key: str, exists: bool) -> None:
+            self.key = key
+            self.exists = exists
+            super().__init__()
+
+    class Committed(Message):
+        def __init__(self, summary: BatchSummary, created: bool, impact: Impact | None) -> None:
+            self.summary = summary
+            self.created = created
+            self.impact = impact
+            super().__init__()
+
+    class Failed(Message):
+        def __init__(self, error: LedgerError, record: Record) -> None:
+            self.error = error
+            self.record = record
+            super().__init__()
+
+    def __init__(
+        self, record_type: str, key: str | None = None, *, initial: dict[str, str] | None = None
+    ) -> None:
+        super().__init__()
+        self.record_type = record_type
+        self.key = key
+        self.model = RECORD_MODELS[record_type]
+        self.specs = FIELDS[record_type]
+        self.history = HISTORY_FIELDS[record_type]
+        self.start = {**DEFAULTS[record_type], **(initial or {})} if key is None else {}
+        #: The version the form edits (None: a new record), and the record as it was read.
+        self.version: int | None = None
+        self.original: dict[str, Any] | None = None
+        self.choices: dict[str, list[Choice]] = {}
+        self._baseline: dict[str, str] = {}
+        self._ready = key is None
+        self._saving = False
+        self._taken_key: str | None = None
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def editing(self) -> bool:
+        return self.key is not None
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        title = (
+            render.assemble(
+                render.ui(f"Edit {self.record_type} "), (self.key or "", render.KEY_STYLE)
+            )
+            if self.editing
+            else render.ui(f"New {self.record_type}")
+        )
+        with Vertical(classes="dialog"):
+            yield Static(title, classes="dialog-title", markup=False)
+            with VerticalScroll(id="form-fields", can_focus=False):
+                for spec in self.specs:
+                    yield FormField(
+                        spec, self.start.get(spec.name, ""), fixed=spec.is_key and self.editing
+                    )
+                yield Static(
+                    render.ui("For the history of this change"),
+                    classes="form-section",
+                    markup=False,
+                )
+                for spec in self.history:
+                    yield FormField(spec)
+            yield Static(id="form-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        wanted = {s.choices for s in (*self.specs, *self.history) if s.choices in LEDGER_LISTS}
+        self._load_choices(sorted(wanted))  # type: ignore[arg-type]
+        for field in self.fields():
+            known = static_choices(field.spec.choices or "")
+            if known is not None:
+                field.set_known(known)
+        if self.editing:
+            self.query_one("#form-fields").disabled = True
+            self._status("reading the record\u2026")
+            self._read(self.record_type, self.key)  # type: ignore[arg-type]
+        else:
+            self._baseline = self.texts()
+            self._status_keys()
+            self._focus_first()
+
+    def fields(self) -> list[FormField]:
+        return list(self.query(FormField))
+
+    def field(self, name: str) -> FormField:
+        return self.query_one(f"#field-{name}", FormField)
+
+    def _focus_first(self) -> None:
+        """The first field to fill: the first empty one of a new record, else the first one
+        that can change."""
+        editable = [f for f in self.fields() if not f.fixed]
+        empty = [f for f in editable if not f.text] if not self.editing else []
+        target = (empty or editable or [None])[0]
+        if target is not None:
+            target.editor.focus()
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        status = self.query_one("#form-status", Static)
+        status.update(render.paragraph(text))
+        status.set_class(error, "-error")
+
+    def _status_keys(self) -> None:
+        self._status(
+            "ctrl+s save \u00b7 esc cancel \u00b7 enter: choose from a list \u00b7 "
+            "\u2192 complete \u00b7 * required"
+        )
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="form-read", exit_on_error=False)
+    def _read(self, record_type: str, key: str) -> None:
+        try:
+            state, version = read_record(self.ledger, record_type, key)
+        except NotFoundError as error:
+            self.post_message(self.Missing(error))
+            return
+        self.post_message(self.Loaded(state, version))
+
+    @work(thread=True, exclusive=True, group="form-choices", exit_on_error=False)
+    def _load_choices(self, names: list[str]) -> None:
+        self.post_message(self.ChoicesLoaded(load_choices(self.ledger, names)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.fill(message.state, message.version)
+        self.query_one("#form-fields").disabled = False
+        self._ready = True
+        self._status_keys()
+        self._focus_first()
+
+    def fill(self, state: dict[str, Any], version: int) -> None:
+        """Show the record as stored (on opening, and on reloading after a conflict)."""
+        self.original, self.version = dict(state), version
+        for spec in self.specs:
+            self.field(spec.name).set_text(as_text(state.get(spec.name)))
+        for field in self.fields():
+            field.show_problems([])
+        self._baseline = self.texts()
+
+    @on(Missing)
+    def _missing(self, message: Missing) -> None:
+        self.dismiss(None)
+        self.app.push_screen(
+            MessageDialog(
+                "Cannot edit",
+                f"{message.error}. It may have been deleted by someone else.",
+            )
+        )
+
+    @on(ChoicesLoaded)
+    def _choices_loaded(self, message: ChoicesLoaded) -> None:
+        self.choices.update(message.choices)
+        for field in self.fields():
+            if field.spec.choices in message.choices:
+                field.set_known(message.choices[field.spec.choices])
+
+    # -- values and problems ---------------------------------------------------------------------
+
+    def texts(self) -> dict[str, str]:
+        return {field.spec.name: field.text for field in self.fields()}
+
+    @property
+    def changed(self) -> bool:
+        return self.texts() != self._baseline
+
+    def data(self) -> dict[str, Any]:
+        """The record's fields as the model takes them."""
+        return {spec.name: self.field(spec.name).data() for spec in self.specs}
+
+    def status_changed(self) -> bool:
+        if not self.editing or self.original is None or "status" not in self.original:
+            return False
+        return self.field("status").text.strip() != self.original["status"]
+
+    def problems(self) -> dict[str, list[str]]:
+        """Everything wrong with the form, by field (the rules of db.schemas, references, the
+        change's evidence)."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for spec in self.specs:
+            if spec.required and not self.field(spec.name).text.strip():
+                found[spec.name].append("is required")
+        try:
+            self.model.model_validate(self.data())
+        except ValidationError as error:
+            for path, message in explain(error, self.model):
+                indexed = _INDEXED.match(path)
+                name = indexed.group(1) if indexed else path.split(".")[0] or WHOLE
+                if "is required" in found.get(name, []):
+                    continue
+                if indexed:
+                    message = f"entry {int(indexed.group(2)) + 1}: {message}"
+                found[name].append(message)
+        for spec in (*self.specs, *self.history):
+            if spec.name not in found:
+                self._check_references(spec, found)
+        key_field = KEY_FIELDS[self.record_type]
+        if self._taken_key and self.field(key_field).text == self._taken_key:
+            found[key_field].append(str(DuplicateKeyError(self.record_type, self._taken_key)))
+        effective = self.history_text("effective")
+        if effective:
+            try:
+                parse_partial_date(effective)
+            except PartialDateError as error:
+                found["effective"].append(str(error))
+        evidence = self.history_text("note") or self.history_text("source")
+        if self.status_changed() and not evidence:
+            found["note"].append(EVIDENCE)
+            found["status"].append("changing the status needs a note or a source (below)")
+        return dict(found)
+
+    def history_text(self, name: str) -> str:
+        """What the history section holds for ``name`` (empty if this form has no such field)."""
+        if name not in {spec.name for spec in self.history}:
+            return ""
+        return self.field(name).text.strip()
+
+    def _check_references(self, spec: FieldSpec, found: dict[str, list[str]]) -> None:
+        target = spec.choices
+        if target not in ("actor", "condition", "source") or target not in self.choices:
+            return
+        known = [c.value for c in self.choices[target]]
+        field = self.field(spec.name)
+        values = field.values if spec.kind == "list" else [field.text.strip()]
+        for value in values:
+            if value and value not in known:
+                hint = nearest(value, known)
+                create = f"; enter creates a new {target}" if spec.create else ""
+                found[spec.name].append(
+                    f"there is no {target} {value!r}"
+                    + (f"; did you mean {hint}?" if hint else "")
+                    + create
+                )
+
+    def _show(self, problems: dict[str, list[str]], names: set[str] | None = None) -> None:
+        """Show the problems of the ``names`` fields (all if None), and update the fields that
+        show problems already (a fix elsewhere may have cleared theirs)."""
+        for field in self.fields():
+            name = field.spec.name
+            if names is None or name in names or field.problems:
+                field.show_problems(problems.get(name, []))
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        # Leaving a field for a picker or a dialog is not leaving it.
+        if not self._ready or self.app.screen is not self or self._saving:
+            return
+        field = next((a for a in event.widget.ancestors if isinstance(a, FormField)), None)
+        if field is None:
+            return
+        self._show(self.problems(), {field.spec.name})
+        key_field = KEY_FIELDS[self.record_type]
+        if field.spec.name == key_field and not self.editing and not field.problems:
+            key = field.text
+            if key:
+                self._check_key(self.record_type, key)
+
+    @work(thread=True, exclusive=True, group="form-key", exit_on_error=False)
+    def _check_key(self, record_type: str, key: str) -> None:
+        self.post_message(self.KeyChecked(key, key_exists(self.ledger, record_type, key)))
+
+    @on(KeyChecked)
+    def _key_checked(self, message: KeyChecked) -> None:
+        key_field = KEY_FIELDS[self.record_type]
+        if message.exists:
+            self._taken_key = message.key
+        elif self._taken_key == message.key:
+            self._taken_key = None
+        if self.field(key_field).text == message.key:
+            self._show(self.problems(), {key_field})
+
+    # -- pickers ---------------------------------------------------------------------------------
+
+    @on(PickInput.PickRequested)
+    def _pick(self, message: PickInput.PickRequested) -> None:
+        from .pickers import Picker
+
+        field = message.field
+        spec = field.spec
+        name = spec.choices or ""
+        choices = static_choices(name)
+        if choices is None:
+            choices = self.choices.get(name, [])
+        multiple = spec.kind == "list"
+        what = "entries" if multiple else "one"
+        picker = Picker(
+            f"{spec.label}: choose {what}" + (" (or type a new one)" if spec.free else ""),
+            choices,
+            multiple=multiple,
+            chosen=field.values if multiple else (),
+            current="" if multiple else field.text.strip(),
+            free=spec.free,
+            create=spec.create,
+            search_ledger=name == "pledge",
+        )
+        self.app.push_screen(picker, lambda picked: self._picked(field, picked))
+
+    def _picked(self, field: FormField, picked: Picked | None) -> None:
+        field.editor.focus()
+        if picked is None:
+            return
+        if field.spec.kind == "list":
+            field.set_values(list(picked.values))
+        else:
+            field.set_text(picked.values[0] if picked.values else "")
+        if picked.created:
+            # Name the new records in every field that lists their type.
+            self._load_choices(sorted({t for t, _ in picked.created} | set(self.choices)))
+            for record_type, key in picked.created:
+                self.choices.setdefault(record_type, []).append(Choice(key))
+        self._show(self.problems(), {field.spec.name})
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if not self._ready or self._saving:
+            return
+        problems = self.problems()
+        self._show(problems)
+        if problems:
+            count = sum(len(p) for p in problems.values())
+            whole = "; ".join(problems.get(WHOLE, []))
+            self._status(
+                f"{count} problem{'s' if count != 1 else ''}: fix the fields marked in red; "
+                "nothing was saved" + (f". {whole}" if whole else ""),
+                error=True,
+            )
+            first = next((f for f in self.fields() if f.problems), None)
+            if first is not None and not first.fixed:
+                first.editor.focus()
+                first.scroll_visible(animate=False)
+            return
+        record = self.model.model_validate(self.data())
+        if (
+            self.record_type == "condition"
+            and self.status_changed()
+            and self.field("status").text.strip() in vocab.RESOLVING_CONDITION_STATUSES
+        ):
+            self._preview_impact(record)
+            return
+        self._save_record(record, None)
+
+    def _preview_impact(self, record: Record) -> None:
+        from .impact import ImpactPreview
+
+        def confirmed(impact: Impact | None) -> None:
+            if impact is not None:
+                self._save_record(record, impact)
+
+        status = str(getattr(record, "status", ""))
+        self.app.push_screen(ImpactPreview(record.record_key, status), confirmed)
+
+    def _save_record(self, record: Record, impact: Impact | None) -> None:
+        self._saving = True
+        self._status("saving\u2026")
+        history = {spec.name: self.field(spec.name).text.strip() or None for spec in self.history}
+        self._write(record, self.version, history, impact)
+
+    @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
+    def _write(
+        self,
+        record: Record,
+        version: int | None,
+        history: dict[str, str | None],
+        impact: Impact | None,
+    ) -> None:
+        try:
+            if version is None:
+                summary = self.ledger.create(record, **history)
+            else:
+                summary = self.ledger.update(record, version=version, **history)
+        except LedgerError as error:
+            self.post_message(self.Failed(error, record))
+            return
+        self.post_message(self.Committed(summary, version is None, impact))
+
+    @on(Committed)
+    def _committed(self, message: Committed) -> None:
+        self._saving = False
+        key = self.field(KEY_FIELDS[self.record_type]).text
+        self.dismiss(Saved(self.record_type, key, message.created, message.summary, message.impact))
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self._saving = False
+        error = message.error
+        if isinstance(error, ConflictError):
+            self._status("not saved: the record changed since you opened it", error=True)
+            self._conflict(error, message.record)
+            return
+        field = self._field_of(error)
+        if isinstance(error, InvalidRecordError):
+            by_field: dict[str, list[str]] = defaultdict(list)
+            for path, text in error.problems:
+                by_field[_INDEXED.sub(r"\1", path).split(".")[0] or WHOLE].append(text)
+            self._show(dict(by_field))
+        elif field is not None:
+            if isinstance(error, DuplicateKeyError):
+                self._taken_key = error.key
+            self.field(field).show_problems([str(error)])
+        self._status(f"not saved: {error}", error=True)
+        self.app.push_screen(
+            MessageDialog(
+                "Not saved",
+                str(error),
+                note="The form is still open with everything you typed; correct it and save "
+                "again (ctrl+s), or press escape to leave it.",
+            )
+        )
+
+    def _field_of(self, error: LedgerError) -> str | None:
+        """The field a refusal is about, to mark it."""
+        if isinstance(error, UnknownReferenceError):
+            return (
+                error.field
+                if error.field in {s.name for s in (*self.specs, *self.history)}
+                else None
+            )
+        if isinstance(error, DuplicateKeyError):
+            return KEY_FIELDS[self.record_type]
+        if isinstance(error, EvidenceRequiredError):
+            return "note"
+        if isinstance(error, CycleError):
+            return "supersedes"
+        if "dates from" in str(error):  # a status change dated before the current status
+            return "effective"
+        return None
+
+    # -- conflicts -------------------------------------------------------------------------------
+
+    def _conflict(self, error: ConflictError, record: Record) -> None:
+        from .conflict import ConflictScreen
+
+        def decided(choice: str | None) -> None:
+            if choice == "reload" and error.theirs is not None and error.actual is not None:
+                self.fill(dict(error.theirs), error.actual)
+                self._status(
+                    f"reloaded version {error.actual}: the form shows the record as stored now; "
+                    "your changes were dropped",
+                )
+            elif choice == "overwrite":
+                self.version = error.actual  # None when it was deleted: create it again
+                self._save_record(record, None)
+            else:
+                self._status(
+                    "not saved: your changes are still here; ctrl+s shows the conflict again",
+                    error=True,
+                )
+
+        self.app.push_screen(
+            ConflictScreen(error, mine=record.state(), original=self.original or {}), decided
+        )
+
+    # -- leaving ---------------------------------------------------------------------------------
+
+    def action_scroll_body(self, direction: str) -> None:
+        body = self.query_one("#form-fields", VerticalScroll)
+        if direction == "up":
+            body.scroll_page_up(animate=False)
+        else:
+            body.scroll_page_down(animate=False)
+
+    def action_cancel(self) -> None:
+        if self._saving:
+            self.notify("saving: wait for the ledger's answer", severity="warning", markup=False)
+            return
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        what = f"{self.record_type} {self.key}" if self.key else f"the new {self.record_type}"
+        self.app.push_screen(
+            ConfirmDialog(
+                "Discard your changes?",
+                render.assemble(
+                    render.ui("Your changes to "),
+                    (what, render.KEY_STYLE),
+                    render.ui(" have not been saved."),
+                ),
+                "y discards them; n goes back to the form.",
+            ),
+            answered,
+        )

@@ -1,0 +1,214 @@
+"""The impact of resolving a condition: which dependent pledges become unconditional, which
+become blocked (and, on reopening one, which become conditional again).
+
+:class:`ImpactPanel` shows an :class:`~db.records.Impact` read by ``Ledger.what_if``; the status
+dialog shows it live as a status is chosen, :class:`ImpactPreview` asks before a form saves a
+resolved condition, and :class:`ImpactDone` offers, after the commit, to list exactly the
+pledges that changed in the pledge table.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from db.records import Brief, Impact
+
+from .. import keys, render
+from ..reporting import ReportsErrors
+from ..widgets.record_parts import brief_line
+from .dialogs import dialog_css
+
+if TYPE_CHECKING:
+    from db.ledger import Ledger
+
+#: Pledges listed per group; the rest are counted (and reachable through the jump).
+SHOWN = 30
+#: Above this many changed pledges the jump lists the condition's pledges instead of keys.
+JUMP_KEYS = 400
+
+_GROUPS: tuple[tuple[str, str, str], ...] = (
+    ("becomes_unconditional", "become unconditional", "$text-success"),
+    ("becomes_blocked", "become blocked", "$text-error"),
+    ("no_longer_blocked", "are no longer blocked (still held by other conditions)", "$text-accent"),
+    ("becomes_conditional", "become conditional again", "$text-warning"),
+)
+
+
+def jump_query(impact: Impact) -> str:
+    """The filter that lists exactly the pledges whose standing the change altered."""
+    keys_ = [b.key for b in impact.changed]
+    if not keys_ or len(keys_) > JUMP_KEYS:
+        return f"condition:{impact.condition}"
+    return "key:" + ",".join(keys_)
+
+
+def impact_content(impact: Impact) -> Any:
+    """The impact as text: a heading per group, then its pledges."""
+    parts: list[Any] = [
+        render.assemble(
+            ("condition ", render.MUTED),
+            (impact.condition, render.KEY_STYLE),
+            ": ",
+            render.status(impact.current, "condition"),
+            " \u2192 ",
+            render.status(impact.proposed, "condition"),
+        )
+    ]
+    for name, words, style in _GROUPS:
+        briefs: list[Brief] = getattr(impact, name)
+        if not briefs and name in ("no_longer_blocked", "becomes_conditional"):
+            continue
+        parts.append(render.ui("\n\n"))
+        parts.append(render.ui(f"{render.count(len(briefs), 'pledge')} {words}", f"bold {style}"))
+        for brief in briefs[:SHOWN]:
+            parts += [render.ui("\n  "), brief_line(brief)]
+        if len(briefs) > SHOWN:
+            parts.append(render.ui(f"\n  \u2026 and {len(briefs) - SHOWN:,} more", render.MUTED))
+    if impact.unchanged:
+        parts.append(
+            render.ui(
+                f"\n\n{render.count(len(impact.unchanged), 'other pledge')} depending on it "
+                "keep their standing (held back by other conditions, or already free of them)",
+                render.MUTED,
+            )
+        )
+    if not impact.changed and not impact.unchanged:
+        parts.append(render.ui("\n\nNo pledge depends on this condition.", render.MUTED))
+    return render.assemble(*parts)
+
+
+class ImpactPanel(Static):
+    """An impact, or what is happening while it is read."""
+
+    DEFAULT_CSS = """
+    ImpactPanel {
+        height: auto; padding: 0 1; border-left: thick $accent; margin: 1 0;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(markup=False, **kwargs)
+        self.impact: Impact | None = None
+
+    def show_impact(self, impact: Impact) -> None:
+        self.impact = impact
+        self.update(impact_content(impact))
+
+    def show_reading(self, status: str) -> None:
+        self.impact = None
+        self.update(render.plain(f"reading what {status} would change\u2026", render.MUTED))
+
+
+class ImpactRead(Message):
+    def __init__(self, impact: Impact) -> None:
+        self.impact = impact
+        super().__init__()
+
+
+class ImpactPreview(ReportsErrors, ModalScreen[Impact | None]):
+    """Before a form saves a resolved condition: what it will do. ``ctrl+s`` saves."""
+
+    BINDINGS: ClassVar = [keys.binding("form.save"), keys.binding("form.cancel")]
+    DEFAULT_CSS = (
+        dialog_css("ImpactPreview")
+        + """
+    ImpactPreview VerticalScroll { height: auto; max-height: 60vh; }
+    """
+    )
+
+    def __init__(self, condition: str, status: str) -> None:
+        super().__init__()
+        self.condition = condition
+        self.status = status
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(
+                render.plain(f"Resolve condition {self.condition}: {self.status}?"),
+                classes="dialog-title",
+            )
+            with VerticalScroll():
+                yield ImpactPanel()
+            yield Static(
+                render.ui("ctrl+s saves the form; escape goes back to it"), classes="dialog-note"
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ImpactPanel).show_reading(self.status)
+        self._read(self.condition, self.status)
+
+    @work(thread=True, exclusive=True, group="impact", exit_on_error=False)
+    def _read(self, condition: str, status: str) -> None:
+        self.post_message(ImpactRead(self.ledger.what_if(condition, status)))
+
+    @on(ImpactRead)
+    def _impact(self, message: ImpactRead) -> None:
+        self.query_one(ImpactPanel).show_impact(message.impact)
+
+    def action_save(self) -> None:
+        impact = self.query_one(ImpactPanel).impact
+        if impact is not None:
+            self.dismiss(impact)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ImpactDone(ModalScreen[bool]):
+    """After the commit: what changed, and ``enter`` to list exactly those pledges."""
+
+    BINDINGS: ClassVar = [keys.binding("form.show-pledges"), keys.binding("form.close")]
+    DEFAULT_CSS = (
+        dialog_css("ImpactDone")
+        + """
+    ImpactDone > .dialog { border: round $success; }
+    ImpactDone VerticalScroll { height: auto; max-height: 60vh; }
+    """
+    )
+
+    def __init__(self, title: str, impact: Impact) -> None:
+        super().__init__()
+        self.title_text = title
+        self.impact = impact
+
+    def compose(self) -> ComposeResult:
+        count = len(self.impact.changed)
+        with Vertical(classes="dialog"):
+            yield Static(render.plain(self.title_text), classes="dialog-title")
+            with VerticalScroll():
+                yield ImpactPanel()
+            yield Static(
+                render.assemble(
+                    render.ui("enter lists "),
+                    render.ui(
+                        f"exactly these {render.count(count, 'pledge')}" if count else "its pledges"
+                    ),
+                    render.ui(" in the pledge table ("),
+                    (jump_query(self.impact)[:60], render.KEY_STYLE),
+                    render.ui("); escape closes"),
+                ),
+                classes="dialog-note",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ImpactPanel).show_impact(self.impact)
+
+    def action_show_pledges(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,451 @@
+"""Changing the status of a pledge or a condition (``s``), with its evidence.
+
+The dialog lists the vocabulary with each definition, takes the effective date (today unless
+said otherwise), a note and a source (chosen, or created on the spot), and says before anything
+is saved that a status change needs a note or a source. For a condition, the impact of the
+chosen status on the pledges that depend on it is shown as soon as the status is highlighted,
+so that resolving one (met, failed, waived) is never done blind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from db import vocab
+from db.dates import PartialDateError, parse_partial_date
+from db.dates import today as today_date
+from db.errors import (
+    ConflictError,
+    EvidenceRequiredError,
+    LedgerError,
+    NotFoundError,
+    UnknownReferenceError,
+    nearest,
+)
+from db.records import BatchSummary, Impact
+
+from .. import keys, render
+from ..reporting import ReportsErrors
+from .choices import Choice, load_choices
+from .dialogs import ConfirmDialog, MessageDialog, dialog_css
+from .fields import FormField, PickInput
+from .form import EVIDENCE
+from .impact import ImpactPanel, ImpactRead
+from .results import Picked, StatusChanged
+from .specs import EFFECTIVE, NOTE, SOURCE_REF
+
+if TYPE_CHECKING:
+    from db.ledger import Ledger
+
+
+@dataclass(frozen=True, slots=True)
+class Current:
+    """The record as the dialog read it."""
+
+    title: str
+    status: str
+    since: str | None
+    version: int
+
+
+def read_current(ledger: Ledger, record_type: str, key: str) -> Current:
+    """(Runs in a thread.)"""
+    if record_type == "pledge":
+        p = ledger.pledge(key)
+        return Current(p.pledge.title, p.pledge.status, p.status_since, p.version)
+    c = ledger.condition(key)
+    return Current(c.condition.title, c.condition.status, c.status_since, c.version)
+
+
+class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
+    BINDINGS: ClassVar = [
+        keys.binding(name)
+        for name in (
+            "form.save",
+            "form.cancel",
+            "form.tab",
+            "form.shift-tab",
+            "form.page-up",
+            "form.page-down",
+        )
+    ]
+    DEFAULT_CSS = (
+        dialog_css("StatusDialog")
+        + """
+    StatusDialog > .dialog { height: 100%; max-height: 100%; max-width: 120; width: 100%; }
+    StatusDialog #status-body { height: 1fr; }
+    StatusDialog #status-options { height: auto; max-height: 10; border: none; padding: 0; }
+    StatusDialog #status-options:focus { background: $boost; }
+    StatusDialog .status-label { color: $foreground-muted; margin-top: 1; }
+    StatusDialog #evidence-rule { margin-top: 1; }
+    StatusDialog #evidence-rule.-error { color: $text-error; text-style: bold; }
+    StatusDialog #status-line { height: auto; color: $foreground-muted; }
+    StatusDialog #status-line.-error { color: $text-error; }
+    """
+    )
+
+    class Read(Message):
+        def __init__(self, current: Current, sources: list[Choice]) -> None:
+            self.current = current
+            self.sources = sources
+            super().__init__()
+
+    class Missing(Message):
+        def __init__(self, error: NotFoundError) -> None:
+            self.error = error
+            super().__init__()
+
+    class Committed(Message):
+        def __init__(self, summary: BatchSummary) -> None:
+            self.summary = summary
+            super().__init__()
+
+    class Failed(Message):
+        def __init__(self, error: LedgerError) -> None:
+            self.error = error
+            super().__init__()
+
+    def __init__(self, record_type: str, key: str) -> None:
+        super().__init__()
+        self.record_type = record_type
+        self.key = key
+        self.words = vocab.PLEDGE_STATUSES if record_type == "pledge" else vocab.CONDITION_STATUSES
+        self.current: Current | None = None
+        self.sources: list[Choice] = []
+        self.impact: Impact | None = None
+        self._saving = False
+        self._save_when_read = False
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(
+                render.assemble(
+                    render.ui(f"Change the status of {self.record_type} "),
+                    (self.key, render.KEY_STYLE),
+                ),
+                classes="dialog-title",
+            )
+            with VerticalScroll(id="status-body", can_focus=False):
+                yield Static(render.plain("reading\u2026", render.MUTED), id="status-now")
+                yield Static(render.ui("New status"), classes="status-label")
+                yield OptionList(id="status-options")
+                if self.record_type == "condition":
+                    yield ImpactPanel()
+                yield FormField(EFFECTIVE, today_date())
+                yield FormField(NOTE)
+                yield FormField(SOURCE_REF)
+                yield Static(
+                    render.ui(
+                        "A status change needs evidence: a note, a source, or both. "
+                        "The source can be created here (enter in its field)."
+                    ),
+                    id="evidence-rule",
+                )
+            yield Static(id="status-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#status-body").disabled = True
+        self._read(self.record_type, self.key)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="status-read", exit_on_error=False)
+    def _read(self, record_type: str, key: str) -> None:
+        try:
+            current = read_current(self.ledger, record_type, key)
+        except NotFoundError as error:
+            self.post_message(self.Missing(error))
+            return
+        sources = load_choices(self.ledger, ["source"])["source"]
+        self.post_message(self.Read(current, sources))
+
+    @on(Read)
+    def _got(self, message: Read) -> None:
+        first = self.current is None
+        self.current = message.current
+        self.sources = message.sources
+        self.query_one("#field-source", FormField).set_known(message.sources)
+        current = message.current
+        self.query_one("#status-now", Static).update(
+            render.assemble(
+                (current.title, "bold"),
+                render.ui("\nnow "),
+                render.status(current.status, self.record_type),
+                render.ui(f" since {current.since}" if current.since else ""),
+                (f"   version {current.version}", render.MUTED),
+            )
+        )
+        options = self.query_one(OptionList)
+        if first:
+            options.set_options(
+                Option(
+                    render.assemble(
+                        render.plain(f"{word:<14}", render.status_style(word, self.record_type)),
+                        (meaning, render.MUTED),
+                        ("  (now)", "bold") if word == current.status else None,
+                    ),
+                    id=word,
+                )
+                for word, meaning in self.words.items()
+            )
+            # The cursor starts on the status after the current one: the usual next step.
+            words = list(self.words)
+            start = words.index(current.status) if current.status in words else 0
+            options.highlighted = min(start + 1, len(words) - 1)
+            self.query_one("#status-body").disabled = False
+            options.focus()
+            self._line(
+                "\u2191\u2193 status \u00b7 tab: date, note, source \u00b7 ctrl+s save "
+                "\u00b7 esc cancel"
+            )
+
+    @on(Missing)
+    def _missing(self, message: Missing) -> None:
+        self.dismiss(None)
+        self.app.push_screen(MessageDialog("Cannot change the status", str(message.error)))
+
+    # -- the chosen status and its impact --------------------------------------------------------
+
+    @property
+    def chosen(self) -> str | None:
+        option = self.query_one(OptionList).highlighted_option
+        return option.id if option is not None else None
+
+    @on(OptionList.OptionHighlighted, "#status-options")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        status = event.option.id
+        if self.record_type != "condition" or status is None or self.current is None:
+            return
+        panel = self.query_one(ImpactPanel)
+        if status == self.current.status:
+            self.impact = None
+            panel.update(render.plain("(the current status: nothing would change)", render.MUTED))
+            return
+        self.impact = None
+        panel.show_reading(status)
+        self._what_if(self.key, status)
+
+    @work(thread=True, exclusive=True, group="status-impact", exit_on_error=False)
+    def _what_if(self, key: str, status: str) -> None:
+        self.post_message(ImpactRead(self.ledger.what_if(key, status)))
+
+    @on(ImpactRead)
+    def _impact_read(self, message: ImpactRead) -> None:
+        if message.impact.proposed != self.chosen:
+            return
+        self.impact = message.impact
+        self.query_one(ImpactPanel).show_impact(message.impact)
+        if self._save_when_read:
+            self._save_when_read = False
+            self.action_save()
+
+    @on(OptionList.OptionSelected, "#status-options")
+    def _selected(self) -> None:
+        self.query_one("#field-effective", FormField).editor.focus()
+
+    # -- source picker ---------------------------------------------------------------------------
+
+    @on(PickInput.PickRequested)
+    def _pick(self, message: PickInput.PickRequested) -> None:
+        from .pickers import Picker
+
+        field = message.field
+
+        def picked(result: Picked | None) -> None:
+            field.editor.focus()
+            if result is None:
+                return
+            for _, key in result.created:
+                self.sources.append(Choice(key, "(just created)"))
+            field.set_known(self.sources)
+            field.set_text(result.values[0] if result.values else "")
+            field.show_problems([])
+
+        self.app.push_screen(
+            Picker(
+                "Source: choose one (the evidence of this change)",
+                self.sources,
+                current=field.text.strip(),
+                create="source",
+            ),
+            picked,
+        )
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def _text(self, name: str) -> str:
+        return self.query_one(f"#field-{name}", FormField).text.strip()
+
+    def problems(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        status = self.chosen
+        if self.current is not None and status == self.current.status:
+            found["status"] = [f"it is already {status}: choose another status"]
+        effective = self._text("effective")
+        if effective:
+            try:
+                parse_partial_date(effective)
+            except PartialDateError as error:
+                found["effective"] = [str(error)]
+        source = self._text("source")
+        known = [c.value for c in self.sources]
+        if source and source not in known:
+            hint = nearest(source, known)
+            found["source"] = [
+                f"there is no source {source!r}"
+                + (f"; did you mean {hint}?" if hint else "")
+                + "; enter creates a new source"
+            ]
+        if not self._text("note") and not source:
+            found["note"] = [EVIDENCE]
+        return found
+
+    def _show(self, problems: dict[str, list[str]]) -> None:
+        for name in ("effective", "note", "source"):
+            self.query_one(f"#field-{name}", FormField).show_problems(problems.get(name, []))
+        self.query_one("#evidence-rule").set_class("note" in problems, "-error")
+
+    def _line(self, text: str, *, error: bool = False) -> None:
+        line = self.query_one("#status-line", Static)
+        line.update(render.paragraph(text))
+        line.set_class(error, "-error")
+
+    def action_save(self) -> None:
+        if self.current is None or self._saving:
+            return
+        problems = self.problems()
+        self._show(problems)
+        if problems:
+            messages = [m for ms in problems.values() for m in ms]
+            self._line("not saved: " + "; ".join(messages), error=True)
+            return
+        status = self.chosen
+        assert status is not None
+        if self.record_type == "condition" and self.impact is None:
+            # The impact is shown before a condition's status changes, never after.
+            self._save_when_read = True
+            self._line("reading the impact first\u2026")
+            return
+        self._saving = True
+        self._line("saving\u2026")
+        self._write(
+            self.record_type,
+            self.key,
+            status,
+            self._text("effective") or None,
+            self._text("note") or None,
+            self._text("source") or None,
+            self.current.version,
+        )
+
+    @work(thread=True, exclusive=True, group="status-save", exit_on_error=False)
+    def _write(
+        self,
+        record_type: str,
+        key: str,
+        status: str,
+        effective: str | None,
+        note: str | None,
+        source: str | None,
+        version: int,
+    ) -> None:
+        try:
+            summary = self.ledger.change_status(
+                record_type,
+                key,
+                status,
+                effective=effective,
+                note=note,
+                source=source,
+                version=version,
+            )
+        except LedgerError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.Committed(summary))
+
+    @on(Committed)
+    def _committed(self, message: Committed) -> None:
+        self._saving = False
+        status = self.chosen or ""
+        effective = self._text("effective") or today_date()
+        self.dismiss(
+            StatusChanged(
+                self.record_type, self.key, status, effective, message.summary, self.impact
+            )
+        )
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self._saving = False
+        error = message.error
+        if isinstance(error, ConflictError):
+            # Read it again: the analyst sees the new status, and saves against it knowingly.
+            self._read(self.record_type, self.key)
+            text = (
+                f"{error}. The dialog now shows the record as stored; check the status above "
+                "and save again if the change still holds."
+            )
+        else:
+            text = str(error)
+            field = (
+                "note"
+                if isinstance(error, EvidenceRequiredError)
+                else "source"
+                if isinstance(error, UnknownReferenceError)
+                else "effective"
+                if "dates from" in text
+                else None
+            )
+            if field is not None:
+                self.query_one(f"#field-{field}", FormField).show_problems([text])
+        self._line(f"not saved: {text}", error=True)
+        self.app.push_screen(
+            MessageDialog(
+                "Status not changed",
+                text,
+                note="The dialog is still open with what you typed.",
+            )
+        )
+
+    def action_scroll_body(self, direction: str) -> None:
+        body = self.query_one("#status-body", VerticalScroll)
+        if direction == "up":
+            body.scroll_page_up(animate=False)
+        else:
+            body.scroll_page_down(animate=False)
+
+    def action_cancel(self) -> None:
+        if self._saving:
+            return
+        typed = self._text("note") or self._text("source")
+        if not typed:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Discard this status change?",
+                render.ui("The note and source you typed will be lost."),
+                "y discards them; n goes back to the dialog.",
+            ),
+            answered,
+        )

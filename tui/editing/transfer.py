@@ -1,0 +1,517 @@
+"""Import (``i``) and export (``x``) of fixture files, in workers, the UI responsive throughout.
+
+Importing is the CLI's code path (:func:`db.fixtures.import_files`): a dry run first, whose
+report counts what would be added, updated and left unchanged, or lists every problem with its
+file and line (and then the ledger is untouched); ``ctrl+s`` then imports for real, with a
+progress bar for large files. Exporting writes YAML, JSON or CSV (optionally only the pledges
+of the current filter) through a temporary file, and never replaces a file without asking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Footer, ProgressBar, RadioButton, RadioSet, Static
+
+from db.errors import LedgerError
+
+from .. import keys, render
+from ..reporting import ReportsErrors
+from ..widgets.line_table import Column
+from ..widgets.list_table import ListRow, ListTable
+from .dialogs import ConfirmDialog, dialog_css
+from .fields import LineInput
+from .paths import PathSuggester, split_paths, write_atomically
+
+if TYPE_CHECKING:
+    from db.fixtures import ImportReport, Problem
+    from db.ledger import Ledger
+
+FIXTURE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+EXPORT_SUFFIXES = {"yaml": ".yaml", "json": ".json", "csv": ".csv"}
+_SECTIONS = (
+    ("actor", "actors"),
+    ("source", "sources"),
+    ("condition", "conditions"),
+    ("pledge", "pledges"),
+)
+
+TRANSFER_CSS = """
+{name} > .dialog {{ height: 100%; max-height: 100%; width: 100%; max-width: 130; }}
+{name} .transfer-label {{ width: 13; color: $foreground-muted; }}
+{name} Horizontal {{ height: auto; margin-bottom: 1; }}
+{name} LineInput {{ width: 1fr; background: $boost; }}
+{name} LineInput:focus {{ background: $primary 25%; }}
+{name} #transfer-state {{ height: auto; margin-bottom: 1; }}
+{name} #transfer-state.-error {{ color: $text-error; }}
+{name} ProgressBar {{ margin-bottom: 1; }}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    path: Path
+    count: int
+    format: str
+    query: str | None
+
+    @property
+    def message(self) -> str:
+        limited = f" (filter: {self.query})" if self.query else ""
+        return f"Exported {render.count(self.count, 'pledge')}{limited} to {self.path}"
+
+
+class ProblemTable(ListTable):
+    """The problems of an import: moved through, not opened or sorted."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action not in ("open", "sort_next", "sort_reverse")
+
+
+class PathInput(LineInput):
+    """A path, completed as it is typed; ``enter`` carries out the dialog's first step."""
+
+    BINDINGS: ClassVar = [keys.binding("form.check")]
+
+    def action_check(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ImportDialog):
+            screen.action_check()
+
+
+class Progress(Message):
+    def __init__(self, phase: str, done: int, total: int) -> None:
+        self.phase = phase
+        self.done = done
+        self.total = total
+        super().__init__()
+
+
+def counts_text(report: ImportReport) -> Any:
+    rows = [f"{'':<12} {'added':>9} {'updated':>9} {'unchanged':>11}"]
+    for record_type, name in _SECTIONS:
+        c = report.counts[record_type]
+        rows.append(f"{name:<12} {c.added:>9,} {c.updated:>9,} {c.unchanged:>11,}")
+    return render.ui("\n".join(rows))
+
+
+def problem_rows(problems: list[Problem]) -> list[ListRow]:
+    """One row a problem; the file by its name (the whole path is in the field above)."""
+    rows = []
+    for index, problem in enumerate(problems):
+        place = Path(problem.file).name + (f":{problem.line}" if problem.line is not None else "")
+        rows.append(
+            ListRow(
+                "problem",
+                str(index),
+                (
+                    (render.visible(place), render.KEY_STYLE),
+                    (render.visible(problem.where), ""),
+                    (render.visible(problem.message), ""),
+                ),
+                (),
+            )
+        )
+    return rows
+
+
+class ImportDialog(ReportsErrors, ModalScreen["ImportReport | None"]):
+    BINDINGS: ClassVar = [keys.binding("form.import"), keys.binding("form.close")]
+    DEFAULT_CSS = (
+        dialog_css("ImportDialog")
+        + TRANSFER_CSS.format(name="ImportDialog")
+        + """
+    ImportDialog #import-counts { height: auto; margin-bottom: 1; }
+    ImportDialog ListTable { height: 1fr; }
+    ImportDialog #problem-detail { height: auto; max-height: 4; color: $text-warning; }
+    """
+    )
+
+    class Finished(Message):
+        def __init__(self, report: ImportReport) -> None:
+            self.report = report
+            super().__init__()
+
+    class Refused(Message):
+        def __init__(self, error: LedgerError, dry_run: bool) -> None:
+            self.error = error
+            self.dry_run = dry_run
+            super().__init__()
+
+    def __init__(self, path: str = "") -> None:
+        super().__init__()
+        self.initial_path = path
+        #: The inputs the last successful dry run checked: ctrl+s imports exactly those.
+        self.checked: tuple[tuple[str, ...], str] | None = None
+        self._pending: tuple[tuple[str, ...], str] | None = None
+        self.problems: list[Problem] = []
+        self.running = False
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(render.ui("Import fixture files"), classes="dialog-title")
+            with Horizontal():
+                yield Static(render.ui("Files"), classes="transfer-label")
+                yield PathInput(
+                    self.initial_path,
+                    placeholder="path to .yaml, .json or .csv (several: separate with ;); \u2192 completes",
+                    suggester=PathSuggester(FIXTURE_SUFFIXES),
+                    compact=True,
+                    id="import-path",
+                )
+            with Horizontal():
+                yield Static(render.ui("CSV columns"), classes="transfer-label")
+                yield LineInput(
+                    placeholder="optional: FIELD=COLUMN; ... (pledger=donor; title=headline)",
+                    compact=True,
+                    id="import-mapping",
+                )
+            yield Static(
+                render.ui(
+                    "enter checks the files (a dry run: nothing is written); ctrl+s then imports "
+                    "them. One import is one change: u undoes all of it."
+                ),
+                id="transfer-state",
+            )
+            yield ProgressBar(show_eta=False, id="transfer-progress")
+            yield Static(id="import-counts")
+            yield ProblemTable(
+                (
+                    Column("place", "File:line", 22, grow=16),
+                    Column("where", "Record and field", 30, priority=1),
+                    Column("message", "Problem", 0),
+                ),
+                sortable=False,
+                id="import-problems",
+            )
+            yield Static(id="problem-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+        self.query_one(ListTable).display = False
+        self.query_one("#problem-detail").display = False
+        self.query_one("#import-path").focus()
+
+    def _state(self, text: str, *, error: bool = False) -> None:
+        state = self.query_one("#transfer-state", Static)
+        state.update(render.paragraph(text))
+        state.set_class(error, "-error")
+
+    def _inputs(self) -> tuple[list[str], dict[str, str]] | None:
+        """The files and the CSV mapping typed, or None (with the reason shown)."""
+        from db.fixtures import format_of, parse_mapping
+
+        text = self.query_one("#import-path", LineInput).value
+        paths = [str(Path(p).expanduser()) for p in split_paths(text)]
+        if not paths:
+            self._state("type the path of a fixture file first", error=True)
+            return None
+        for path in paths:
+            if not Path(path).is_file():
+                what = "is a directory" if Path(path).is_dir() else "does not exist"
+                self._state(f"{path} {what}; give a fixture file", error=True)
+                return None
+            if format_of(path) is None:
+                self._state(
+                    f"{path}: cannot tell its format; name it .yaml, .yml, .json or .csv",
+                    error=True,
+                )
+                return None
+        mapping_text = self.query_one("#import-mapping", LineInput).value
+        try:
+            mapping = parse_mapping(split_paths(mapping_text))
+        except ValueError as error:
+            self._state("CSV columns: " + str(error).replace("--map ", ""), error=True)
+            return None
+        return paths, mapping
+
+    def action_check(self) -> None:
+        self._start(dry_run=True)
+
+    def action_save(self) -> None:
+        inputs = self._inputs()
+        if inputs is None or self.running:
+            return
+        key = (tuple(inputs[0]), repr(sorted(inputs[1].items())))
+        if self.checked != key:
+            # Nothing is imported unseen: the dry run's report comes first.
+            self._start(dry_run=True)
+            return
+        self._start(dry_run=False)
+
+    def _start(self, *, dry_run: bool) -> None:
+        if self.running:
+            return
+        inputs = self._inputs()
+        if inputs is None:
+            return
+        paths, mapping = inputs
+        self.running = True
+        self.checked = None
+        self.query_one("#import-counts", Static).update("")
+        self.query_one(ListTable).display = False
+        self.query_one("#problem-detail").display = False
+        bar = self.query_one(ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = True
+        self._state("checking\u2026" if dry_run else "importing\u2026")
+        self._pending = (tuple(paths), repr(sorted(mapping.items())))
+        self._run(paths, mapping, dry_run)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def _run(self, paths: list[str], mapping: dict[str, str], dry_run: bool) -> None:
+        from db.fixtures import import_files
+
+        def progress(phase: str, done: int, total: int) -> None:
+            self.post_message(Progress(phase, done, total))
+
+        try:
+            report = import_files(
+                self.ledger, paths, dry_run=dry_run, mapping=mapping or None, progress=progress
+            )
+        except LedgerError as error:
+            self.post_message(self.Refused(error, dry_run))
+            return
+        self.post_message(self.Finished(report))
+
+    @on(Progress)
+    def _progress(self, message: Progress) -> None:
+        self.query_one(ProgressBar).update(total=message.total, progress=message.done)
+        self._state(
+            f"{message.phase} {message.done:,} of {render.count(message.total, 'record')}\u2026"
+        )
+
+    @on(Finished)
+    def _finished(self, message: Finished) -> None:
+        self.running = False
+        self.query_one(ProgressBar).display = False
+        report = message.report
+        if not report.dry_run:
+            self.dismiss(report)
+            return
+        self.checked = self._pending
+        self.query_one("#import-counts", Static).update(counts_text(report))
+        if report.changed:
+            self._state(
+                "Dry run: importing would change this (nothing was written yet). "
+                "ctrl+s imports; escape closes."
+            )
+        else:
+            self._state(
+                "Dry run: nothing would change; the ledger already holds every record as in "
+                "the files."
+            )
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        from db.fixtures import FixtureError
+
+        self.running = False
+        self.query_one(ProgressBar).display = False
+        error = message.error
+        if isinstance(error, FixtureError):
+            self.problems = list(error.problems)
+            table = self.query_one(ListTable)
+            table.set_rows(problem_rows(self.problems))
+            table.display = True
+            self.query_one("#problem-detail").display = True
+            self._detail(0)
+            self._state(
+                f"{render.count(len(error.problems), 'problem')} in the input; nothing was "
+                "imported and the ledger is unchanged. Correct the files and check again (enter).",
+                error=True,
+            )
+            return
+        verb = "checked" if message.dry_run else "imported"
+        self._state(f"not {verb}: {error}", error=True)
+
+    @on(ListTable.Highlighted, "#import-problems")
+    def _highlighted(self, event: ListTable.Highlighted) -> None:
+        self._detail(event.index)
+
+    def _detail(self, index: int) -> None:
+        """The highlighted problem in full, wrapped: the table cuts long messages."""
+        if 0 <= index < len(self.problems):
+            text = str(self.problems[index])
+            self.query_one("#problem-detail", Static).update(render.paragraph(text))
+
+    def action_cancel(self) -> None:
+        if self.running:
+            self.notify(
+                "the import is running; it finishes (or fails) as a whole",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.dismiss(None)
+
+
+def default_export_path(fmt: str) -> str:
+    return f"pledges-export-{dt.date.today().isoformat()}{EXPORT_SUFFIXES[fmt]}"
+
+
+class ExportDialog(ReportsErrors, ModalScreen[Exported | None]):
+    BINDINGS: ClassVar = [keys.binding("form.export"), keys.binding("form.cancel")]
+    DEFAULT_CSS = (
+        dialog_css("ExportDialog")
+        + TRANSFER_CSS.format(name="ExportDialog")
+        + """
+    ExportDialog > .dialog { height: auto; }
+    ExportDialog RadioSet { border: none; padding: 0; }
+    """
+    )
+
+    class Written(Message):
+        def __init__(self, exported: Exported) -> None:
+            self.exported = exported
+            super().__init__()
+
+    class Refused(Message):
+        def __init__(self, reason: str) -> None:
+            self.reason = reason
+            super().__init__()
+
+    def __init__(self, current_filter: str = "") -> None:
+        super().__init__()
+        self.current_filter = current_filter.strip()
+        self.running = False
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(render.ui("Export"), classes="dialog-title")
+            with Horizontal():
+                yield Static(render.ui("Format"), classes="transfer-label")
+                with RadioSet(id="export-format", compact=True):
+                    yield RadioButton("YAML document", value=True, id="format-yaml", compact=True)
+                    yield RadioButton("JSON document", id="format-json", compact=True)
+                    yield RadioButton("CSV of pledges", id="format-csv", compact=True)
+            with Horizontal():
+                yield Static(render.ui("File"), classes="transfer-label")
+                yield LineInput(
+                    default_export_path("yaml"),
+                    suggester=PathSuggester(),
+                    compact=True,
+                    id="export-path",
+                )
+            label = (
+                render.assemble(
+                    render.ui("Only the pledges of the current filter: "),
+                    (self.current_filter, render.KEY_STYLE),
+                )
+                if self.current_filter
+                else render.ui("Only the pledges of the current filter (there is none)")
+            )
+            yield Checkbox(
+                label, value=bool(self.current_filter), id="export-filtered", compact=True
+            )
+            yield Static(
+                render.ui(
+                    "A document carries every record the chosen pledges refer to, so it imports "
+                    "on its own. ctrl+s exports; an existing file is replaced only if you agree."
+                ),
+                id="transfer-state",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#export-filtered", Checkbox).disabled = not self.current_filter
+        self.query_one(RadioSet).focus()
+
+    @property
+    def format(self) -> str:
+        pressed = self.query_one(RadioSet).pressed_button
+        return (pressed.id or "format-yaml").removeprefix("format-") if pressed else "yaml"
+
+    @on(RadioSet.Changed)
+    def _format_changed(self) -> None:
+        field = self.query_one("#export-path", LineInput)
+        path = Path(field.value)
+        if path.suffix.lower() in (*EXPORT_SUFFIXES.values(), ".yml"):
+            field.value = str(path.with_suffix(EXPORT_SUFFIXES[self.format]))
+
+    def _state(self, text: str, *, error: bool = False) -> None:
+        state = self.query_one("#transfer-state", Static)
+        state.update(render.paragraph(text))
+        state.set_class(error, "-error")
+
+    def action_save(self) -> None:
+        if self.running:
+            return
+        text = self.query_one("#export-path", LineInput).value.strip()
+        if not text:
+            self._state("give the file to write", error=True)
+            return
+        target = Path(text).expanduser()
+        if target.is_dir():
+            self._state(f"{target} is a directory; give a file name", error=True)
+            return
+        if not target.parent.is_dir():
+            self._state(f"{target.parent} does not exist", error=True)
+            return
+        query = self.current_filter if self.query_one("#export-filtered", Checkbox).value else None
+        if not target.exists():
+            self._start(target, query)
+            return
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._start(target, query)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Replace the file?",
+                render.assemble(render.plain(str(target), render.KEY_STYLE), render.ui(" exists.")),
+                "y replaces it; n keeps it (choose another name).",
+            ),
+            answered,
+        )
+
+    def _start(self, target: Path, query: str | None) -> None:
+        self.running = True
+        self._state(f"exporting to {target}\u2026")
+        self._write(target, self.format, query)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _write(self, target: Path, fmt: str, query: str | None) -> None:
+        from db.fixtures import export
+
+        try:
+            count = write_atomically(target, lambda out: export(self.ledger, fmt, out, query))
+        except LedgerError as error:
+            self.post_message(self.Refused(str(error)))
+            return
+        except OSError as error:
+            self.post_message(self.Refused(f"cannot write {target}: {error.strerror or error}"))
+            return
+        self.post_message(self.Written(Exported(target, count, fmt, query)))
+
+    @on(Written)
+    def _written(self, message: Written) -> None:
+        self.running = False
+        self.dismiss(message.exported)
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.running = False
+        self._state(f"not exported: {message.reason}", error=True)
+
+    def action_cancel(self) -> None:
+        if not self.running:
+            self.dismiss(None)
