@@ -192,3 +192,41 @@ def test_an_empty_ledger_exports_an_empty_document_that_imports(
     )
     copy = reimported(text, "yaml", tmp_path)
     copy.close()
+
+
+def test_an_export_file_gets_the_usual_permissions_and_replaces_whole(
+    small: Ledger, tmp_path: Path
+) -> None:
+    import os
+    import stat
+
+    from db.fixtures import export_file
+
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "out.yaml"
+    mask = os.umask(0o022)
+    try:
+        assert export_file(small, "yaml", target) > 0
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert target.read_text(encoding="utf-8") == export_text(small, "yaml")
+    target.chmod(0o640)
+    export_file(small, "json", target, "status:committed")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert json.loads(target.read_text(encoding="utf-8"))["format"] == "pledges/1"
+    assert [p.name for p in target.parent.iterdir()] == ["out.yaml"]
+
+
+def test_a_failed_export_leaves_the_old_file_and_no_temporary(
+    small: Ledger, tmp_path: Path
+) -> None:
+    from db.fixtures import export_file
+
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "out.yaml"
+    target.write_text("colleague's file\n", encoding="utf-8")
+    with pytest.raises(LedgerError):
+        export_file(small, "yaml", target, "status:")
+    assert target.read_text(encoding="utf-8") == "colleague's file\n"
+    assert [p.name for p in target.parent.iterdir()] == ["out.yaml"]

@@ -6,10 +6,7 @@ only click at start; the ledger and the fixture readers load when a command runs
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -179,7 +176,7 @@ def export_command(
       pledges export -o committed.csv -- -status:withdrawn
     """
     from db.errors import QueryError
-    from db.fixtures import export
+    from db.fixtures import export, export_file
     from db.query import parse
 
     kind = _export_format(fmt, output)
@@ -199,23 +196,8 @@ def export_command(
         if target is None:
             export(ledger, kind, sys.stdout, text or None)
             return
-        count = _write_file(target, lambda out: export(ledger, kind, out, text or None))
+        try:
+            count = export_file(ledger, kind, target, text or None)
+        except OSError as error:
+            fail(f"cannot write {target}: {error.strerror or error}", EXIT_ERROR)
     click.echo(f"exported {count:,} pledges to {target}", err=True)
-
-
-def _write_file(target: Path, write: Callable[[object], int]) -> int:
-    """Write through a temporary file in the same directory, then move it in place: an
-    interrupted export never leaves half a file, nor destroys the one it replaces."""
-    directory = target.parent if str(target.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-    except OSError as error:
-        fail(f"cannot write {target}: {error.strerror}", EXIT_ERROR)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            count = write(out)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return count

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
 
 from textual.suggester import Suggester
 
@@ -74,17 +72,3 @@ class PathSuggester(Suggester):
         if not value.strip():
             return None
         return await asyncio.to_thread(complete_path, value, self.suffixes)
-
-
-def write_atomically(target: Path, write: Callable[[TextIO], int]) -> int:
-    """Write through a temporary file in the same directory, then move it in place: an
-    interrupted export never leaves half a file, nor destroys the one it replaces."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            count = write(out)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return count

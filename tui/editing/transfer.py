@@ -29,7 +29,7 @@ from ..widgets.line_table import Column
 from ..widgets.list_table import ListRow, ListTable
 from .dialogs import ConfirmDialog, dialog_css
 from .fields import LineInput
-from .paths import PathSuggester, split_paths, write_atomically
+from .paths import PathSuggester, split_paths
 
 if TYPE_CHECKING:
     from db.fixtures import ImportReport, Problem
@@ -458,7 +458,7 @@ class ExportDialog(ReportsErrors, ModalScreen[Exported | None]):
         if not text:
             self._state("give the file to write", error=True)
             return
-        target = Path(text).expanduser()
+        target = Path(text).expanduser().absolute()
         if target.is_dir():
             self._state(f"{target} is a directory; give a file name", error=True)
             return
@@ -490,10 +490,10 @@ class ExportDialog(ReportsErrors, ModalScreen[Exported | None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write(self, target: Path, fmt: str, query: str | None) -> None:
-        from db.fixtures import export
+        from db.fixtures import export_file
 
         try:
-            count = write_atomically(target, lambda out: export(self.ledger, fmt, out, query))
+            count = export_file(self.ledger, fmt, target, query)
         except LedgerError as error:
             self.post_message(self.Refused(str(error)))
             return
