@@ -14,11 +14,12 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db.errors import ConflictError
 
 from .. import keys, render
+from ..widgets.footer import Footer
 from .dialogs import dialog_css
 
 

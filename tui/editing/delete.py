@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db.errors import ConflictError, LedgerError, NotFoundError, ReferencedError
 from db.records import BatchSummary
 
 from .. import keys, render
 from ..reporting import ReportsErrors
+from ..widgets.footer import Footer
 from .dialogs import MessageDialog, dialog_css
 from .form import read_record
 from .results import Deleted

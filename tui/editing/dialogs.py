@@ -9,9 +9,10 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from .. import keys, render
+from ..widgets.footer import Footer
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}

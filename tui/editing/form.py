@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db import vocab
 from db.dates import PartialDateError, parse_partial_date
@@ -44,6 +44,7 @@ from db.schemas import RECORD_MODELS, Record, explain
 
 from .. import keys, render
 from ..reporting import ReportsErrors
+from ..widgets.footer import Footer
 from .choices import LEDGER_LISTS, Choice, load_choices, static_choices
 from .dialogs import ConfirmDialog, MessageDialog, dialog_css
 from .fields import FormField, PickInput

@@ -16,12 +16,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from db.records import Brief, Impact
 
 from .. import keys, render
 from ..reporting import ReportsErrors
+from ..widgets.footer import Footer
 from ..widgets.record_parts import brief_line
 from .dialogs import dialog_css
 

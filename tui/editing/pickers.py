@@ -20,11 +20,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import keys, render
 from ..reporting import ReportsErrors
+from ..widgets.footer import Footer
 from .choices import Choice, matching, search_pledges
 from .dialogs import dialog_css
 from .results import Picked

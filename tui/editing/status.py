@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from db import vocab
@@ -35,6 +35,7 @@ from db.records import BatchSummary, Impact
 
 from .. import keys, render
 from ..reporting import ReportsErrors
+from ..widgets.footer import Footer
 from .choices import Choice, load_choices
 from .dialogs import ConfirmDialog, MessageDialog, dialog_css
 from .fields import FormField, PickInput

@@ -19,12 +19,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, ProgressBar, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, ProgressBar, RadioButton, RadioSet, Static
 
 from db.errors import LedgerError
 
 from .. import keys, render
 from ..reporting import ReportsErrors
+from ..widgets.footer import Footer
 from ..widgets.line_table import Column
 from ..widgets.list_table import ListRow, ListTable
 from .dialogs import ConfirmDialog, dialog_css
