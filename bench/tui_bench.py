@@ -125,6 +125,16 @@ def startup(ledger: Path, runs: int) -> dict[str, float]:
         painted = next(line for line in done.stdout.splitlines() if line.startswith("painted"))
         return float(painted.split()[1]) - started
 
+    # Installed packages come with their bytecode compiled; a checkout (an editable install,
+    # or PYTHONDONTWRITEBYTECODE) may not have it, which would count compiling pledges' own
+    # modules against pledges. Compile them as an installer would.
+    import compileall
+
+    import db
+    import tui
+
+    for package in (db, tui):
+        compileall.compile_dir(Path(package.__file__).parent, quiet=2)
     modules = Path(tempfile.mkdtemp(prefix="pledges-bench-")) / "modules.txt"
     os.environ["BENCH_MODULES"] = str(modules)
     spawn("--child", "pledges", str(ledger))  # warms the file cache, lists the libraries

@@ -115,7 +115,7 @@ class Record(BaseModel):
 
     # Frozen: a changed record is a new one, built (and so validated and cleaned) again.
     # ``model_copy(update=...)`` skips validation; the service API validates what it is given.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     #: The record type's name in messages and in the change log.
     record_type: ClassVar[str]
@@ -247,7 +247,7 @@ class Source(Record):
 class HistoryEntry(BaseModel):
     """One status change in a fixture's ``history`` list."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     date: PartialDate
     status: str
@@ -378,7 +378,7 @@ class Document(BaseModel):
     """A whole fixture document. Importers validate record by record to report every problem;
     this model is the shape exports are built from."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     format: Literal["pledges/1"] = FORMAT
     actors: list[Actor] = Field(default_factory=list)

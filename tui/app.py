@@ -31,6 +31,7 @@ from db.ledger import Ledger
 
 from . import keys
 from .editing.actions import EditsLedger
+from .first_listing import FirstListing, FirstRows
 from .reporting import ErrorDialog, ReportsErrors
 from .screens.base import VIEWS
 from .screens.pledges import PledgesView
@@ -59,11 +60,18 @@ class PledgesApp(EditsLedger, ReportsErrors, App[None]):
             self.revision = revision
             super().__init__()
 
-    def __init__(self, ledger: Ledger, *, poll_seconds: float = POLL_SECONDS) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        first_listing: FirstListing | None = None,
+    ) -> None:
         super().__init__()
         self.ledger = ledger
         self.poll_seconds = poll_seconds
         self.revision: int | None = None
+        self._first_listing = first_listing
         #: Published with the new revision when another process (or window) changed the ledger.
         self.ledger_changed: Signal[int] = Signal(self, "ledger-changed")
         self.theme = "textual-dark"
@@ -73,6 +81,17 @@ class PledgesApp(EditsLedger, ReportsErrors, App[None]):
         self._read_revision()
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self._poll)
+
+    def take_first_rows(self) -> FirstRows | None:
+        """The rows read at start-up for the first listing, once (asked for as late as
+        possible, when the first screen is built, to give the reader time)."""
+        first, self._first_listing = self._first_listing, None
+        rows = first.take() if first is not None else None
+        if rows is not None:
+            # What the rows show is the ledger at this revision: a poll that read a later one
+            # already, or reads one, makes the views read again.
+            self.revision = rows.revision
+        return rows
 
     # -- live refresh --------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ that need them. Errors are one line on stderr and a non-zero exit code, never a 
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -93,9 +94,16 @@ def run_ui(db: str | None, *, demo: bool = False) -> None:
 
 
 def _run_app(ledger: Ledger) -> None:
+    from tui.first_listing import FirstListing
+
+    # The first rows are read while Textual is imported (see tui.first_listing).
+    first = FirstListing(ledger)
     from tui.app import PledgesApp
 
-    PledgesApp(ledger).run()
+    # Everything imported so far lives as long as the process: leaving it out of the garbage
+    # collector's passes saves the repeated full scans that start-up would otherwise trigger.
+    gc.freeze()
+    PledgesApp(ledger, first_listing=first).run()
 
 
 @main.command("list")

@@ -98,3 +98,39 @@ async def test_the_welcome_turns_into_the_table_when_pledges_arrive(
         shown = screen_text(app)
         assert "The first pledge [/]" in shown and "This ledger is empty." not in shown
         assert "slash" in app.screen.active_bindings
+
+
+async def test_rows_read_before_the_ui_are_shown_without_reading_again(browser: Ledger) -> None:
+    from tui.app import PledgesApp
+    from tui.first_listing import FirstListing
+
+    first = FirstListing(browser)
+    app = PledgesApp(browser, poll_seconds=0, first_listing=first)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot)
+        table = pledge_table(app)
+        assert not [w for w in app.workers if w.group == "pledge-listing"]
+        assert table.row_count == browser.count_pledges()
+        assert table.cursor_row is not None
+        assert table.cursor_row.key == browser.pledge_page(limit=1).rows[0].key
+        assert f"{browser.count_pledges()} pledges" in screen_text(app)
+        assert first.take() is None  # once only
+
+
+async def test_a_change_after_the_early_read_is_picked_up_by_the_first_poll(
+    browser: Ledger, second: Ledger
+) -> None:
+    from tui.app import PledgesApp
+    from tui.first_listing import FirstListing
+
+    first = FirstListing(browser)
+    assert first.take(timeout=10) is not None  # read, before the colleague's change
+    first._taken = False  # as if the app had not asked yet
+    second.save_records(
+        [schemas.Pledge(key="aaa-late-pledge", title="Arrived during start-up [/]", pledger="FRA")],
+        label="a colleague's import",
+    )
+    app = PledgesApp(browser, poll_seconds=0.1, first_listing=first)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: "aaa-late-pledge" in screen_text(app))
+        assert pledge_table(app).row_count == browser.count_pledges()

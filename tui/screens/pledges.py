@@ -111,7 +111,11 @@ class PledgesView(EditsRecords, LedgerScreen):
         self.query_one(Welcome).display = False
         self.facet_list.display = self.app.size.width >= FACETS_MIN_WIDTH
         self.filter_line.show_status("loading\u2026")
-        self.table.show(Query(), Sort())
+        first = self.pledges_app.take_first_rows()
+        if first is not None:
+            self.table.show_read(first.query, first.sort, first.rows, first.total)
+        else:
+            self.table.show(Query(), Sort())
         self.table.focus()
         # The first rows come first; the facets (a pass over every pledge) a moment later.
         self._want_facets(Query(), delay=FACETS_DELAY)

@@ -312,6 +312,8 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def scroll_to_row(self, index: int) -> None:
         """Scroll as little as needed to show row ``index``."""
+        if not self.size.height:
+            return  # not laid out yet: nothing is shown, nothing to scroll
         first = self.first_visible
         if index < first:
             self.scroll_to(y=index, animate=False)

@@ -204,6 +204,17 @@ class PledgeTable(ReportsErrors, LineTable):
             total=self.total if same_query else None,
         )
 
+    def show_read(self, query: Query, sort: Sort, rows: Sequence[PledgeRow], total: int) -> None:
+        """List ``query`` from its first page and count, already read (at start-up)."""
+        generation = (self._pending or self.listing).generation + 1
+        self._pending = Listing(query, sort, generation)
+        self.sort_column, self.sort_descending = sort.column, sort.descending
+        self.workers.cancel_group(self, "pledge-listing")
+        self.workers.cancel_group(self, "pledge-pages")
+        # Applied now rather than posted: the first paint already shows the rows.
+        self._loaded(self.Loaded(generation, {0: rows}, 0, 0, total))
+        self.post_message(self.Counted(self, generation, total, total))
+
     def reload(self) -> None:
         """List the same again (the ledger changed), keeping the cursor on its pledge."""
         self.show(self.query, self.sort)
