@@ -10,7 +10,7 @@ from textual.widgets import OptionList, Static
 from db.dates import today
 from db.ledger import Ledger
 from tui.editing.dialogs import MessageDialog
-from tui.editing.impact import ImpactDone, ImpactPanel
+from tui.editing.impact import ImpactDone, ImpactPanel, shortened
 from tui.editing.status import StatusDialog
 from tui.screens.pledges import PledgesView
 from tui.screens.records import RecordScreen
@@ -42,7 +42,11 @@ async def test_a_status_change_needs_evidence_and_says_so_before_saving(browser:
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert any("committed" in p and "formally agreed" in p and "(now)" in p for p in prompts)
         assert field(app, "effective").text == today()
+        # What ctrl+s would save is spelled out as the highlight moves.
+        await choose(pilot, "committed")
+        assert "the current status: choose another one" in dialog_text(app)
         await choose(pilot, "in_progress")
+        assert "ctrl+s saves: committed \u2192 in_progress" in dialog_text(app)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, StatusDialog)
@@ -177,3 +181,13 @@ async def test_resolving_from_the_condition_form_previews_the_impact_too(sample:
         await pilot.press("ctrl+s")
         await until_screen(pilot, ImpactDone)
         assert sample.condition("ceasefire").condition.status == "waived"
+
+
+def test_a_long_jump_filter_is_cut_after_a_whole_key() -> None:
+    keys = ",".join(f"pledge-number-{i:03d}" for i in range(10))
+    short = shortened(f"key:{keys}")
+    assert len(short) <= 60 and short.endswith(",\u2026")
+    assert short[:-2].split(",")[-1].startswith("pledge-number-")
+    assert len(short[:-2].split(",")[-1]) == len("pledge-number-000")
+    assert shortened("key:a,b") == "key:a,b"
+    assert shortened("x" * 80) == "x" * 59 + "\u2026"

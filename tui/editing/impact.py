@@ -42,6 +42,14 @@ _GROUPS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def shortened(query: str, width: int = 60) -> str:
+    """A long ``key:a,b,c`` filter cut after a whole key, with an ellipsis."""
+    if len(query) <= width:
+        return query
+    cut = query.rfind(",", 0, width - 1)
+    return query[:cut] + ",\u2026" if cut > 0 else query[: width - 1] + "\u2026"
+
+
 def jump_query(impact: Impact) -> str:
     """The filter that lists exactly the pledges whose standing the change altered."""
     keys_ = [b.key for b in impact.changed]
@@ -198,7 +206,7 @@ class ImpactDone(ModalScreen[bool]):
                         f"exactly these {render.count(count, 'pledge')}" if count else "its pledges"
                     ),
                     render.ui(" in the pledge table ("),
-                    (jump_query(self.impact)[:60], render.KEY_STYLE),
+                    (shortened(jump_query(self.impact)), render.KEY_STYLE),
                     render.ui("); escape closes"),
                 ),
                 classes="dialog-note",

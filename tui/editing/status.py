@@ -89,6 +89,7 @@ class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
     StatusDialog .status-label { color: $foreground-muted; margin-top: 1; }
     StatusDialog #evidence-rule { margin-top: 1; }
     StatusDialog #evidence-rule.-error { color: $text-error; text-style: bold; }
+    StatusDialog #status-change { height: 1; margin-top: 1; }
     StatusDialog #status-line { height: auto; color: $foreground-muted; }
     StatusDialog #status-line.-error { color: $text-error; }
     """
@@ -155,6 +156,7 @@ class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
                     ),
                     id="evidence-rule",
                 )
+            yield Static(id="status-change")
             yield Static(id="status-line")
         yield Footer()
 
@@ -229,7 +231,20 @@ class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
     @on(OptionList.OptionHighlighted, "#status-options")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         status = event.option.id
-        if self.record_type != "condition" or status is None or self.current is None:
+        if status is None or self.current is None:
+            return
+        # What ctrl+s would save, in words: the highlight alone is easy to misread.
+        self.query_one("#status-change", Static).update(
+            render.assemble(
+                render.ui("ctrl+s saves: "),
+                render.status(self.current.status, self.record_type),
+                render.ui(" \u2192 "),
+                render.status(status, self.record_type),
+            )
+            if status != self.current.status
+            else render.plain("the current status: choose another one", render.MUTED)
+        )
+        if self.record_type != "condition":
             return
         panel = self.query_one(ImpactPanel)
         if status == self.current.status:
