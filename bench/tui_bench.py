@@ -183,7 +183,8 @@ async def drive(ledger_path: Path) -> dict[str, object]:
             queries.append((begun, time.perf_counter() - begun))
 
     ledger.pledge_page = timed_page  # type: ignore[method-assign]
-    app = PledgesApp(ledger, poll_seconds=0.75)
+    # As the CLI runs it (freeze_gc): what a user's keystrokes meet.
+    app = PledgesApp(ledger, poll_seconds=0.75, freeze_gc=True)
     async with app.run_test(size=SIZE) as pilot:
         table = app.screen.query_one(PledgeTable)
         await wait_until(lambda: table.painted_at > 0 and table.row_count > 0)

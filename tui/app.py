@@ -15,6 +15,7 @@ returns a typed result; undo, redo, import and export are the app's own keys
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import Iterable
 from contextlib import suppress
@@ -66,8 +67,10 @@ class PledgesApp(EditsLedger, ReportsErrors, App[None]):
         *,
         poll_seconds: float = POLL_SECONDS,
         first_listing: FirstListing | None = None,
+        freeze_gc: bool = False,
     ) -> None:
         super().__init__()
+        self._freeze_gc = freeze_gc
         self.ledger = ledger
         self.poll_seconds = poll_seconds
         self.revision: int | None = None
@@ -81,6 +84,12 @@ class PledgesApp(EditsLedger, ReportsErrors, App[None]):
         self._read_revision()
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self._poll)
+        if self._freeze_gc:
+            # The first screen's widgets live as long as the app: once it is drawn, leave them
+            # out of the collector's full passes, which otherwise cost tens of milliseconds in
+            # the middle of a keystroke's repaint. (Only for the process the CLI runs: a test
+            # process building many apps would keep every one of them.)
+            self.call_after_refresh(gc.freeze)
 
     def take_first_rows(self) -> FirstRows | None:
         """The rows read at start-up for the first listing, once (asked for as late as

@@ -103,7 +103,7 @@ def _run_app(ledger: Ledger) -> None:
     # Everything imported so far lives as long as the process: leaving it out of the garbage
     # collector's passes saves the repeated full scans that start-up would otherwise trigger.
     gc.freeze()
-    PledgesApp(ledger, first_listing=first).run()
+    PledgesApp(ledger, first_listing=first, freeze_gc=True).run()
 
 
 @main.command("list")

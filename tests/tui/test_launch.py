@@ -134,3 +134,22 @@ async def test_a_change_after_the_early_read_is_picked_up_by_the_first_poll(
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await wait_for(pilot, lambda: "aaa-late-pledge" in screen_text(app))
         assert pledge_table(app).row_count == browser.count_pledges()
+
+
+async def test_the_cli_app_leaves_its_first_screen_out_of_full_collections(
+    browser: Ledger,
+) -> None:
+    import gc
+
+    from tui.app import PledgesApp
+
+    app = PledgesApp(browser, poll_seconds=0, freeze_gc=True)
+    try:
+        async with app.run_test(size=(120, 30), notifications=True) as pilot:
+            await settle(pilot)
+            await wait_for(pilot, lambda: gc.get_freeze_count() > 0)
+            table = pledge_table(app)
+            assert table.row_count == browser.count_pledges()
+            assert not any(table is o for o in gc.get_objects())  # frozen: not scanned
+    finally:
+        gc.unfreeze()
