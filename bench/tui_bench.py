@@ -6,8 +6,8 @@ What is measured, all in one run, on a generated ledger (bench/generate.py, kept
 
 * start-up to the first painted screen, as two processes: ``pledges --db LEDGER`` (the same
   code path: click, Ledger.open, the app) and a bare Textual app importing the same libraries,
-  each run headless until its first screen is painted, timed from spawn to exit; median of
-  ``--runs``, and their ratio;
+  each run headless until its first screen is painted, timed from spawn to that paint; median of
+  ``--runs`` (interleaved), their ratio, and the ratio of the fastest runs;
 * in one process driving the app with Textual's pilot (headless, 100x40, so the facet sidebar
   is hidden as it is by default below 110 columns: its counts would run in the background and
   share the two cores with what is measured; they are timed on their own below): the first screen
@@ -148,6 +148,8 @@ def startup(ledger: Path, runs: int) -> dict[str, float]:
     return {
         "pledges": statistics.median(pledges),
         "bare": statistics.median(bare),
+        "pledges best": min(pledges),
+        "bare best": min(bare),
         "modules": count,
     }
 
@@ -354,6 +356,13 @@ def report(ledger: Path, size: int, runs: int, dt_rows: int) -> None:
     print(
         f"  ratio                        {ratio:7.2f}x   (target <= 1.3x: {verdict(ratio, 1.3001)})"
     )
+    # On a shared two-core machine single start-ups vary by a third; the fastest of each is
+    # the figure with the least noise in it, shown beside the medians (which give the verdict).
+    best = times["pledges best"] / times["bare best"]
+    print(
+        f"  fastest of each              {times['pledges best'] * 1000:7.0f} ms vs "
+        f"{times['bare best'] * 1000:.0f} ms: {best:.2f}x"
+    )
     print()
 
     figures = asyncio.run(drive(ledger))
@@ -400,7 +409,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ledger", type=Path, default=Path("/tmp/pledges-bench-1m.sqlite"))
     parser.add_argument("--size", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--datatable-rows", type=int, default=100_000)
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
