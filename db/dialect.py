@@ -243,24 +243,27 @@ def fulltext_create(dialect_name: str) -> list[str]:
     ]
 
 
-#: From this many new pledges in one write, the full-text index is filled by one statement
-#: after the insert instead of by the insert trigger row by row: three times faster.
-BULK_FULLTEXT_ROWS: Final = 1000
+#: From this many new pledges in one write, the full-text index and the facet counts are
+#: filled by one statement each after the insert instead of by the insert triggers row by
+#: row: three times faster for the index, a tenth off a large import for the counts.
+BULK_ROWS: Final = 1000
 
 
 @contextmanager
-def fulltext_in_bulk(connection: Any, rows: int) -> Iterator[None]:
+def pledges_in_bulk(connection: Any, rows: int) -> Iterator[None]:
     """Wrap an insert of ``rows`` new pledges inside a write transaction.
 
-    For a large insert, the insert trigger is dropped, the rows inserted, the new rows indexed
-    in one ``INSERT ... SELECT`` and the trigger created again, all in the caller's transaction:
-    other connections never see the trigger missing, and a failure or a kill rolls it all back.
+    For a large insert, the pledge insert triggers are dropped, the rows inserted, the new rows
+    indexed and counted in one ``INSERT ... SELECT`` each, and the triggers created again, all
+    in the caller's transaction: other connections never see a trigger missing, and a failure
+    or a kill rolls it all back. Updates, deletes and condition links keep their triggers.
     """
-    if connection.dialect.name != "sqlite" or rows < BULK_FULLTEXT_ROWS:
+    if connection.dialect.name != "sqlite" or rows < BULK_ROWS:
         yield
         return
     last = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM pledges").scalar_one()
     connection.exec_driver_sql(f"DROP TRIGGER {FULLTEXT_TABLE}_insert")
+    connection.exec_driver_sql(f"DROP TRIGGER {FACET_COUNTS_TABLE}_pledge_insert")
     yield
     columns = ", ".join(FULLTEXT_COLUMNS)
     connection.exec_driver_sql(
@@ -268,7 +271,16 @@ def fulltext_in_bulk(connection: Any, rows: int) -> Iterator[None]:
         f"SELECT id, {columns} FROM pledges WHERE id > ?",
         (last,),
     )
+    for counted in COUNTED_COLUMNS:
+        connection.exec_driver_sql(
+            f"INSERT INTO {FACET_COUNTS_TABLE}(facet, value, n) "
+            f"SELECT '{counted}', {counted}, count(*) FROM pledges "
+            f"WHERE id > ? AND {counted} IS NOT NULL GROUP BY {counted} "
+            "ON CONFLICT(facet, value) DO UPDATE SET n = n + excluded.n",
+            (last,),
+        )
     connection.exec_driver_sql(_insert_trigger())
+    connection.exec_driver_sql(_pledge_insert_trigger())
 
 
 #: Page cache for a large write, in KiB (SQLite's default is 2 MiB): with a dozen indexes on
@@ -280,7 +292,7 @@ ROOMY_CACHE_KIB: Final = 64 * 1024
 def roomy_cache(connection: Any, records: int) -> Iterator[None]:
     """A larger page cache for the duration of a large write, then the usual one again (which
     gives the memory back: a UI that imported once should not keep 64 MiB of pages)."""
-    if connection.dialect.name != "sqlite" or records < BULK_FULLTEXT_ROWS:
+    if connection.dialect.name != "sqlite" or records < BULK_ROWS:
         yield
         return
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
@@ -307,8 +319,108 @@ def is_fulltext_table(name: str) -> bool:
 def include_in_migrations(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
-    """Alembic's filter: the full-text tables are made by raw DDL, not declared in the models."""
-    return not (type_ == "table" and name is not None and is_fulltext_table(name))
+    """Alembic's filter: the full-text and facet count tables are made by raw DDL, not
+    declared in the models."""
+    return not (
+        type_ == "table"
+        and name is not None
+        and (is_fulltext_table(name) or name == FACET_COUNTS_TABLE)
+    )
+
+
+# -- facet counts of the whole ledger ---------------------------------------------------------
+
+#: Pledges by status, pledger and category, and links by condition, kept by triggers: the
+#: facet sidebar and the count of an unfiltered ledger read a few rows here instead of
+#: grouping a million (a tenth of a second each, more with a cold cache).
+FACET_COUNTS_TABLE: Final = "pledge_facet_counts"
+#: The pledge columns counted; conditions are counted from the links as ``condition``.
+COUNTED_COLUMNS: Final = ("status", "pledger", "category")
+
+facet_counts = table(FACET_COUNTS_TABLE, column("facet"), column("value"), column("n"))
+
+
+_CHANGES: Final = ("insert", "delete", "update")
+
+
+def has_facet_counts(dialect_name: str) -> bool:
+    return dialect_name == "sqlite"
+
+
+def _bump(facet: str, value: str, delta: int) -> str:
+    # An upsert from a SELECT needs its WHERE (SQLite's parser), which also skips NULLs.
+    return (
+        f"INSERT INTO {FACET_COUNTS_TABLE}(facet, value, n) "
+        f"SELECT '{facet}', {value}, {delta} WHERE {value} IS NOT NULL "
+        "ON CONFLICT(facet, value) DO UPDATE SET n = n + excluded.n;"
+    )
+
+
+def _trigger(name: str, when: str, body: list[str]) -> str:
+    return f"CREATE TRIGGER {FACET_COUNTS_TABLE}_{name} {when} BEGIN {' '.join(body)} END"
+
+
+def _pledge_insert_trigger() -> str:
+    return _trigger(
+        "pledge_insert",
+        "AFTER INSERT ON pledges",
+        [_bump(c, f"new.{c}", 1) for c in COUNTED_COLUMNS],
+    )
+
+
+def facet_counts_create(dialect_name: str) -> list[str]:
+    """DDL that creates the facet count table, the triggers that keep it exact, and fills it."""
+    if not has_facet_counts(dialect_name):
+        return []
+    columns = COUNTED_COLUMNS
+    return [
+        f"CREATE TABLE {FACET_COUNTS_TABLE} (facet TEXT NOT NULL, value NOT NULL, "
+        "n INTEGER NOT NULL, PRIMARY KEY (facet, value)) WITHOUT ROWID",
+        _pledge_insert_trigger(),
+        _trigger(
+            "pledge_delete", "AFTER DELETE ON pledges", [_bump(c, f"old.{c}", -1) for c in columns]
+        ),
+        _trigger(
+            "pledge_update",
+            f"AFTER UPDATE OF {', '.join(columns)} ON pledges",
+            [_bump(c, f"old.{c}", -1) for c in columns]
+            + [_bump(c, f"new.{c}", 1) for c in columns],
+        ),
+        _trigger(
+            "link_insert",
+            "AFTER INSERT ON pledge_conditions",
+            [_bump("condition", "new.condition_id", 1)],
+        ),
+        _trigger(
+            "link_delete",
+            "AFTER DELETE ON pledge_conditions",
+            [_bump("condition", "old.condition_id", -1)],
+        ),
+        _trigger(
+            "link_update",
+            "AFTER UPDATE OF condition_id ON pledge_conditions",
+            [
+                _bump("condition", "old.condition_id", -1),
+                _bump("condition", "new.condition_id", 1),
+            ],
+        ),
+        *(
+            f"INSERT INTO {FACET_COUNTS_TABLE}(facet, value, n) "
+            f"SELECT '{c}', {c}, count(*) FROM pledges WHERE {c} IS NOT NULL GROUP BY {c}"
+            for c in columns
+        ),
+        f"INSERT INTO {FACET_COUNTS_TABLE}(facet, value, n) "
+        "SELECT 'condition', condition_id, count(*) FROM pledge_conditions GROUP BY condition_id",
+    ]
+
+
+def facet_counts_drop(dialect_name: str) -> list[str]:
+    if not has_facet_counts(dialect_name):
+        return []
+    triggers = [f"{record}_{change}" for record in ("pledge", "link") for change in _CHANGES]
+    return [f"DROP TRIGGER IF EXISTS {FACET_COUNTS_TABLE}_{name}" for name in triggers] + [
+        f"DROP TABLE IF EXISTS {FACET_COUNTS_TABLE}"
+    ]
 
 
 def words(phrase: str) -> list[str]:

@@ -227,7 +227,14 @@ class Ledger:
             cached = self._cache.get(key)
         if cached is not None:
             return int(cached)
-        if only_fulltext(parsed):
+        if not parsed.terms and dialect.has_facet_counts(self._dialect):
+            # Every pledge has a status: the kept counts by status add up to the ledger.
+            counts = dialect.facet_counts
+            statement = select(func.coalesce(func.sum(counts.c.n), 0)).where(
+                counts.c.facet == "status"
+            )
+            found = int(connection.execute(statement).scalar_one())
+        elif only_fulltext(parsed):
             expression = fulltext_expression(parsed)
             assert expression is not None
             found = dialect.fulltext_count(connection, expression)

@@ -479,7 +479,19 @@ def facets(
         # ledger in that order; group the filtered rows instead.
         return column if everything else dialect.unindexed(dialect_name, column)
 
+    kept = dialect.facet_counts
+    from_counts = everything and dialect.has_facet_counts(dialect_name)
+
     def top(column: Any) -> list[tuple[str, int]]:
+        if from_counts:
+            # The whole ledger: its counts are kept by triggers, no grouping needed.
+            rows = connection.execute(
+                select(kept.c.value, kept.c.n)
+                .where(kept.c.facet == column.key, kept.c.n > 0)
+                .order_by(kept.c.n.desc(), kept.c.value)
+                .limit(FACET_LIMIT)
+            ).all()
+            return [(value, count) for value, count in rows]
         statement = filtered(
             select(column, func.count()).where(column.is_not(None)).group_by(grouped(column))
         )
@@ -502,10 +514,19 @@ def facets(
     if "category" in which:
         category = [FacetValue(c, c, n) for c, n in top(P.category)]
     if "condition" in which:
-        by_condition = select(PC.condition_id, func.count().label("n")).group_by(PC.condition_id)
-        if not everything:
-            by_condition = by_condition.where(PC.pledge_id.in_(select(P.id).where(where)))
-        counted = by_condition.subquery()
+        if from_counts:
+            counted = (
+                select(kept.c.value.label("condition_id"), kept.c.n)
+                .where(kept.c.facet == "condition", kept.c.n > 0)
+                .subquery()
+            )
+        else:
+            by_condition = select(PC.condition_id, func.count().label("n")).group_by(
+                PC.condition_id
+            )
+            if not everything:
+                by_condition = by_condition.where(PC.pledge_id.in_(select(P.id).where(where)))
+            counted = by_condition.subquery()
         rows = connection.execute(
             select(C.key, C.title, counted.c.n)
             .join(counted, counted.c.condition_id == C.id)

@@ -498,8 +498,8 @@ class PledgeStore(Store):
         record.state["supersedes"] = row["supersedes_id"]
 
     def inserting(self, connection: Connection, rows: int) -> AbstractContextManager[None]:
-        # The full-text index of a large batch is built in one statement, not row by row.
-        return dialect.fulltext_in_bulk(connection, rows)
+        # The full-text index and facet counts of a large batch: one statement each, not per row.
+        return dialect.pledges_in_bulk(connection, rows)
 
     def prepare(self, connection: Connection) -> PledgeContext:
         return PledgeContext(condition_statuses(connection), actor_search_names(connection))

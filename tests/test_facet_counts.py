@@ -1,0 +1,98 @@
+"""The whole ledger's facet counts, kept by triggers, against counting the pledges themselves:
+after every kind of write, an undo, a redo, a large import, and a downgrade and upgrade."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import text
+
+from db import dialect, migrate, schemas
+from db.ledger import Ledger
+
+
+def kept(ledger: Ledger) -> Counter[tuple[str, object]]:
+    with ledger._reader.connect() as connection:  # a test-only look at the raw table
+        rows = connection.execute(
+            text(f"SELECT facet, value, n FROM {dialect.FACET_COUNTS_TABLE} WHERE n != 0")
+        ).all()
+    return Counter({(facet, value): n for facet, value, n in rows})
+
+
+def counted(ledger: Ledger) -> Counter[tuple[str, object]]:
+    found: Counter[tuple[str, object]] = Counter()
+    with ledger._reader.connect() as connection:
+        for column in dialect.COUNTED_COLUMNS:
+            for value, n in connection.execute(
+                text(
+                    f"SELECT {column}, count(*) FROM pledges WHERE {column} IS NOT NULL "
+                    f"GROUP BY {column}"
+                )
+            ):
+                found[(column, value)] = n
+        for value, n in connection.execute(
+            text("SELECT condition_id, count(*) FROM pledge_conditions GROUP BY condition_id")
+        ):
+            found[("condition", value)] = n
+    return found
+
+
+def agree(ledger: Ledger) -> None:
+    assert kept(ledger) == counted(ledger)
+    grouped = ledger.facets("-key:no-such-pledge")  # every pledge, counted the slow way
+    whole = ledger.facets()
+    assert whole.status == grouped.status and whole.condition == grouped.condition
+    assert whole.pledger == grouped.pledger and whole.category == grouped.category
+    assert ledger.count_pledges() == ledger.count_pledges("-key:no-such-pledge")
+
+
+def test_the_kept_counts_follow_every_kind_of_write(small: Ledger) -> None:
+    agree(small)
+    assert kept(small)[("status", "committed")] > 0
+    small.change_status("pledge", "gbr-troops", "stalled", note="no news")
+    agree(small)
+    detail = small.pledge("gbr-missiles")
+    small.update(
+        detail.pledge.model_copy(update={"category": "air-defence", "pledger": "FRA"}),
+        version=detail.version,
+    )
+    agree(small)
+    small.link_condition("gbr-missiles", "commons-vote")
+    small.unlink_condition("fra-reassurance-force", "ceasefire")
+    agree(small)
+    small.delete("pledge", "gbr-missiles", version=small.pledge("gbr-missiles").version)
+    agree(small)
+    for _ in range(3):
+        small.undo()
+        agree(small)
+    small.redo()
+    agree(small)
+
+
+def test_a_large_import_and_its_undo_keep_them_exact(small: Ledger) -> None:
+    statuses = ["announced", "committed", "in_progress", "delivered"]
+    small.save_records(
+        [
+            schemas.Pledge(
+                key=f"bulk-{i:05d}",
+                title=f"Bulk pledge {i}",
+                pledger=("FRA", "GBR", "USA")[i % 3],
+                status=statuses[i % 4],
+                category=("air-defence", None)[i % 2],
+                conditions=["ceasefire"] if i % 5 == 0 else [],
+            )
+            for i in range(1500)
+        ],
+        label="a large import",
+    )
+    agree(small)
+    assert small.count_pledges() == small.count_pledges("-key:no-such-pledge") > 1500
+    small.undo()
+    agree(small)
+
+
+def test_a_ledger_upgraded_to_them_is_counted_from_its_pledges(small: Ledger) -> None:
+    before = kept(small)
+    migrate.downgrade(small._writer, "0002")
+    migrate.upgrade(small._writer)
+    assert kept(small) == before == counted(small)
