@@ -41,6 +41,12 @@ SQLITE_HEADER: Final = b"SQLite format 3\x00"
 FULLTEXT_TABLE: Final = "pledges_fts"
 #: Pledge columns indexed for full-text search.
 FULLTEXT_COLUMNS: Final = ("title", "text", "notes", "search_extra")
+#: Pledges by status, pledger and category, and links by condition, kept by triggers: the
+#: facet sidebar and the count of an unfiltered ledger read a few rows here instead of
+#: grouping a million (a tenth of a second each, more with a cold cache).
+FACET_COUNTS_TABLE: Final = "pledge_facet_counts"
+#: The pledge columns counted; conditions are counted from the links as ``condition``.
+COUNTED_COLUMNS: Final = ("status", "pledger", "category")
 
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -262,25 +268,34 @@ def pledges_in_bulk(connection: Any, rows: int) -> Iterator[None]:
         yield
         return
     last = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM pledges").scalar_one()
-    connection.exec_driver_sql(f"DROP TRIGGER {FULLTEXT_TABLE}_insert")
-    connection.exec_driver_sql(f"DROP TRIGGER {FACET_COUNTS_TABLE}_pledge_insert")
+    for name in BULK_TRIGGERS:
+        connection.exec_driver_sql(f"DROP TRIGGER {name}")
     yield
+    for statement in bulk_fill_statements():
+        connection.exec_driver_sql(statement, (last,))
+    connection.exec_driver_sql(_insert_trigger())
+    connection.exec_driver_sql(_pledge_insert_trigger())
+
+
+#: The per-row insert triggers a bulk insert of pledges goes without.
+BULK_TRIGGERS: Final = (f"{FULLTEXT_TABLE}_insert", f"{FACET_COUNTS_TABLE}_pledge_insert")
+
+
+def bulk_fill_statements() -> list[str]:
+    """What the :data:`BULK_TRIGGERS` would have done, for the pledges whose id is above the
+    one parameter (the largest id before the insert)."""
     columns = ", ".join(FULLTEXT_COLUMNS)
-    connection.exec_driver_sql(
+    return [
         f"INSERT INTO {FULLTEXT_TABLE}(rowid, {columns}) "
         f"SELECT id, {columns} FROM pledges WHERE id > ?",
-        (last,),
-    )
-    for counted in COUNTED_COLUMNS:
-        connection.exec_driver_sql(
+        *(
             f"INSERT INTO {FACET_COUNTS_TABLE}(facet, value, n) "
             f"SELECT '{counted}', {counted}, count(*) FROM pledges "
             f"WHERE id > ? AND {counted} IS NOT NULL GROUP BY {counted} "
-            "ON CONFLICT(facet, value) DO UPDATE SET n = n + excluded.n",
-            (last,),
-        )
-    connection.exec_driver_sql(_insert_trigger())
-    connection.exec_driver_sql(_pledge_insert_trigger())
+            "ON CONFLICT(facet, value) DO UPDATE SET n = n + excluded.n"
+            for counted in COUNTED_COLUMNS
+        ),
+    ]
 
 
 #: Page cache for a large write, in KiB (SQLite's default is 2 MiB): with a dozen indexes on
@@ -329,13 +344,6 @@ def include_in_migrations(
 
 
 # -- facet counts of the whole ledger ---------------------------------------------------------
-
-#: Pledges by status, pledger and category, and links by condition, kept by triggers: the
-#: facet sidebar and the count of an unfiltered ledger read a few rows here instead of
-#: grouping a million (a tenth of a second each, more with a cold cache).
-FACET_COUNTS_TABLE: Final = "pledge_facet_counts"
-#: The pledge columns counted; conditions are counted from the links as ``condition``.
-COUNTED_COLUMNS: Final = ("status", "pledger", "category")
 
 facet_counts = table(FACET_COUNTS_TABLE, column("facet"), column("value"), column("n"))
 
