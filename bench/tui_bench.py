@@ -135,6 +135,11 @@ def startup(ledger: Path, runs: int) -> dict[str, float]:
 
     for package in (db, tui):
         compileall.compile_dir(Path(package.__file__).parent, quiet=2)
+    # A ledger from an older pledges is upgraded when opened: do it here, not in the first
+    # child (which would then list Alembic among the libraries the bare app must import).
+    from db.ledger import Ledger
+
+    Ledger.open(ledger, create=False).close()
     modules = Path(tempfile.mkdtemp(prefix="pledges-bench-")) / "modules.txt"
     os.environ["BENCH_MODULES"] = str(modules)
     spawn("--child", "pledges", str(ledger))  # warms the file cache, lists the libraries
