@@ -3,27 +3,21 @@ to it, the list of them instead of a deletion."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from db.errors import ConflictError, LedgerError, NotFoundError, ReferencedError
-from db.records import BatchSummary
 
 from .. import keys, render
-from ..reporting import ReportsErrors
 from ..widgets.footer import Footer
-from .dialogs import MessageDialog, dialog_css
+from .dialogs import LedgerDialog, MessageDialog, dialog_css
 from .form import read_record
 from .results import Deleted
-
-if TYPE_CHECKING:
-    from db.ledger import Ledger
 
 #: Referrers listed by name; the rest are counted.
 LISTED = 200
@@ -40,7 +34,7 @@ def referrers(error: ReferencedError) -> list[Any]:
     return items
 
 
-class DeleteDialog(ReportsErrors, ModalScreen[Deleted | None]):
+class DeleteDialog(LedgerDialog[Deleted | None]):
     BINDINGS: ClassVar = [keys.binding("form.yes"), keys.binding("form.no")]
     DEFAULT_CSS = (
         dialog_css("DeleteDialog")
@@ -56,26 +50,12 @@ class DeleteDialog(ReportsErrors, ModalScreen[Deleted | None]):
             self.version = version
             super().__init__()
 
-    class Committed(Message):
-        def __init__(self, summary: BatchSummary) -> None:
-            self.summary = summary
-            super().__init__()
-
-    class Failed(Message):
-        def __init__(self, error: LedgerError) -> None:
-            self.error = error
-            super().__init__()
-
     def __init__(self, record_type: str, key: str) -> None:
         super().__init__()
         self.record_type = record_type
         self.key = key
         self.version: int | None = None
         self._deleting = False
-
-    @property
-    def ledger(self) -> Ledger:
-        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -130,12 +110,12 @@ class DeleteDialog(ReportsErrors, ModalScreen[Deleted | None]):
             return
         self.post_message(self.Committed(summary))
 
-    @on(Committed)
-    def _committed(self, message: Committed) -> None:
+    @on(LedgerDialog.Committed)
+    def _committed(self, message: LedgerDialog.Committed) -> None:
         self.dismiss(Deleted(self.record_type, self.key, message.summary))
 
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
+    @on(LedgerDialog.Failed)
+    def _failed(self, message: LedgerDialog.Failed) -> None:
         error = message.error
         self.dismiss(None)
         name = f"{self.record_type} {self.key}"

@@ -4,15 +4,25 @@ citation window. Every text in them goes through :mod:`tui.render`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from db.errors import LedgerError
+from db.records import BatchSummary
+
 from .. import keys, render
+from ..reporting import ReportsErrors
 from ..widgets.footer import Footer
+
+if TYPE_CHECKING:
+    from db.ledger import Ledger
+
+ResultT = TypeVar("ResultT")
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -28,6 +38,25 @@ DIALOG_CSS = """
 
 def dialog_css(name: str) -> str:
     return DIALOG_CSS.format(name=name)
+
+
+class LedgerDialog(ReportsErrors, ModalScreen[ResultT]):
+    """A modal that reads or writes the app's ledger in thread workers, which report back with
+    messages: :class:`Committed` after a write returned, :class:`Failed` when it was refused."""
+
+    class Committed(Message):
+        def __init__(self, summary: BatchSummary) -> None:
+            self.summary = summary
+            super().__init__()
+
+    class Failed(Message):
+        def __init__(self, error: LedgerError) -> None:
+            self.error = error
+            super().__init__()
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
 
 
 class ConfirmDialog(ModalScreen[bool]):

@@ -23,7 +23,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from db import vocab
@@ -43,10 +42,9 @@ from db.records import BatchSummary, Impact
 from db.schemas import RECORD_MODELS, Record, explain
 
 from .. import keys, render
-from ..reporting import ReportsErrors
 from ..widgets.footer import Footer
 from .choices import LEDGER_LISTS, Choice, load_choices, static_choices
-from .dialogs import ConfirmDialog, MessageDialog, dialog_css
+from .dialogs import ConfirmDialog, LedgerDialog, MessageDialog, dialog_css
 from .fields import FormField, PickInput
 from .results import Picked, Saved
 from .specs import DEFAULTS, FIELDS, HISTORY_FIELDS, KEY_FIELDS, FieldSpec
@@ -91,7 +89,7 @@ def key_exists(ledger: Ledger, record_type: str, key: str) -> bool:
     return key in ledger.keys(record_type)
 
 
-class RecordForm(ReportsErrors, ModalScreen[Saved | None]):
+class RecordForm(LedgerDialog[Saved | None]):
     BINDINGS: ClassVar = [
         keys.binding(name)
         for name in (
@@ -167,10 +165,6 @@ class RecordForm(ReportsErrors, ModalScreen[Saved | None]):
         self._ready = key is None
         self._saving = False
         self._taken_key: str | None = None
-
-    @property
-    def ledger(self) -> Ledger:
-        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
 
     @property
     def editing(self) -> bool:

@@ -9,7 +9,7 @@ pledges that changed in the pledge table.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,13 +21,9 @@ from textual.widgets import Static
 from db.records import Brief, Impact
 
 from .. import keys, render
-from ..reporting import ReportsErrors
 from ..widgets.footer import Footer
 from ..widgets.record_parts import brief_line
-from .dialogs import dialog_css
-
-if TYPE_CHECKING:
-    from db.ledger import Ledger
+from .dialogs import LedgerDialog, dialog_css
 
 #: Pledges listed per group; the rest are counted (and reachable through the jump).
 SHOWN = 30
@@ -122,7 +118,7 @@ class ImpactRead(Message):
         super().__init__()
 
 
-class ImpactPreview(ReportsErrors, ModalScreen[Impact | None]):
+class ImpactPreview(LedgerDialog[Impact | None]):
     """Before a form saves a resolved condition: what it will do. ``ctrl+s`` saves."""
 
     BINDINGS: ClassVar = [keys.binding("form.save"), keys.binding("form.cancel")]
@@ -137,10 +133,6 @@ class ImpactPreview(ReportsErrors, ModalScreen[Impact | None]):
         super().__init__()
         self.condition = condition
         self.status = status
-
-    @property
-    def ledger(self) -> Ledger:
-        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -19,20 +19,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .. import keys, render
-from ..reporting import ReportsErrors
 from ..widgets.footer import Footer
 from .choices import Choice, matching, search_pledges
-from .dialogs import dialog_css
+from .dialogs import LedgerDialog, dialog_css
 from .results import Picked
 
 if TYPE_CHECKING:
-    from db.ledger import Ledger
-
     from .results import Saved
 
 _NEW = "\0new"
@@ -63,7 +59,7 @@ class SearchInput(Input):
             screen.action_choose()
 
 
-class Picker(ReportsErrors, ModalScreen[Picked | None]):
+class Picker(LedgerDialog[Picked | None]):
     BINDINGS: ClassVar = [
         keys.binding(name)
         for name in (
@@ -120,10 +116,6 @@ class Picker(ReportsErrors, ModalScreen[Picked | None]):
         self.create = create
         self.search_ledger = search_ledger
         self.created: list[tuple[str, str]] = []
-
-    @property
-    def ledger(self) -> Ledger:
-        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
 
     def compose(self) -> ComposeResult:
         placeholder = "type to search" + (" the ledger" if self.search_ledger else "")

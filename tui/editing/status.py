@@ -16,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -31,13 +30,12 @@ from db.errors import (
     UnknownReferenceError,
     nearest,
 )
-from db.records import BatchSummary, Impact
+from db.records import Impact
 
 from .. import keys, render
-from ..reporting import ReportsErrors
 from ..widgets.footer import Footer
 from .choices import Choice, load_choices
-from .dialogs import ConfirmDialog, MessageDialog, dialog_css
+from .dialogs import ConfirmDialog, LedgerDialog, MessageDialog, dialog_css
 from .fields import FormField, PickInput
 from .form import EVIDENCE
 from .impact import ImpactPanel, ImpactRead
@@ -67,7 +65,7 @@ def read_current(ledger: Ledger, record_type: str, key: str) -> Current:
     return Current(c.condition.title, c.condition.status, c.status_since, c.version)
 
 
-class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
+class StatusDialog(LedgerDialog[StatusChanged | None]):
     BINDINGS: ClassVar = [
         keys.binding(name)
         for name in (
@@ -106,16 +104,6 @@ class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
             self.error = error
             super().__init__()
 
-    class Committed(Message):
-        def __init__(self, summary: BatchSummary) -> None:
-            self.summary = summary
-            super().__init__()
-
-    class Failed(Message):
-        def __init__(self, error: LedgerError) -> None:
-            self.error = error
-            super().__init__()
-
     def __init__(self, record_type: str, key: str) -> None:
         super().__init__()
         self.record_type = record_type
@@ -126,10 +114,6 @@ class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
         self.impact: Impact | None = None
         self._saving = False
         self._save_when_read = False
-
-    @property
-    def ledger(self) -> Ledger:
-        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -394,8 +378,8 @@ class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
             return
         self.post_message(self.Committed(summary))
 
-    @on(Committed)
-    def _committed(self, message: Committed) -> None:
+    @on(LedgerDialog.Committed)
+    def _committed(self, message: LedgerDialog.Committed) -> None:
         self._saving = False
         status = self.chosen or ""
         effective = self._text("effective") or today_date()
@@ -405,8 +389,8 @@ class StatusDialog(ReportsErrors, ModalScreen[StatusChanged | None]):
             )
         )
 
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
+    @on(LedgerDialog.Failed)
+    def _failed(self, message: LedgerDialog.Failed) -> None:
         self._saving = False
         error = message.error
         if isinstance(error, ConflictError):

@@ -18,23 +18,20 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, ProgressBar, RadioButton, RadioSet, Static
 
 from db.errors import LedgerError
 
 from .. import keys, render
-from ..reporting import ReportsErrors
 from ..widgets.footer import Footer
 from ..widgets.line_table import Column
 from ..widgets.list_table import ListRow, ListTable
-from .dialogs import ConfirmDialog, dialog_css
+from .dialogs import ConfirmDialog, LedgerDialog, dialog_css
 from .fields import LineInput
 from .paths import PathSuggester, split_paths
 
 if TYPE_CHECKING:
     from db.fixtures import ImportReport, Problem
-    from db.ledger import Ledger
 
 FIXTURE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 EXPORT_SUFFIXES = {"yaml": ".yaml", "json": ".json", "csv": ".csv"}
@@ -124,7 +121,7 @@ def problem_rows(problems: list[Problem]) -> list[ListRow]:
     return rows
 
 
-class ImportDialog(ReportsErrors, ModalScreen["ImportReport | None"]):
+class ImportDialog(LedgerDialog["ImportReport | None"]):
     BINDINGS: ClassVar = [keys.binding("form.import"), keys.binding("form.close")]
     DEFAULT_CSS = (
         dialog_css("ImportDialog")
@@ -155,10 +152,6 @@ class ImportDialog(ReportsErrors, ModalScreen["ImportReport | None"]):
         self._pending: tuple[tuple[str, ...], str] | None = None
         self.problems: list[Problem] = []
         self.running = False
-
-    @property
-    def ledger(self) -> Ledger:
-        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -364,7 +357,7 @@ def default_export_path(fmt: str) -> str:
     return f"pledges-export-{dt.date.today().isoformat()}{EXPORT_SUFFIXES[fmt]}"
 
 
-class ExportDialog(ReportsErrors, ModalScreen[Exported | None]):
+class ExportDialog(LedgerDialog[Exported | None]):
     BINDINGS: ClassVar = [keys.binding("form.export"), keys.binding("form.cancel")]
     DEFAULT_CSS = (
         dialog_css("ExportDialog")
@@ -389,10 +382,6 @@ class ExportDialog(ReportsErrors, ModalScreen[Exported | None]):
         super().__init__()
         self.current_filter = current_filter.strip()
         self.running = False
-
-    @property
-    def ledger(self) -> Ledger:
-        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
