@@ -109,8 +109,7 @@ class EditsRecords:
         if result is None:
             return
         title = "Saved" if result.summary.entries else "Unchanged"
-        self.app.notify(render.one_line(result.message, 200), title=title, markup=False)
-        self.app.ledger_written()
+        self._written(title, result.message)
         self.show_record(result.record_type, result.key, created=result.created)
         if result.impact is not None:
             self._offer_jump(f"{result.record_type} {result.key} saved", result.impact)
@@ -135,11 +134,15 @@ class EditsRecords:
     def _status_changed(self, result: StatusChanged | None) -> None:
         if result is None:
             return
-        self.app.notify(render.one_line(result.message, 200), title="Saved", markup=False)
-        self.app.ledger_written()
+        self._written("Saved", result.message)
         self.show_record(result.record_type, result.key, created=False)
         if result.impact is not None and result.impact.changed:
             self._offer_jump(f"Condition {result.key} is now {result.status}", result.impact)
+
+    def _written(self, title: str, message: str) -> None:
+        """After a commit: say what was written, and have every view read the ledger again."""
+        self.app.notify(render.one_line(message, 200), title=title, markup=False)
+        self.app.ledger_written()
 
     def _offer_jump(self, title: str, impact: Any) -> None:
         from .impact import ImpactDone, jump_query
@@ -162,8 +165,7 @@ class EditsRecords:
     def _deleted(self, result: Deleted | None) -> None:
         if result is None:
             return
-        self.app.notify(render.one_line(result.message, 200), title="Deleted", markup=False)
-        self.app.ledger_written()
+        self._written("Deleted", result.message)
         self.record_deleted(result.record_type, result.key)
 
     # -- y, Y ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ citation window. Every text in them goes through :mod:`tui.render`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -34,6 +34,20 @@ DIALOG_CSS = """
 {name} .dialog-note {{ color: $foreground-muted; margin-top: 1; }}
 {name} .dialog-body {{ height: auto; max-height: 20; }}
 """
+
+
+#: The keys of a tall dialog with fields: save, cancel, move between fields, scroll.
+FORM_BINDINGS: Final = [
+    keys.binding(name)
+    for name in (
+        "form.save",
+        "form.cancel",
+        "form.tab",
+        "form.shift-tab",
+        "form.page-up",
+        "form.page-down",
+    )
+]
 
 
 def dialog_css(name: str) -> str:

@@ -41,10 +41,10 @@ from db.errors import (
 from db.records import BatchSummary, Impact
 from db.schemas import RECORD_MODELS, Record, explain
 
-from .. import keys, render
+from .. import render
 from ..widgets.footer import Footer
 from .choices import LEDGER_LISTS, Choice, load_choices, static_choices
-from .dialogs import ConfirmDialog, LedgerDialog, MessageDialog, dialog_css
+from .dialogs import FORM_BINDINGS, ConfirmDialog, LedgerDialog, MessageDialog, dialog_css
 from .fields import FormField, PickInput
 from .results import Picked, Saved
 from .specs import DEFAULTS, FIELDS, HISTORY_FIELDS, KEY_FIELDS, FieldSpec
@@ -90,17 +90,7 @@ def key_exists(ledger: Ledger, record_type: str, key: str) -> bool:
 
 
 class RecordForm(LedgerDialog[Saved | None]):
-    BINDINGS: ClassVar = [
-        keys.binding(name)
-        for name in (
-            "form.save",
-            "form.cancel",
-            "form.tab",
-            "form.shift-tab",
-            "form.page-up",
-            "form.page-down",
-        )
-    ]
+    BINDINGS: ClassVar = FORM_BINDINGS
     DEFAULT_CSS = (
         dialog_css("RecordForm")
         + """

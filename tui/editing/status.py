@@ -32,10 +32,10 @@ from db.errors import (
 )
 from db.records import Impact
 
-from .. import keys, render
+from .. import render
 from ..widgets.footer import Footer
 from .choices import Choice, load_choices
-from .dialogs import ConfirmDialog, LedgerDialog, MessageDialog, dialog_css
+from .dialogs import FORM_BINDINGS, ConfirmDialog, LedgerDialog, MessageDialog, dialog_css
 from .fields import FormField, PickInput
 from .form import EVIDENCE
 from .impact import ImpactPanel, ImpactRead
@@ -66,17 +66,7 @@ def read_current(ledger: Ledger, record_type: str, key: str) -> Current:
 
 
 class StatusDialog(LedgerDialog[StatusChanged | None]):
-    BINDINGS: ClassVar = [
-        keys.binding(name)
-        for name in (
-            "form.save",
-            "form.cancel",
-            "form.tab",
-            "form.shift-tab",
-            "form.page-up",
-            "form.page-down",
-        )
-    ]
+    BINDINGS: ClassVar = FORM_BINDINGS
     DEFAULT_CSS = (
         dialog_css("StatusDialog")
         + """
