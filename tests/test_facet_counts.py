@@ -3,11 +3,14 @@ after every kind of write, an undo, a redo, a large import, and a downgrade and 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 
 from sqlalchemy import text
 
 from db import dialect, migrate, schemas
+from db.fixtures import import_files
 from db.ledger import Ledger
 
 
@@ -96,3 +99,33 @@ def test_a_ledger_upgraded_to_them_is_counted_from_its_pledges(small: Ledger) ->
     migrate.downgrade(small._writer, "0002")
     migrate.upgrade(small._writer)
     assert kept(small) == before == counted(small)
+
+
+def test_a_bulk_import_with_histories_and_supersedes_keeps_them_exact(
+    small: Ledger, tmp_path: Path
+) -> None:
+    pledges = []
+    for i in range(1200):
+        pledge: dict[str, object] = {
+            "key": f"file-{i:05d}",
+            "title": f"From a file {i}",
+            "pledger": ("FRA", "GBR")[i % 2],
+            "category": ("troops", "funding", None)[i % 3],
+            "status": "delivered" if i % 4 == 0 else "announced",
+            "conditions": ["ceasefire", "us-backstop"] if i % 7 == 0 else [],
+        }
+        if i % 4 == 0:
+            pledge["history"] = [
+                {"date": "2025-01", "status": "committed", "note": "agreed"},
+                {"date": "2025-06", "status": "delivered", "note": "arrived"},
+            ]
+        if i % 10 == 1:
+            pledge["supersedes"] = f"file-{i - 1:05d}"
+        pledges.append(pledge)
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps({"format": "pledges/1", "pledges": pledges}))
+    import_files(small, [path])
+    assert small.count_pledges("-key:no-such-pledge") >= 1200
+    agree(small)
+    small.undo()
+    agree(small)
