@@ -454,6 +454,8 @@ def source_rows(connection: Connection) -> list[SourceRow]:
 
 
 FACETS = ("status", "pledger", "category", "condition")
+#: The facets that are columns of the pledges themselves.
+PLEDGE_FACETS = ("status", "pledger", "category")
 
 
 def facets(
@@ -482,7 +484,27 @@ def facets(
     kept = dialect.facet_counts
     from_counts = everything and dialect.has_facet_counts(dialect_name)
 
+    # A filtered ledger: status, pledger and category counted in one pass over the matching
+    # pledges (each separate count would read every matching row again).
+    together = [c for c in PLEDGE_FACETS if c in which]
+    counted_together: dict[str, list[tuple[str, int]]] = {}
+    if not from_counts and len(together) > 1:
+        columns = [P[name] for name in together]
+        statement = filtered(
+            select(*columns, func.count()).group_by(*(grouped(c) for c in columns))
+        )
+        totals: dict[str, dict[str, int]] = {name: defaultdict(int) for name in together}
+        for *values, count in connection.execute(statement):
+            for name, value in zip(together, values, strict=True):
+                if value is not None:
+                    totals[name][value] += count
+        for name, counts in totals.items():
+            ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            counted_together[name] = ordered[:FACET_LIMIT]
+
     def top(column: Any) -> list[tuple[str, int]]:
+        if column.key in counted_together:
+            return counted_together[column.key]
         if from_counts:
             # The whole ledger: its counts are kept by triggers, no grouping needed.
             rows = connection.execute(

@@ -272,6 +272,15 @@ def test_facets_count_the_current_query(small: Ledger) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "query", ["beneficiary:UKR", "is:conditional", "ceasefire", "-pledger:GBR", "category:none"]
+)
+def test_facets_counted_together_equal_facets_counted_alone(small: Ledger, query: str) -> None:
+    together = small.facets(query)
+    for field in ("status", "pledger", "category", "condition"):
+        assert getattr(together, field) == getattr(small.facets(query, which=(field,)), field)
+
+
 def test_a_status_change_cannot_be_dated_before_the_current_status(small: Ledger) -> None:
     # committed on 2025-09-04; "delivered on 2025-06-01" would leave history and status disagreeing
     with pytest.raises(LedgerError, match="dates from 2025-09-04; a change dated 2025-06-01"):
