@@ -245,6 +245,10 @@ def main() -> None:
             for name in reading.FACETS
         ],
         ("all four facets, whole ledger, uncached", partial(uncached, "", *reading.FACETS)),
+        (
+            "all four facets, status:stalled, uncached",
+            partial(uncached, "status:stalled", *reading.FACETS),
+        ),
         ("all four facets via the API (cached)", ledger.facets),
         (
             "position of a pledge (cursor restore)",
