@@ -85,11 +85,7 @@ class PledgesApp(EditsLedger, ReportsErrors, App[None]):
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self._poll)
         if self._freeze_gc:
-            # The first screen's widgets live as long as the app: once it is drawn, leave them
-            # out of the collector's full passes, which otherwise cost tens of milliseconds in
-            # the middle of a keystroke's repaint. (Only for the process the CLI runs: a test
-            # process building many apps would keep every one of them.)
-            self.call_after_refresh(gc.freeze)
+            self.call_after_refresh(_settle_gc)
 
     def take_first_rows(self) -> FirstRows | None:
         """The rows read at start-up for the first listing, once (asked for as late as
@@ -182,6 +178,16 @@ class PledgesApp(EditsLedger, ReportsErrors, App[None]):
                 f"key: {keys.display(key)}",
                 _runner(self, binding.action, node),
             )
+
+
+def _settle_gc() -> None:
+    """After the first paint: what start-up made (modules, classes, the first screen) lives as
+    long as the app, so leave it out of the collector's full passes, which otherwise cost tens
+    of milliseconds in the middle of a keystroke's repaint; then collect as usual (the CLI
+    turns collection off while it starts). Only for the process the CLI runs: a test process
+    building many apps would keep every one of them."""
+    gc.freeze()
+    gc.enable()
 
 
 def _lazy(module: str, name: str) -> Any:

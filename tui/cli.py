@@ -79,18 +79,26 @@ def run_ui(db: str | None, *, demo: bool = False) -> None:
     """Open the ledger (or the sample) and run the browser until the analyst quits."""
     if demo and db:
         fail("use either --demo or --db, not both", EXIT_USAGE)
-    if demo:
-        from tui.demo import demo_ledger
+    # Start-up makes hundreds of thousands of objects that live as long as the process
+    # (modules, classes, the first screen): the collector's passes over them free nothing and
+    # grow with every import. It is off until the first screen is painted, when the app
+    # freezes what start-up made and switches it back on (PledgesApp's freeze_gc).
+    gc.disable()
+    try:
+        if demo:
+            from tui.demo import demo_ledger
 
-        with demo_ledger() as ledger:
+            with demo_ledger() as ledger:
+                _run_app(ledger)
+            return
+        from db.ledger import Ledger
+
+        # Like an editor, the UI makes a new ledger at a new path (its welcome screen says how
+        # to fill it); the read-only commands refuse a missing one instead.
+        with Ledger.open(db, create=True) as ledger:
             _run_app(ledger)
-        return
-    from db.ledger import Ledger
-
-    # Like an editor, the UI makes a new ledger at a new path (its welcome screen says how to
-    # fill it); the read-only commands refuse a missing one instead.
-    with Ledger.open(db, create=True) as ledger:
-        _run_app(ledger)
+    finally:
+        gc.enable()
 
 
 def _run_app(ledger: Ledger) -> None:
@@ -100,9 +108,6 @@ def _run_app(ledger: Ledger) -> None:
     first = FirstListing(ledger)
     from tui.app import PledgesApp
 
-    # Everything imported so far lives as long as the process: leaving it out of the garbage
-    # collector's passes saves the repeated full scans that start-up would otherwise trigger.
-    gc.freeze()
     PledgesApp(ledger, first_listing=first, freeze_gc=True).run()
 
 

@@ -144,12 +144,25 @@ async def test_the_cli_app_leaves_its_first_screen_out_of_full_collections(
     from tui.app import PledgesApp
 
     app = PledgesApp(browser, poll_seconds=0, freeze_gc=True)
+    gc.disable()  # as the CLI starts it
     try:
         async with app.run_test(size=(120, 30), notifications=True) as pilot:
             await settle(pilot)
             await wait_for(pilot, lambda: gc.get_freeze_count() > 0)
+            assert gc.isenabled()  # on again once the first screen is painted
             table = pledge_table(app)
             assert table.row_count == browser.count_pledges()
             assert not any(table is o for o in gc.get_objects())  # frozen: not scanned
     finally:
         gc.unfreeze()
+        gc.enable()
+
+
+def test_a_ledger_that_cannot_open_leaves_collection_on(tmp_path: Path) -> None:
+    import gc
+
+    bad = tmp_path / "notes.sqlite"
+    bad.write_text("not a ledger\n")
+    result = CliRunner().invoke(main, ["--db", str(bad)])
+    assert result.exit_code != 0
+    assert gc.isenabled()
