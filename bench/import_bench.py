@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from db import vocab
-from db.dialect import BULK_TRIGGERS, BUSY_TIMEOUT_MS, bulk_fill_statements
+from db.dialect import BUSY_TIMEOUT_MS, bulk_fill_statements, bulk_triggers
 from db.fixtures import import_files
 from db.ledger import Ledger
 from db.schemas import RECORD_MODELS
@@ -381,15 +381,9 @@ def run_floor(
             connection = connect(path)
             with timed(phases, name):
                 connection.execute("BEGIN IMMEDIATE")
-                triggers = []
-                if name == "sql_bulk":
-                    for trigger in BULK_TRIGGERS:
-                        triggers.append(
-                            connection.execute(
-                                "SELECT sql FROM sqlite_master WHERE name = ?", (trigger,)
-                            ).fetchone()[0]
-                        )
-                        connection.execute(f"DROP TRIGGER {trigger}")
+                triggers = bulk_triggers() if name == "sql_bulk" else {}
+                for trigger in triggers:
+                    connection.execute(f"DROP TRIGGER {trigger}")
                 for table, (columns, values) in rows.items():
                     marks = ", ".join("?" * len(columns))
                     connection.executemany(
@@ -398,8 +392,8 @@ def run_floor(
                 if triggers:
                     for statement in bulk_fill_statements():
                         connection.execute(statement, (0,))
-                    for trigger in triggers:
-                        connection.execute(trigger)
+                    for create in triggers.values():
+                        connection.execute(create)
                 connection.execute("COMMIT")
             connection.close()
     finally:

@@ -268,34 +268,44 @@ def pledges_in_bulk(connection: Any, rows: int) -> Iterator[None]:
         yield
         return
     last = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM pledges").scalar_one()
-    for name in BULK_TRIGGERS:
+    triggers = bulk_triggers()
+    for name in triggers:
         connection.exec_driver_sql(f"DROP TRIGGER {name}")
     yield
     for statement in bulk_fill_statements():
         connection.exec_driver_sql(statement, (last,))
-    connection.exec_driver_sql(_insert_trigger())
-    connection.exec_driver_sql(_pledge_insert_trigger())
+    for create in triggers.values():
+        connection.exec_driver_sql(create)
 
 
-#: The per-row insert triggers a bulk insert of pledges goes without.
-BULK_TRIGGERS: Final = (f"{FULLTEXT_TABLE}_insert", f"{FACET_COUNTS_TABLE}_pledge_insert")
+def bulk_triggers() -> dict[str, str]:
+    """The per-row insert triggers a bulk insert of pledges goes without, by name, with the
+    DDL that makes them again."""
+    return {
+        f"{FULLTEXT_TABLE}_insert": _insert_trigger(),
+        f"{FACET_COUNTS_TABLE}_pledge_insert": _pledge_insert_trigger(),
+    }
 
 
 def bulk_fill_statements() -> list[str]:
-    """What the :data:`BULK_TRIGGERS` would have done, for the pledges whose id is above the
+    """What the :func:`bulk_triggers` would have done, for the pledges whose id is above the
     one parameter (the largest id before the insert)."""
     columns = ", ".join(FULLTEXT_COLUMNS)
     return [
         f"INSERT INTO {FULLTEXT_TABLE}(rowid, {columns}) "
         f"SELECT id, {columns} FROM pledges WHERE id > ?",
-        *(
-            f"INSERT INTO {FACET_COUNTS_TABLE}(facet, value, n) "
-            f"SELECT '{counted}', {counted}, count(*) FROM pledges "
-            f"WHERE id > ? AND {counted} IS NOT NULL GROUP BY {counted} "
-            "ON CONFLICT(facet, value) DO UPDATE SET n = n + excluded.n"
-            for counted in COUNTED_COLUMNS
-        ),
+        *(_count_pledges(counted, "id > ?") for counted in COUNTED_COLUMNS),
     ]
+
+
+def _count_pledges(column: str, where: str) -> str:
+    """Add the pledges matching ``where`` to the kept counts of ``column``."""
+    return (
+        f"INSERT INTO {FACET_COUNTS_TABLE}(facet, value, n) "
+        f"SELECT '{column}', {column}, count(*) FROM pledges "
+        f"WHERE {where} AND {column} IS NOT NULL GROUP BY {column} "
+        "ON CONFLICT(facet, value) DO UPDATE SET n = n + excluded.n"
+    )
 
 
 #: Page cache for a large write, in KiB (SQLite's default is 2 MiB): with a dozen indexes on
@@ -412,11 +422,7 @@ def facet_counts_create(dialect_name: str) -> list[str]:
                 _bump("condition", "new.condition_id", 1),
             ],
         ),
-        *(
-            f"INSERT INTO {FACET_COUNTS_TABLE}(facet, value, n) "
-            f"SELECT '{c}', {c}, count(*) FROM pledges WHERE {c} IS NOT NULL GROUP BY {c}"
-            for c in columns
-        ),
+        *(_count_pledges(c, "true") for c in columns),
         f"INSERT INTO {FACET_COUNTS_TABLE}(facet, value, n) "
         "SELECT 'condition', condition_id, count(*) FROM pledge_conditions GROUP BY condition_id",
     ]
