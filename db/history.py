@@ -22,6 +22,7 @@ from . import models as m
 from .dates import bounds, lower_bound
 from .records import BatchSummary, ChangeEntry, Difference, Snapshot
 from .store import State
+from .text import clean_note
 
 B = m.batches.c
 L = m.change_log.c
@@ -89,6 +90,9 @@ def append(connection: Connection, batch: Batch, entries: Sequence[Entry]) -> No
     if not entries:
         return
     today = batch.recorded_at[:10]
+    for e in entries:
+        # The one door of the log: whoever wrote the entry, its note is cleaned by one rule.
+        e.note = clean_note(e.note)
     rows = [
         {
             "batch_id": batch.id,
@@ -169,6 +173,25 @@ def record_history(connection: Connection, record_type: str, key: str) -> list[C
     """A record's entries, oldest first by when they happened in the world, then by recording."""
     statement = _entries_query().where(L.record_type == record_type, L.record_key == key)
     return [_entry(r) for r in connection.execute(statement.order_by(L.effective_lo, L.id))]
+
+
+def citations(
+    connection: Connection, source_keys: Sequence[str]
+) -> dict[str, list[tuple[str, str]]]:
+    """The changes that stand in the log citing each of these sources as evidence:
+    ``{source: [("evidence", "for pledge p, 2025-09-04"), ...]}``, one item per record."""
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for part in _chunks(sorted(set(source_keys))):
+        statement = (
+            select(L.source_key, L.record_type, L.record_key, func.min(L.effective_lo))
+            .join(m.batches, B.id == L.batch_id)
+            .where(L.source_key.in_(list(part)), active())
+            .group_by(L.source_key, L.record_type, L.record_key)
+            .order_by(L.source_key, L.record_type, L.record_key)
+        )
+        for source, record_type, record_key, first in connection.execute(statement):
+            found[source].append(("evidence", f"for {record_type} {record_key}, {first}"))
+    return dict(found)
 
 
 def citing_entries(connection: Connection, source_key: str, limit: int = 200) -> list[ChangeEntry]:
@@ -261,6 +284,24 @@ def batch_entries(connection: Connection, batch_id: int) -> list[dict[str, Any]]
         .order_by(L.id)
     )
     return [{**row._asdict(), "changes": json.loads(row.changes)} for row in rows]
+
+
+def changed_since(
+    connection: Connection, record_type: str, key: str, after_batch: int
+) -> list[tuple[str, str, list[str]]]:
+    """Who changed a record in batches after ``after_batch`` (newest first), when, and which
+    fields: ``[(author, recorded_at, fields)]``, one item per batch. Undone batches and
+    undos count: each wrote the record."""
+    rows = connection.execute(
+        select(L.batch_id, L.author, L.recorded_at, L.changes)
+        .where(L.record_type == record_type, L.record_key == key, L.batch_id > after_batch)
+        .order_by(L.batch_id.desc(), L.id)
+    )
+    found: dict[int, tuple[str, str, list[str]]] = {}
+    for batch_id, author, recorded_at, changes in rows:
+        _, _, fields = found.setdefault(batch_id, (author, recorded_at, []))
+        fields.extend(f for f in json.loads(changes) if f not in fields)
+    return list(found.values())
 
 
 INVERSE_ACTION = {"create": "delete", "delete": "create", "link": "unlink", "unlink": "link"}

@@ -240,7 +240,7 @@ class Change(Base):
     effective: Mapped[str | None] = mapped_column(String(10))
     effective_lo: Mapped[str] = mapped_column(String(10), index=True)
     note: Mapped[str | None] = mapped_column(Text)
-    source_key: Mapped[str | None] = mapped_column(String(64))
+    source_key: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 def _table(model: type[Base]) -> Table:

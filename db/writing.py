@@ -11,14 +11,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
 from . import history, vocab
 from . import models as m
-from .dates import PartialDateError, lower_bound, parse_partial_date
+from .dates import (
+    PartialDateError,
+    latest_effective,
+    lower_bound,
+    parse_partial_date,
+    refuse_future,
+)
 from .dates import today as today_date
 from .errors import (
     ConflictError,
@@ -37,9 +43,12 @@ from .history import Batch, Entry
 from .reading import load_one
 from .schemas import RECORD_MODELS, HistoryEntry, Record, explain
 from .store import STORES, WRITE_ORDER, State, Stored, Write, chunks
+from .text import clean_note
 
 #: Above this many keys, "did you mean" hints are not computed (difflib is quadratic-ish).
 HINT_LIMIT = 20_000
+#: The longest note a change may carry (as long as a record's long text).
+NOTE_LIMIT = 100_000
 
 
 @dataclass(slots=True)
@@ -97,7 +106,8 @@ def _refuse_dangling(connection: Connection, changes: Sequence[Change]) -> None:
     """Refuse to delete a record that something will still refer to after this batch.
 
     Referrers changed in the same batch count as they will be: an undo that deletes a pledge
-    and the condition it depends on together is fine.
+    and the condition it depends on together is fine. A source cited as evidence by a change
+    that stands in the log is referred to for good: the log is never rewritten.
     """
     deleted: dict[str, list[str]] = defaultdict(list)
     for change in changes:
@@ -108,11 +118,16 @@ def _refuse_dangling(connection: Connection, changes: Sequence[Change]) -> None:
     after = {(c.record_type, c.key): c.after for c in changes}
     for record_type, keys in deleted.items():
         referrers = STORES[record_type].referrers(connection, keys)
+        if record_type == "source":
+            for key, citing in history.citations(connection, keys).items():
+                referrers.setdefault(key, []).extend(citing)
         for key in keys:
             remaining = [
                 (kind, ref)
                 for kind, ref in referrers.get(key, [])
-                if (kind, ref) not in after or _refers(kind, after[(kind, ref)], record_type, key)
+                if kind not in REFERENCES
+                or (kind, ref) not in after
+                or _refers(kind, after[(kind, ref)], record_type, key)
             ]
             if remaining:
                 raise ReferencedError(record_type, key, remaining)
@@ -222,8 +237,29 @@ def _check_version(record_type: str, key: str, stored: Stored | None, version: i
 
 
 def _require_evidence(record_type: str, key: str, note: str | None, source: str | None) -> None:
-    if not (note and note.strip()) and not source:
+    # The note is judged as the log will keep it: a note of control characters is no note.
+    if not clean_note(note) and not source:
         raise EvidenceRequiredError(record_type, key)
+
+
+def effective_date(record_type: str, key: str, value: str | None) -> str | None:
+    """A change's effective date as given to the service API: a partial date that has begun
+    (a change dated in the future has not happened yet), or None."""
+    if value is None:
+        return None
+    try:
+        return refuse_future(parse_partial_date(value))
+    except PartialDateError as error:
+        raise InvalidRecordError(record_type, key, [("effective date", str(error))]) from None
+
+
+def _note(record_type: str, key: str, note: str | None) -> str | None:
+    note = clean_note(note)
+    if note is not None and len(note) > NOTE_LIMIT:
+        raise InvalidRecordError(
+            record_type, key, [("note", f"is {len(note):,} characters; at most {NOTE_LIMIT:,}")]
+        )
+    return note
 
 
 # -- single-record writes --------------------------------------------------------------------
@@ -262,8 +298,12 @@ def creation_entries(
     record_type, key = record.record_type, record.record_key
     entries: list[HistoryEntry] = list(getattr(record, "history", []) or [])
     if not entries:
-        if effective is None and record_type == "pledge":
-            effective = state.get("announced")
+        announced = state.get("announced") if record_type == "pledge" else None
+        if effective is None and announced and (lower_bound(announced) or "") <= latest_effective():
+            # A pledge exists in the world from its announcement; one announced for a later
+            # date (a planned statement) is dated by its recording instead, so that it is not
+            # missing from the ledger as of today.
+            effective = announced
         return Change(record_type, key, None, state, "create", effective, note, source)
     first = entries[0]
     logged = history.changes_between(None, {**state, "status": first.status})
@@ -304,6 +344,8 @@ def create(
 ) -> None:
     record = _validated(record)
     record_type, key = record.record_type, record.record_key
+    effective = effective_date(record_type, key, effective)
+    note = _note(record_type, key, note)
     store = STORES[record_type]
     if key in store.load(connection, [key]):
         raise DuplicateKeyError(record_type, key)
@@ -332,11 +374,14 @@ def update(
     """Save an edited record. Changing its status needs evidence, as with :func:`change_status`."""
     record = _validated(record)
     record_type, key = record.record_type, record.record_key
+    effective = effective_date(record_type, key, effective)
+    note = _note(record_type, key, note)
     stored = STORES[record_type].load(connection, [key]).get(key)
-    if stored is None and version is None:
+    if stored is None:
+        if version is not None:
+            raise ConflictError(record_type, key, version, None, None)
         raise NotFoundError(record_type, key)
     _check_version(record_type, key, stored, version)
-    assert stored is not None
     state = record.state()
     check_references(connection, record_type, key, state)
     check_source(connection, source, record_type, key)
@@ -363,7 +408,9 @@ def _refuse_backdating(
     """A status change may not be dated before the change that set the current status: the
     history would then end on a status other than the current one."""
     last = history.last_status_date(connection, record_type, key)
-    if last is None:
+    if last is None or last > latest_effective():
+        # A change dated in the future (written before such dates were refused) would
+        # otherwise block every real change on this record for good.
         return
     for date in dates:
         if lower_bound(date) < last:  # type: ignore[operator]
@@ -394,6 +441,7 @@ def delete(
     version: int | None,
     note: str | None = None,
 ) -> None:
+    note = _note(record_type, key, note)
     stored = STORES[record_type].load(connection, [key]).get(key)
     if stored is None:
         if version is not None:
@@ -420,10 +468,7 @@ def change_status(
     stored = load_one(connection, record_type, key)
     _check_version(record_type, key, stored, version)
     model = RECORD_MODELS[record_type]
-    try:
-        effective = parse_partial_date(effective) if effective else None
-    except PartialDateError as error:
-        raise InvalidRecordError(record_type, key, [("effective date", str(error))]) from None
+    effective = effective_date(record_type, key, effective or None)
     try:
         record = model.model_validate(
             {**{k: v for k, v in stored.state.items() if v is not None}, "status": status}
@@ -585,8 +630,11 @@ def _import_update(
 def revert(connection: Connection, batch: Batch, target: int) -> None:
     """Append the compensation of batch ``target`` to ``batch``.
 
-    Refused, with nothing written, if a record it touched has changed since in a way the
-    compensation would overwrite.
+    Refused, with nothing written, if it would discard a write made since (by anyone): a
+    field the batch set that has changed since, a record it created that was edited since
+    (every field counts, empty ones too), a record it deleted that exists again, a record
+    others now refer to, or evidence a re-applied change cites that no longer exists. The
+    refusal names who changed what, and when.
     """
     entries = history.batch_entries(connection, target)
     if not entries:
@@ -602,42 +650,134 @@ def revert(connection: Connection, batch: Batch, target: int) -> None:
         for k in keys
     }
     _, label = history.batch_label(connection, target)
+
+    def refuse(record_type: str, key: str, what: str, fields: Sequence[str] = ()) -> NoReturn:
+        current = working[(record_type, key)]
+        reason = _changed_since(connection, record_type, key, target, what, fields, current)
+        raise UndoConflictError(label, reason, record_type, key, current)
+
     for entry in compensations:
-        ident = (entry.record_type, entry.record_key)
+        record_type, key = entry.record_type, entry.record_key
+        ident = (record_type, key)
         current = working[ident]
-        name = f"{entry.record_type} {entry.record_key!r}"
         if entry.action == "create":
             if current is not None:
-                raise UndoConflictError(
-                    label, f"{name} exists again", entry.record_type, entry.record_key, current
-                )
-            fields = STORES[entry.record_type].field_order()
-            lists = RECORD_MODELS[entry.record_type].list_fields
-            working[ident] = {f: ([] if f in lists else None) for f in fields} | {
-                k: v[1] for k, v in entry.changes.items()
-            }
+                refuse(record_type, key, "exists again")
+            working[ident] = _empty_state(record_type) | {k: v[1] for k, v in entry.changes.items()}
             continue
         if current is None:
-            raise UndoConflictError(
-                label, f"{name} no longer exists", entry.record_type, entry.record_key, None
-            )
-        for field_name, (expected, _) in entry.changes.items():
-            if current.get(field_name) != expected:
-                raise UndoConflictError(
-                    label,
-                    f"{name}'s {field_name} was changed since (it is now {current.get(field_name)!r})",
-                    entry.record_type,
-                    entry.record_key,
-                    current,
-                )
+            refuse(record_type, key, "no longer exists")
+        expected = {k: v[0] for k, v in entry.changes.items()}
+        if entry.action == "delete":
+            # Deleting what the batch created: the record must be exactly as created, empty
+            # fields included (a creation's entry leaves them out), or the deletion would
+            # take a colleague's later notes or links with it.
+            expected = _empty_state(record_type) | expected
+        changed = [name for name, value in expected.items() if current.get(name) != value]
+        if changed:
+            refuse(record_type, key, "was changed since", changed)
         if entry.action == "delete":
             working[ident] = None
         else:
             working[ident] = {**current, **{k: v[1] for k, v in entry.changes.items()}}
+    if batch.kind == "redo":
+        _refuse_missing_evidence(connection, compensations, working, refuse)
     changes = []
     for (record_type, key), after in working.items():
         before = stored[record_type].get(key)
         if (before.state if before else None) != after:
             changes.append(Change(record_type, key, before, after, "revert", logged={}))
-    apply(connection, batch, changes)
+    try:
+        apply(connection, batch, changes)
+    except ReferencedError as error:
+        kind, referrer = error.referenced_by[0]
+        more = len(error.referenced_by) - 1
+        others = f" (and {more} more)" if more > 0 else ""
+        by = f"it is cited as evidence {referrer}" if kind == "evidence" else f"{kind} {referrer!r}"
+        raise UndoConflictError(
+            label,
+            f"{error.record_type} {error.key!r} would be deleted, but {by}{others} now "
+            "refers to it",
+            error.record_type,
+            error.key,
+            working.get((error.record_type, error.key)),
+        ) from None
     history.append(connection, batch, compensations)
+
+
+def _empty_state(record_type: str) -> State:
+    lists = RECORD_MODELS[record_type].list_fields
+    return {f: ([] if f in lists else None) for f in STORES[record_type].field_order()}
+
+
+def _refuse_missing_evidence(
+    connection: Connection,
+    compensations: Sequence[Entry],
+    working: dict[tuple[str, str], State | None],
+    refuse: Callable[[str, str, str], NoReturn],
+) -> None:
+    """A re-applied change may not cite a source that no longer exists: its history would
+    then rest on evidence nobody can read."""
+    cited = {e.source for e in compensations if e.source}
+    if not cited:
+        return
+    present = existing(connection, "source", sorted(cited))
+    for entry in compensations:
+        source = entry.source
+        if not source:
+            continue
+        exists = (
+            working[("source", source)] is not None
+            if ("source", source) in working
+            else source in present
+        )
+        if not exists:
+            refuse(
+                entry.record_type,
+                entry.record_key,
+                f"cites source {source!r} as evidence, which no longer exists",
+            )
+
+
+def _changed_since(
+    connection: Connection,
+    record_type: str,
+    key: str,
+    target: int,
+    what: str,
+    fields: Sequence[str],
+    current: State | None,
+) -> str:
+    """Why reversing ``target`` is refused: the record, who changed it since, when, what."""
+    name = f"{record_type} {key!r}"
+    if not fields:
+        later = history.changed_since(connection, record_type, key, target)
+        if not later or what.startswith("cites"):
+            return f"{name} {what}"
+        author, recorded_at, _ = later[0]
+        return f"{name} {what} ({_who(author, recorded_at)})"
+    later = [
+        (author, at, [f for f in changed if f in fields])
+        for author, at, changed in history.changed_since(connection, record_type, key, target)
+    ]
+    later = [item for item in later if item[2]]
+    shown = ", ".join(fields[:6]) + (f" and {len(fields) - 6} more" if len(fields) > 6 else "")
+    now = ""
+    if len(fields) == 1 and current is not None:
+        now = f"; it is now {_cut(current.get(fields[0]))}"
+    if not later:
+        return f"the {shown} of {name} {what} outside the change log{now}"
+    authors = sorted({author for author, _, _ in later})
+    author, recorded_at, _ = later[0]
+    who = _who(", ".join(authors), recorded_at)
+    return f"the {shown} of {name} {what} ({who}){now}, and undoing would discard it"
+
+
+def _who(author: str, recorded_at: str) -> str:
+    when = recorded_at[:16].replace("T", " ")
+    return f"by {author}, last at {when} UTC"
+
+
+def _cut(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"

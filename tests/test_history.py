@@ -95,7 +95,10 @@ def test_undo_refuses_to_overwrite_a_later_change(small: Ledger) -> None:
         colleague.change_status("pledge", "gbr-troops", "withdrawn", note="theirs")
     finally:
         colleague.close()
-    with pytest.raises(UndoConflictError, match=r"status was changed since .*'withdrawn'"):
+    with pytest.raises(
+        UndoConflictError,
+        match=r"status of pledge 'gbr-troops' was changed since \(by colleague.*'withdrawn'",
+    ):
         small.undo()
     assert small.pledge("gbr-troops").pledge.status == "withdrawn"
 
