@@ -83,3 +83,21 @@ def precision(value: str) -> str:
 def today() -> str:
     """Today's date (UTC) as partial-date text of day precision."""
     return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def latest_effective() -> str:
+    """The last day a change in the world may be dated: today, in the time zone furthest
+    ahead (tomorrow in UTC), so that an analyst east of Greenwich can date a change today."""
+    return (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).isoformat()
+
+
+def refuse_future(value: str) -> str:
+    """Return ``value`` (a partial date) if it has begun by :func:`latest_effective`; a change
+    dated later has not happened yet, and would hide every change dated today behind it."""
+    latest = latest_effective()
+    if bounds(value)[0] > latest:
+        raise PartialDateError(
+            f"{value!r} is in the future; a change in the world can be dated today "
+            f"({today()}) at the latest"
+        )
+    return value

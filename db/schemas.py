@@ -33,7 +33,13 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import vocab
-from .dates import ACCEPTED_FORMS, PartialDateError, lower_bound, parse_partial_date
+from .dates import (
+    ACCEPTED_FORMS,
+    PartialDateError,
+    lower_bound,
+    parse_partial_date,
+    refuse_future,
+)
 from .text import clean_line, clean_text, line_needs_cleaning
 
 FORMAT: Final = "pledges/1"
@@ -66,6 +72,13 @@ def _calendar(value: str) -> str:
         return parse_partial_date(value)
     except PartialDateError as error:
         raise _fail("date", "{reason}", reason=str(error)) from None
+
+
+def _not_future(value: str) -> str:
+    try:
+        return refuse_future(value)
+    except PartialDateError as error:
+        raise _fail("future_date", "{message}", message=str(error)) from None
 
 
 def canonical_decimal(number: Decimal) -> Decimal:
@@ -249,7 +262,7 @@ class HistoryEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    date: PartialDate
+    date: Annotated[PartialDate, AfterValidator(_not_future)]
     status: str
     note: LongText | None = None
     source: Key | None = None

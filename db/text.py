@@ -37,6 +37,14 @@ def clean_text(value: str) -> str:
     return value.strip()
 
 
+def clean_note(value: str | None) -> str | None:
+    """A change's note as the log keeps it: long text cleaned, empty as None. Every entry
+    written to the change log goes through this, whoever wrote it (form, API, import, undo)."""
+    if value is None:
+        return None
+    return clean_text(value) or None
+
+
 def is_control(char: str) -> bool:
     """True for characters that must never be written raw to a terminal."""
     return unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"}
