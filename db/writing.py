@@ -680,6 +680,7 @@ def revert(connection: Connection, batch: Batch, target: int) -> None:
             working[ident] = None
         else:
             working[ident] = {**current, **{k: v[1] for k, v in entry.changes.items()}}
+    _refuse_missing_references(connection, stored, working, label, target)
     if batch.kind == "redo":
         _refuse_missing_evidence(connection, compensations, working, refuse)
     changes = []
@@ -708,6 +709,38 @@ def revert(connection: Connection, batch: Batch, target: int) -> None:
 def _empty_state(record_type: str) -> State:
     lists = RECORD_MODELS[record_type].list_fields
     return {f: ([] if f in lists else None) for f in STORES[record_type].field_order()}
+
+
+def _refuse_missing_references(
+    connection: Connection,
+    stored: dict[str, dict[str, Stored]],
+    working: dict[tuple[str, str], State | None],
+    label: str,
+    target: int,
+) -> None:
+    """A record brought back or restored may not refer to a record deleted since (a pledge
+    whose deletion is undone after a colleague deleted its condition)."""
+    created: dict[str, set[str]] = defaultdict(set)
+    for (record_type, key), after in working.items():
+        if after is not None:
+            created[record_type].add(key)
+    for (record_type, key), after in working.items():
+        before = stored[record_type].get(key)
+        if after is None or (before is not None and before.state == after):
+            continue
+        try:
+            check_references(connection, record_type, key, after, created)
+        except UnknownReferenceError as error:
+            gone = _changed_since(
+                connection, error.target, error.value, target, "no longer exists", (), None
+            )
+            raise UndoConflictError(
+                label,
+                f"{record_type} {key!r} would refer to {error.target} {error.value!r}, but {gone}",
+                record_type,
+                key,
+                after,
+            ) from None
 
 
 def _refuse_missing_evidence(

@@ -170,3 +170,31 @@ def today() -> str:
     from db.dates import today as utc_today
 
     return utc_today()
+
+
+def test_undoing_a_delete_refuses_to_bring_back_a_link_to_a_record_deleted_since(
+    ana: Ledger, ben: Ledger
+) -> None:
+    ana.create(schemas.Condition(key="rada-vote", title="Rada ratifies"))
+    ana.create(PLEDGE.model_copy(update={"conditions": ["rada-vote"]}))
+    ana.delete("pledge", PLEDGE.key, version=ana.pledge(PLEDGE.key).version)
+    ben.delete("condition", "rada-vote", version=ben.condition("rada-vote").version)
+    with pytest.raises(
+        UndoConflictError,
+        match=r"pledge 'ita-engineers' would refer to condition 'rada-vote', but condition "
+        r"'rada-vote' no longer exists \(by ben",
+    ):
+        ana.undo()
+    assert PLEDGE.key not in ana.keys("pledge")
+
+
+def test_undoing_an_unlink_refuses_when_the_record_was_deleted_since(
+    ana: Ledger, ben: Ledger
+) -> None:
+    ana.create(schemas.Condition(key="rada-vote", title="Rada ratifies"))
+    ana.link_condition("gbr-troops", "rada-vote")
+    ana.unlink_condition("gbr-troops", "rada-vote")
+    ben.delete("condition", "rada-vote", version=ben.condition("rada-vote").version)
+    with pytest.raises(UndoConflictError, match="no longer exists"):
+        ana.undo()
+    assert "rada-vote" not in ana.pledge("gbr-troops").pledge.conditions

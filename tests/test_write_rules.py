@@ -127,8 +127,6 @@ def test_a_future_dated_change_from_an_older_ledger_does_not_block_todays(small:
 def test_a_pledge_announced_for_a_later_date_exists_in_the_ledger_as_of_today(
     small: Ledger,
 ) -> None:
-    small.create(
-        schemas.Pledge(key="fra-future", title="Planned", pledger="FRA", announced="2999")
-    )
+    small.create(schemas.Pledge(key="fra-future", title="Planned", pledger="FRA", announced="2999"))
     today = dt.datetime.now(dt.UTC).date().isoformat()
     assert "fra-future" in small.as_of(today).records["pledge"]
