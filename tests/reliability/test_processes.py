@@ -16,7 +16,7 @@ from db import dialect
 from db.errors import ConflictError
 from db.ledger import Ledger
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_python(code: str, *args: str) -> subprocess.Popen[str]:

@@ -15,7 +15,7 @@ import pytest
 from db.fixtures import export_text
 from db.ledger import Ledger
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 CHILD = """
 import sys
