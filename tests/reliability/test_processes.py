@@ -159,27 +159,12 @@ def test_a_write_waits_for_a_lock_held_by_another_process_instead_of_failing(
 def test_the_later_of_two_edits_of_one_record_is_a_conflict(small: Ledger) -> None:
     assert small.path is not None
     seen = small.pledge("gbr-troops")
-    editor = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                """
-                import sys
-                from db.ledger import Ledger
-                ledger = Ledger.open(sys.argv[1], author="ben")
-                detail = ledger.pledge("gbr-troops")
-                edited = detail.pledge.model_copy(update={"notes": "ben was here"})
-                ledger.update(edited, version=detail.version)
-                """
-            ),
-            str(small.path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    editor = workers.context().Process(
+        target=workers.edit_notes, args=(str(small.path), "ben", "gbr-troops", "ben was here")
     )
-    assert editor.returncode == 0, editor.stderr
+    editor.start()
+    editor.join(timeout=120)
+    assert editor.exitcode == 0
     with pytest.raises(ConflictError, match="changed by someone else") as caught:
         small.update(seen.pledge.model_copy(update={"notes": "ana was here"}), version=seen.version)
     assert caught.value.theirs is not None and caught.value.theirs["notes"] == "ben was here"

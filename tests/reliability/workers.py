@@ -260,6 +260,13 @@ def concurrent_writer(path: str, author: str, writes: int, seed: int, report_pat
     ledger.close()
 
 
+def edit_notes(path: str, author: str, key: str, notes: str) -> None:
+    """One analyst's edit of a pledge's notes, from the version just read."""
+    with Ledger.open(path, author=author, create=False) as ledger:
+        detail = ledger.pledge(key)
+        ledger.update(detail.pledge.model_copy(update={"notes": notes}), version=detail.version)
+
+
 def concurrent_reader(path: str, stop_path: str, report_path: str) -> None:
     """Read until ``stop_path`` exists: each snapshot must be consistent in itself
     (:func:`snapshot_problems`), and the service API's counts must never run backwards or
