@@ -42,6 +42,7 @@ def wait_until(condition: Callable[[], bool], what: str) -> None:
         time.sleep(0.01)
 
 
+@pytest.mark.slow
 def test_backups_made_while_another_process_writes_are_consistent_prefixes(
     small: Ledger, tmp_path: Path, scale: int
 ) -> None:

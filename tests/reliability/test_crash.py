@@ -30,6 +30,8 @@ from db import dialect
 from db.fixtures import export_text
 from db.ledger import Ledger
 
+pytestmark = pytest.mark.slow
+
 #: Pledges in the killed import: above the size at which the insert triggers are dropped and
 #: made again inside the transaction, so that a kill lands there too.
 IMPORT_SIZE = 2 * dialect.BULK_ROWS

@@ -22,6 +22,8 @@ import workers
 from db.errors import ConflictError, LedgerError
 from db.ledger import Ledger
 
+pytestmark = pytest.mark.slow
+
 AUTHORS = ("ana", "ben", "cem")
 READERS = 2
 #: Writes per writer at scale 1.
