@@ -129,3 +129,38 @@ def test_a_bulk_import_with_histories_and_supersedes_keeps_them_exact(
     agree(small)
     small.undo()
     agree(small)
+
+
+def schema_objects(ledger: Ledger) -> list[tuple[str, str, str]]:
+    """Every trigger and index of the ledger, with the SQL that made it."""
+    with ledger._reader.connect() as connection:
+        return [
+            tuple(row)
+            for row in connection.execute(
+                text(
+                    "SELECT type, name, sql FROM sqlite_master "
+                    "WHERE type IN ('trigger', 'index') ORDER BY type, name"
+                )
+            )
+        ]
+
+
+def test_a_bulk_import_puts_back_every_trigger_it_went_without(small: Ledger) -> None:
+    before = schema_objects(small)
+    assert set(dialect.bulk_triggers()) <= {name for kind, name, _ in before if kind == "trigger"}
+    records = [
+        schemas.Pledge(key=f"bulk-{i:05d}", title=f"Bulk {i}", pledger="GBR", status="committed")
+        for i in range(dialect.BULK_ROWS)
+    ]
+    small.save_records(records, label="dry", dry_run=True)
+    assert schema_objects(small) == before
+    small.save_records(records, label="bulk")
+    assert schema_objects(small) == before
+    agree(small)
+    # The pledges written one at a time after it are counted by the triggers again.
+    small.create(schemas.Pledge(key="after-bulk", title="After", pledger="USA", category="cyber"))
+    small.change_status("pledge", "bulk-00000", "stalled", note="no news")
+    agree(small)
+    assert kept(small)[("category", "cyber")] == 1
+    assert kept(small)[("pledger", "USA")] == 2
+    assert kept(small)[("status", "committed")] == 2 + dialect.BULK_ROWS - 1

@@ -214,3 +214,51 @@ def test_a_status_change_arriving_by_import_uses_the_default_note(small: Ledger)
     small.save_records([changed], label="import y.yaml")
     entry = small.pledge("gbr-troops").history[-1]
     assert (entry.action, entry.note) == ("status", "import y.yaml")
+
+
+def test_undoing_a_delete_is_refused_once_a_colleague_made_the_record_again(
+    small: Ledger,
+) -> None:
+    small.delete("pledge", "gbr-missiles", version=small.pledge("gbr-missiles").version)
+    colleague = Ledger.open(small.path, author="colleague")
+    try:
+        colleague.create(
+            schemas.Pledge(
+                key="gbr-missiles",
+                title="Air-defence missiles, re-entered from the MoD release",
+                pledger="GBR",
+                notes="the colleague's own record",
+            )
+        )
+    finally:
+        colleague.close()
+    theirs = small.pledge("gbr-missiles")
+    revision = small.revision()
+    with pytest.raises(UndoConflictError, match="gbr-missiles") as caught:
+        small.undo()
+    assert (caught.value.record_type, caught.value.key) == ("pledge", "gbr-missiles")
+    assert caught.value.current is not None
+    assert caught.value.current["title"] == theirs.pledge.title
+    assert small.revision() == revision
+    after = small.pledge("gbr-missiles")
+    assert after.version == theirs.version
+    assert after.pledge.model_dump() == theirs.pledge.model_dump()
+
+
+def test_redoing_a_creation_is_refused_once_a_colleague_made_the_record(small: Ledger) -> None:
+    small.create(schemas.Pledge(key="ita-pilots", title="Pilot training", pledger="FRA"))
+    small.undo()
+    colleague = Ledger.open(small.path, author="colleague")
+    try:
+        colleague.create(schemas.Pledge(key="ita-pilots", title="Their pilots", pledger="GBR"))
+    finally:
+        colleague.close()
+    revision = small.revision()
+    with pytest.raises(UndoConflictError, match="ita-pilots") as caught:
+        small.redo()
+    assert (caught.value.record_type, caught.value.key) == ("pledge", "ita-pilots")
+    assert small.revision() == revision
+    assert (small.pledge("ita-pilots").pledge.title, small.pledge("ita-pilots").version) == (
+        "Their pilots",
+        1,
+    )

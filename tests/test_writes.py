@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from pathlib import Path
+
 import pytest
 
 from db import schemas
@@ -10,11 +14,13 @@ from db.errors import (
     CycleError,
     DuplicateKeyError,
     EvidenceRequiredError,
+    InvalidRecordError,
     LedgerError,
     NotFoundError,
     ReferencedError,
     UnknownReferenceError,
 )
+from db.fixtures import import_files
 from db.ledger import Ledger
 
 
@@ -108,12 +114,18 @@ def test_status_change_defaults_to_today_and_checks_the_source(small: Ledger) ->
 
 
 def test_bad_status_and_bad_dates_are_refused(small: Ledger) -> None:
-    with pytest.raises(Exception, match="did you mean committed"):
+    revision = small.revision()
+    with pytest.raises(InvalidRecordError, match="did you mean committed") as caught:
         small.change_status("pledge", "gbr-missiles", "comitted", note="x")
-    with pytest.raises(Exception, match="not a date"):
+    assert (caught.value.record_type, caught.value.key) == ("pledge", "gbr-missiles")
+    assert [field for field, _ in caught.value.problems] == ["status"]
+    with pytest.raises(InvalidRecordError, match="'04/09/2025' is not a date") as caught:
         small.change_status("pledge", "gbr-missiles", "stalled", note="x", effective="04/09/2025")
+    assert [field for field, _ in caught.value.problems] == ["effective date"]
     with pytest.raises(LedgerError, match="already committed"):
         small.change_status("pledge", "gbr-troops", "committed", note="x")
+    assert small.revision() == revision
+    assert small.pledge("gbr-missiles").pledge.status == "in_progress"
 
 
 def test_resolving_a_condition_dates_it_and_recounts_dependents(small: Ledger) -> None:
@@ -296,16 +308,12 @@ def test_a_status_change_cannot_be_dated_before_the_current_status(small: Ledger
 def test_stored_records_the_schemas_refuse_are_shown_but_not_exported(hostile: Ledger) -> None:
     from ledgers import LONG_TITLE
 
-    from db.errors import InvalidRecordError
-
     assert hostile.pledge("hostile-long").pledge.title == LONG_TITLE
     with pytest.raises(InvalidRecordError, match=r"hostile-long.*title: is 10254 characters long"):
         hostile.records("pledge", ["hostile-long"])
 
 
 def test_the_api_validates_records_built_without_validation(small: Ledger) -> None:
-    from db.errors import InvalidRecordError
-
     detail = small.pledge("gbr-troops")
     sneaky = detail.pledge.model_copy(update={"title": "Bad\x1b[2J title", "due": "soon"})
     with pytest.raises(InvalidRecordError, match="due: 'soon' is not a date"):
@@ -356,3 +364,120 @@ def test_condition_detail_can_stop_at_a_limit_and_still_count(small: Ledger) -> 
     assert after.group_sizes == {"hinges_on_this": 0, "also_held_by_others": 3, "unconditional": 0}
     small.change_status("condition", "us-backstop", "met", note="confirmed")
     assert small.condition("ceasefire").group_sizes["unconditional"] == 2  # fra and deu
+
+
+def test_a_partially_met_condition_keeps_its_pledges_conditional(small: Ledger) -> None:
+    conditional = [
+        "deu-neighbouring-territory",
+        "fra-reassurance-force",
+        "gbr-troops",
+        "usa-air-support",
+    ]
+    assert small.matching_pledge_keys("is:conditional") == conditional
+    # usa-air-support hangs on us-backstop alone: met in part, it is still conditional.
+    small.change_status("condition", "us-backstop", "partially_met", note="monitoring only")
+    assert small.matching_pledge_keys("is:conditional") == conditional
+    assert small.matching_pledge_keys("is:unconditional") == ["gbr-missiles"]
+    row = small.pledge_rows(["usa-air-support"])[0]
+    assert (row.conditions.total, row.conditions.open, row.conditions.failed) == (1, 1, 0)
+    assert row.conditions.label == "1 pending"
+    assert small.pledge("usa-air-support").conditional
+    assert (
+        small.facets("is:conditional").status == small.facets("key:" + ",".join(conditional)).status
+    )
+    small.change_status("condition", "us-backstop", "met", note="signed")
+    assert small.matching_pledge_keys("is:conditional") == conditional[:3]
+    assert small.pledge_rows(["usa-air-support"])[0].conditions.label == "met"
+
+
+def test_the_sample_ledger_flags_follow_its_conditions(ledger: Ledger) -> None:
+    import fixtures
+    from db.fixtures import import_files
+
+    import_files(ledger, [fixtures.path()])
+    status = {c.record_key: c.status for c in ledger.records("condition")}
+    flags: dict[str, list[str]] = {"conditional": [], "blocked": [], "unconditional": []}
+    partially_met_only = []
+    for pledge in ledger.records("pledge"):
+        held = [status[key] for key in pledge.conditions]
+        if "failed" in held:
+            flags["blocked"].append(pledge.record_key)
+        elif any(s in ("pending", "partially_met") for s in held):
+            flags["conditional"].append(pledge.record_key)
+        else:
+            flags["unconditional"].append(pledge.record_key)
+        if held and set(held) == {"partially_met"}:
+            partially_met_only.append(pledge.record_key)
+    for flag, keys in flags.items():
+        assert ledger.matching_pledge_keys(f"is:{flag}") == sorted(keys), flag
+    # The sample's us-backstop is partially met, and three pledges hang on it alone.
+    assert partially_met_only == [
+        "cow-troop-contributors-bloomberg-2025-04",
+        "deu-no-troop-commitment-2025-09",
+        "usa-air-support-possible-2025-08",
+    ]
+    assert set(partially_met_only) <= set(ledger.matching_pledge_keys("is:conditional"))
+
+
+def test_saving_a_record_a_colleague_deleted_is_a_conflict(small: Ledger) -> None:
+    mine = small.pledge("gbr-missiles")
+    colleague = Ledger.open(small.path, author="colleague")
+    try:
+        colleague.delete("pledge", "gbr-missiles", version=mine.version, note="duplicate")
+    finally:
+        colleague.close()
+    revision = small.revision()
+    edited = mine.pledge.model_copy(update={"notes": "my late note"})
+    with pytest.raises(ConflictError, match="pledge 'gbr-missiles' was deleted since") as caught:
+        small.update(edited, version=mine.version)
+    assert (caught.value.expected, caught.value.actual, caught.value.theirs) == (
+        mine.version,
+        None,
+        None,
+    )
+    assert small.revision() == revision
+    assert "gbr-missiles" not in small.matching_pledge_keys()
+    # Without a version (a save that does not know the record), it is simply not there.
+    with pytest.raises(NotFoundError, match="there is no pledge 'gbr-missiles'"):
+        small.update(edited, version=None)  # type: ignore[arg-type]
+
+
+#: Every C1 control (U+0080-U+009F) in a one-line field: gone, except NEXT LINE (U+0085),
+#: a line break, which becomes a space. U+009B alone is a CSI: "\x9b2J" clears a terminal.
+C1_TITLES = {f"Air{chr(code)}defence": "Airdefence" for code in range(0x80, 0xA0)} | {
+    "Air\x85defence": "Air defence",
+    "Red \x9b31malert\x9b0m": "Red 31malert0m",
+}
+
+
+def test_c1_control_characters_never_reach_a_stored_title(small: Ledger, tmp_path: Path) -> None:
+    keys = [f"c1-{i:02d}" for i in range(len(C1_TITLES))]
+    titles = dict(zip(keys, C1_TITLES, strict=True))
+    expected = dict(zip(keys, C1_TITLES.values(), strict=True))
+    # Through create, save_records (the import's door) and update...
+    for key in keys[:10]:
+        small.create(schemas.Pledge(key=key, title=titles[key], pledger="FRA"))
+    small.save_records(
+        [schemas.Pledge(key=key, title=titles[key], pledger="FRA") for key in keys[10:20]],
+        label="c1 titles",
+    )
+    for key in keys[20:30]:
+        small.create(schemas.Pledge(key=key, title="placeholder", pledger="FRA"))
+        detail = small.pledge(key)
+        small.update(
+            detail.pledge.model_copy(update={"title": titles[key]}), version=detail.version
+        )
+    # ... and a JSON file (JSON escapes carry any control character).
+    document = {
+        "format": "pledges/1",
+        "pledges": [{"key": k, "title": titles[k], "pledger": "FRA"} for k in keys[30:]],
+    }
+    path = tmp_path / "c1.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    import_files(small, [path])
+    stored = {r.key: r.title for r in small.pledge_rows(keys)}
+    assert stored == expected
+    with sqlite3.connect(small.path) as connection:
+        raw = connection.execute("SELECT title FROM pledges WHERE key LIKE 'c1-%'").fetchall()
+    assert len(raw) == len(keys)
+    assert not [t for (t,) in raw if any(0x80 <= ord(c) <= 0x9F for c in t)]
