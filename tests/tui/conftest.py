@@ -117,6 +117,15 @@ def browser(ledger: Ledger) -> Ledger:
 
 
 @pytest.fixture
+def foreign(browser: Ledger, ledger_path: Path) -> Ledger:
+    """The browser ledger, then hostile text written into its file by another tool."""
+    from foreign import write_as_another_tool
+
+    write_as_another_tool(ledger_path)
+    return browser
+
+
+@pytest.fixture
 def big(ledger: Ledger) -> Ledger:
     """The browser ledger with 600 more pledges: seven pages of the table."""
     browser_ledger(ledger)
