@@ -7,7 +7,9 @@ them, a realistic 300-character condition title, a hostile 10 kB actor name (one
 the worst case of a matcher that tries every way the letters could match) and such a pledge
 title, the app is driven headless with Textual's pilot: ``ctrl+p``, then each query typed into
 the palette as one change of its input, timed from that change to the moment the list the
-search ended with was painted (stamped by a callback that runs after the screen refresh). The median of ``--runs`` per query is printed, and
+search ended with was painted (stamped by a callback that runs after the screen refresh), and
+the processor time the event loop's thread spent meanwhile (what a busy machine does not
+inflate, and what froze the app when the matching ran there). The median of ``--runs`` per query is printed, and
 the largest, against the target of 100 ms.
 """
 
@@ -60,7 +62,7 @@ def prepare(source: Path, target: Path) -> None:
     backup.close()
 
 
-async def drive(path: Path, runs: int) -> dict[str, list[float]]:
+async def drive(path: Path, runs: int) -> dict[str, list[tuple[float, float]]]:
     from textual.command import CommandInput, CommandPalette
 
     from db.ledger import Ledger
@@ -68,14 +70,17 @@ async def drive(path: Path, runs: int) -> dict[str, list[float]]:
 
     ledger = Ledger.open(path, author="bench", create=False)
     app = PledgesApp(ledger, poll_seconds=0)
-    times: dict[str, list[float]] = {query: [] for query in QUERIES}
+    times: dict[str, list[tuple[float, float]]] = {query: [] for query in QUERIES}
     group = CommandPalette._GATHER_COMMANDS_GROUP
-    painted: list[float] = []
+    painted: list[tuple[float, float]] = []
     refresh_list = CommandPalette._refresh_command_list
+
+    def stamp() -> None:
+        painted.append((time.perf_counter(), time.thread_time()))
 
     def refreshed(self: CommandPalette, *args: object) -> None:
         refresh_list(self, *args)  # type: ignore[arg-type]
-        self.app.call_after_refresh(lambda: painted.append(time.perf_counter()))
+        self.app.call_after_refresh(stamp)
 
     CommandPalette._refresh_command_list = refreshed  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
@@ -90,7 +95,7 @@ async def drive(path: Path, runs: int) -> dict[str, list[float]]:
                 field.value = ""
                 await pilot.pause(0.3)
                 painted.clear()
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.thread_time()
                 field.value = query
                 await asyncio.sleep(0)
                 while True:
@@ -98,7 +103,8 @@ async def drive(path: Path, runs: int) -> dict[str, list[float]]:
                     gathering = [w for w in app.workers if w.group == group and w.is_running]
                     if painted and not gathering:
                         break
-                times[query].append((painted[-1] - started) * 1000)
+                wall, loop = painted[-1]
+                times[query].append(((wall - started) * 1000, (loop - cpu) * 1000))
     ledger.close()
     return times
 
@@ -120,14 +126,19 @@ def main() -> None:
         times = asyncio.run(drive(copy, args.runs))
         shutil.rmtree(folder, ignore_errors=True)
     print(f"palette on {args.size:,} pledges, {args.runs} runs, ms from input to answer:")
+    print(
+        f"  {'query':34} {'answer median':>14} {'max':>7} {'event loop cpu median':>22} {'max':>7}"
+    )
     worst = 0.0
     for query, values in times.items():
-        worst = max(worst, max(values))
+        walls, loops = [v[0] for v in values], [v[1] for v in values]
+        worst = max(worst, statistics.median(walls))
         print(
-            f"  {query[:30]!r:34} median {statistics.median(values):7.1f}  max {max(values):7.1f}"
+            f"  {query[:30]!r:34} {statistics.median(walls):14.1f} {max(walls):7.1f}"
+            f" {statistics.median(loops):22.1f} {max(loops):7.1f}"
         )
     verdict = "ok" if worst < TARGET_MS else "OVER"
-    print(f"slowest answer {worst:.1f} ms (target < {TARGET_MS:.0f} ms): {verdict}")
+    print(f"slowest median answer {worst:.1f} ms (target < {TARGET_MS:.0f} ms): {verdict}")
 
 
 if __name__ == "__main__":
