@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .records import ConditionDetail, PledgeDetail
 from .schemas import Source
+from .text import clean_line
 
 
-def cite(detail: PledgeDetail | ConditionDetail, today: str) -> str:
+def cite(
+    detail: PledgeDetail | ConditionDetail, today: str, shown: Callable[[str], str] = clean_line
+) -> str:
     """Key, title, who, status since when, as of which date, and the sources' titles and URLs::
 
     Pledge fra-reassurance-force: "Deploy a reassurance force ..." (France -> Ukraine).
     Status: committed since 2025-09-04 (as of 2026-11-26); conditional.
     Conditions: us-backstop (pending); ceasefire (pending).
     Source: "Elysee: guarantees ready", Elysee, 2025-09-02, https://www.elysee.fr/.
+
+    Every value taken from the ledger goes through ``shown``, which must make it one line of
+    plain text: a ledger written by another tool may hold escape sequences or line breaks in a
+    title, and a citation is pasted into briefs and terminals. By default they are cleaned away
+    as the ledger cleans new input; the terminal UI passes its renderer's rule instead, which
+    shows them (and direction marks) by visible stand-ins.
     """
     if isinstance(detail, PledgeDetail):
         pledge = detail.pledge
-        who = detail.pledger_name + (
-            f" -> {detail.beneficiary_name}" if detail.beneficiary_name else ""
+        who = shown(detail.pledger_name) + (
+            f" -> {shown(detail.beneficiary_name)}" if detail.beneficiary_name else ""
         )
-        head = f'Pledge {pledge.key}: "{pledge.title}" ({who}).'
+        head = f'Pledge {shown(pledge.key)}: "{shown(pledge.title)}" ({who}).'
         status: str = pledge.status
         conditions = detail.conditions
         flags = [
@@ -35,31 +46,30 @@ def cite(detail: PledgeDetail | ConditionDetail, today: str) -> str:
     else:
         condition = detail.condition
         responsible = (
-            f" (responsible: {detail.responsible_name})" if detail.responsible_name else ""
+            f" (responsible: {shown(detail.responsible_name)})" if detail.responsible_name else ""
         )
-        head = f'Condition {condition.key}: "{condition.title}"{responsible}.'
+        head = f'Condition {shown(condition.key)}: "{shown(condition.title)}"{responsible}.'
         status, conditions, flags, sources = condition.status, [], [], detail.sources
-    since = f" since {detail.status_since}" if detail.status_since else ""
+    since = f" since {shown(detail.status_since)}" if detail.status_since else ""
     lines = [
         head,
-        f"Status: {status}{since} (as of {today})"
+        f"Status: {shown(status)}{since} (as of {today})"
         + (f"; {', '.join(flags)}" if flags else "")
         + ".",
     ]
     if conditions:
-        lines.append("Conditions: " + "; ".join(f"{c.key} ({c.status})" for c in conditions) + ".")
-    lines.extend(_source_line(source) for source in sources)
+        lines.append(
+            "Conditions: "
+            + "; ".join(f"{shown(c.key)} ({shown(c.status or '')})" for c in conditions)
+            + "."
+        )
+    lines.extend(_source_line(source, shown) for source in sources)
     if not sources:
         lines.append("Sources: none recorded.")
     return "\n".join(lines)
 
 
-def _source_line(source: Source) -> str:
-    parts = [f'Source: "{source.title}"']
-    if source.publisher:
-        parts.append(source.publisher)
-    if source.published:
-        parts.append(source.published)
-    if source.url:
-        parts.append(source.url)
+def _source_line(source: Source, shown: Callable[[str], str]) -> str:
+    parts = [f'Source: "{shown(source.title)}"']
+    parts += [shown(value) for value in (source.publisher, source.published, source.url) if value]
     return ", ".join(parts) + "."

@@ -1,22 +1,34 @@
-"""The command palette (``ctrl+p``): jump to any record by key or title, fuzzily.
+"""The command palette (``ctrl+p``): jump to any record by key or title.
 
 Actions are offered by the app (:meth:`tui.app.PledgesApp.get_system_commands`), from the keys
 active on the screen. Records come from :class:`RecordCommands`: conditions, actors and sources
 (a few hundred) are read once when the palette opens and matched in memory; pledges (perhaps a
-million) are searched in the ledger as you type, by full text and by exact key. Every ledger
-call runs in a thread, off the event loop; every title is shown as plain text.
+million) are searched in the ledger as you type, by the start of their key and by full text.
+Every title is shown as plain text.
+
+The work of one keystroke is bounded, whatever the ledger holds. Records are matched by
+:func:`match`, which takes time in proportion to the text (Textual's fuzzy matcher tries every
+way the letters could match: minutes and gigabytes on one long title), on the key and the first
+:data:`TITLE_CHARS` characters of the title, off the event loop. The ledger's answers are
+awaited for :data:`SEARCH_SECONDS` at most: a search that takes longer (a common word on a big
+ledger) is left out of this keystroke's answer, and the palette offers to filter the Pledges
+view by the words instead, which pages through every match.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import heapq
+import re
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import Hit, Hits, Provider
-from textual.fuzzy import Matcher
+from textual.fuzzy import FuzzySearch
 
 from db.errors import LedgerError
 from db.query import Query, Term
@@ -28,6 +40,24 @@ if TYPE_CHECKING:
 
 #: How many pledges a search asks the ledger for.
 PLEDGE_HITS = 20
+#: How much of a query, a key and a title is matched: a title the ledger wrote has at most 300
+#: characters, but one written by another tool may hold anything.
+QUERY_CHARS = 100
+KEY_CHARS = 64
+TITLE_CHARS = 200
+#: How many cells of a title a hit shows under its key.
+HELP_CELLS = 100
+#: How long one keystroke waits for the ledger (the records read when the palette opened, the
+#: pledges searched for it), so that the palette answers within a tenth of a second.
+SEARCH_SECONDS = 0.07
+#: Matching stops at the deadline too, checking the clock every so many records.
+CHECK_EVERY = 256
+#: The best records a keystroke shows (a list of hundreds takes longer to draw than to find).
+RECORD_HITS = 30
+_KEY_LIKE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+#: Scores as Textual's own matcher gives them, so that records and actions rank together.
+_SCORING = FuzzySearch()
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +65,76 @@ class Candidate:
     record_type: str
     key: str
     title: str
+
+
+def match(query: str, candidate: str) -> tuple[float, list[int]]:
+    """How well ``candidate`` matches the letters of ``query`` (0: not at all), and where.
+
+    Linear in the length of both: the query as a whole (the best), its words in order, or its
+    letters in order in the shortest stretch that one pass forward and one back find.
+    """
+    query, candidate = query.lower(), candidate.lower()
+    if not query or not candidate:
+        return 0.0, []
+    found = candidate.find(query)
+    if found >= 0:
+        offsets = list(range(found, found + len(query)))
+        return _SCORING.score(candidate, offsets) * (2.0 if candidate == query else 1.5), offsets
+    offsets = _words_in_order(query, candidate) or _letters_in_order(query, candidate)
+    if not offsets:
+        return 0.0, []
+    return _SCORING.score(candidate, offsets), offsets
+
+
+def _words_in_order(query: str, candidate: str) -> list[int]:
+    words = query.split()
+    if len(words) < 2:
+        return []
+    offsets: list[int] = []
+    start = 0
+    for word in words:
+        found = candidate.find(word, start)
+        if found < 0:
+            return []
+        offsets += range(found, found + len(word))
+        start = found + len(word)
+    return offsets
+
+
+def _letters_in_order(query: str, candidate: str) -> list[int]:
+    letters = query.replace(" ", "")
+    if not letters:
+        return []
+    end = -1
+    for letter in letters:
+        end = candidate.find(letter, end + 1)
+        if end < 0:
+            return []
+    # Back from where the last letter matched: the latest start, hence the shortest stretch.
+    offsets = [end]
+    for letter in reversed(letters[:-1]):
+        offsets.append(candidate.rfind(letter, 0, offsets[-1]))
+    offsets.reverse()
+    return offsets
+
+
+def rank(
+    query: str, records: Sequence[Candidate], deadline: float
+) -> list[tuple[Candidate, float, list[int]]]:
+    """The best :data:`RECORD_HITS` records that match ``query`` (on their key and the start of
+    their title), with their score and the key's matching offsets; stops at ``deadline``
+    (``time.monotonic``)."""
+    query = query[:QUERY_CHARS]
+    found = []
+    for index, candidate in enumerate(records):
+        if index % CHECK_EVERY == CHECK_EVERY - 1 and time.monotonic() > deadline:
+            break
+        key_score, offsets = match(query, candidate.key[:KEY_CHARS])
+        title_score, _ = match(query, candidate.title[:TITLE_CHARS])
+        score = max(key_score, title_score * 0.9)
+        if score > 0:
+            found.append((candidate, score, offsets))
+    return heapq.nlargest(RECORD_HITS, found, key=lambda hit: hit[1])
 
 
 def small_records(app: PledgesApp) -> list[Candidate]:
@@ -46,71 +146,143 @@ def small_records(app: PledgesApp) -> list[Candidate]:
     return found
 
 
-def pledge_candidates(app: PledgesApp, text: str) -> list[Candidate]:
-    """Pledges whose key is ``text``, then pledges whose text matches it (runs in a thread)."""
-    ledger = app.ledger
-    exact = ledger.pledge_rows([text.strip().lower()]) if text.strip() else []
+def pledges_by_key(app: PledgesApp, text: str) -> list[Candidate]:
+    """Pledges whose key is ``text`` or starts with it, in key order (runs in a thread; the
+    key's index answers it at once on any ledger)."""
+    key = text.strip().lower()
+    if not _KEY_LIKE.fullmatch(key):
+        return []
+    starting = Query((Term("key", (key + "*",)),), f"key:{key}*")
+    try:
+        rows = app.ledger.pledge_page(starting, limit=PLEDGE_HITS).rows
+    except LedgerError:
+        return []
+    return [Candidate("pledge", r.key, r.title) for r in rows]
+
+
+def pledges_by_text(app: PledgesApp, text: str) -> list[Candidate]:
+    """Pledges whose text matches ``text`` (runs in a thread)."""
     # The words go in as one text term built here, not parsed: the palette is not the filter
     # line, and "status:" typed here should search for those letters, not fail.
     words = Query((Term(None, (text,)),), text)
     try:
-        rows = ledger.pledge_page(words, limit=PLEDGE_HITS).rows
+        rows = app.ledger.pledge_page(words, limit=PLEDGE_HITS).rows
     except LedgerError:
         rows = []
-    seen = {r.key for r in exact}
-    return [Candidate("pledge", r.key, r.title) for r in exact] + [
-        Candidate("pledge", r.key, r.title) for r in rows if r.key not in seen
-    ]
+    return [Candidate("pledge", r.key, r.title) for r in rows]
 
 
-def _prompt(candidate: Candidate, matcher: Matcher) -> object:
+def _prompt(candidate: Candidate, offsets: list[int]) -> object:
     """``condition us-backstop``, the letters that matched the key highlighted."""
-    _score, offsets = matcher.fuzzy_search.match(matcher.query, candidate.key)
     return render.assemble(
         (candidate.record_type + " ", render.MUTED),
-        render.highlight(candidate.key, offsets, "bold reverse"),
+        render.highlight(candidate.key[:KEY_CHARS], offsets, "bold reverse"),
     )
 
 
 class RecordCommands(Provider):
     """Jump to a record by key or title."""
 
-    _records: list[Candidate]
+    _records: asyncio.Future[list[Candidate]]
+    #: One full-text search at a time, and only the latest query's: a search that overran its
+    #: time still runs to its end in its thread (taking a core the screen needs), and those
+    #: typed meanwhile must not pile up behind it.
+    _searches: ThreadPoolExecutor
+    _latest: str = ""
 
     @property
     def pledges_app(self) -> PledgesApp:
         return self.app  # type: ignore[return-value]
 
     async def startup(self) -> None:
-        try:
-            self._records = await asyncio.to_thread(small_records, self.pledges_app)
-        except LedgerError:
-            self._records = []
+        # Not awaited here: on a big ledger reading the records takes a while (the actors'
+        # counts), and the first keystrokes should not wait for it.
+        self._records = asyncio.ensure_future(self._read_records())
+        self._searches = ThreadPoolExecutor(max_workers=1, thread_name_prefix="palette")
 
-    def _hit(self, candidate: Candidate, score: float, matcher: Matcher) -> Hit:
+    async def shutdown(self) -> None:
+        self._searches.shutdown(wait=False, cancel_futures=True)
+        self._records.cancel()
+
+    async def _read_records(self) -> list[Candidate]:
+        try:
+            return await asyncio.to_thread(small_records, self.pledges_app)
+        except LedgerError:
+            return []
+
+    def _hit(self, candidate: Candidate, score: float, offsets: list[int]) -> Hit:
         open_record: Callable[[], object] = partial(
             self.pledges_app.open_record, candidate.record_type, candidate.key
         )
         return Hit(
             score,
-            _prompt(candidate, matcher),  # type: ignore[arg-type]
+            _prompt(candidate, offsets),  # type: ignore[arg-type]
             open_record,
-            text=f"{candidate.record_type} {candidate.key}",
-            help=render.plain(render.one_line(candidate.title, 100), render.MUTED),  # type: ignore[arg-type]
+            text=f"{candidate.record_type} {render.one_line(candidate.key, KEY_CHARS)}",
+            help=render.plain(render.one_line(candidate.title, HELP_CELLS), render.MUTED),  # type: ignore[arg-type]
         )
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for candidate in self._records:
-            # Keys and titles are matched, not the type word ("sort" is not "source").
-            score = max(matcher.match(candidate.key), matcher.match(candidate.title) * 0.9)
-            if score > 0:
-                yield self._hit(candidate, score, matcher)
-        pledges = await asyncio.to_thread(pledge_candidates, self.pledges_app, query)
-        for rank, candidate in enumerate(pledges):
-            score = max(
-                matcher.match(candidate.key),
-                matcher.match(candidate.title) * 0.9,
-                0.5 - rank / (4 * PLEDGE_HITS),
-            )
-            yield self._hit(candidate, score, matcher)
+        query = query[:QUERY_CHARS]
+        self._latest = query
+        deadline = time.monotonic() + SEARCH_SECONDS
+        # The pledges are searched in the ledger while the records are matched. One letter
+        # would match nearly every pledge of a big ledger, for nothing a jump could use.
+        wanted = max((len(word) for word in query.split()), default=0) >= 2
+        by_text = (
+            asyncio.wrap_future(self._searches.submit(self._search_pledges, query))
+            if wanted
+            else None
+        )
+        by_key = asyncio.ensure_future(asyncio.to_thread(pledges_by_key, self.pledges_app, query))
+        records = await _by(self._records, deadline) or []
+        for candidate, score, offsets in await asyncio.to_thread(rank, query, records, deadline):
+            yield self._hit(candidate, score, offsets)
+        keyed = await _by(by_key, deadline) or []
+        pledges = await _by(by_text, deadline) if by_text is not None else []
+        seen = {c.key for c in keyed}
+        found = keyed + [c for c in pledges or [] if c.key not in seen]
+        for position, candidate in enumerate(found):
+            key_score, offsets = match(query, candidate.key[:KEY_CHARS])
+            title_score, _ = match(query, candidate.title[:TITLE_CHARS])
+            score = max(key_score, title_score * 0.9, 0.5 - position / (4 * PLEDGE_HITS))
+            yield self._hit(candidate, score, offsets)
+        # Always the last hit, and yielded as the search ends: the palette shows its list when
+        # a hit arrives and all searches are done, else only at its next tenth-of-a-second look.
+        if query.strip():
+            yield self._filter_hit(query, answered=pledges is not None)
+
+    def _search_pledges(self, query: str) -> list[Candidate] | None:
+        if query != self._latest:
+            return None  # typed over before its turn came
+        return pledges_by_text(self.pledges_app, query)
+
+    def _filter_hit(self, query: str, *, answered: bool) -> Hit:
+        """The Pledges view filtered by the words: every pledge that matches, page by page."""
+        words = render.one_line(query, 40)
+        late = "" if answered else "the ledger did not answer in time; "
+        return Hit(
+            0.1,
+            render.assemble(
+                ("filter ", render.MUTED), ("pledges: ", ""), (words, render.KEY_STYLE)
+            ),  # type: ignore[arg-type]
+            partial(self.pledges_app.show_pledges, query),
+            text=f"filter pledges: {words}",
+            help=render.plain(
+                f"{late}every pledge that matches, in the Pledges view", render.MUTED
+            ),  # type: ignore[arg-type]
+        )
+
+
+async def _by(
+    future: asyncio.Future[list[Candidate] | None], deadline: float
+) -> list[Candidate] | None:
+    """The future's result, or None if it is not there by ``deadline`` (it runs on)."""
+    try:
+        return await asyncio.wait_for(
+            asyncio.shield(future), timeout=max(deadline - time.monotonic(), 0)
+        )
+    except TimeoutError:
+        return None
+    except LedgerError:
+        return None

@@ -11,6 +11,7 @@ This module is imported by the CLI too, so it imports nothing heavy at module le
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -40,6 +41,19 @@ _NAMED = {
 }
 
 
+def _stand_in(char: str) -> str | None:
+    """What :func:`visible` shows for ``char``, or None when it may reach a terminal as it is."""
+    if char in _NAMED:
+        return _NAMED[char]
+    if ord(char) in _PICTURES:
+        return _PICTURES[ord(char)]
+    if char.isprintable() or char == " ":
+        return None
+    if unicodedata.category(char) == "Zs":
+        return " "
+    return f"\u27e8U+{ord(char):04X}\u27e9"
+
+
 @lru_cache(maxsize=4096)
 def visible(text: str, *, multiline: bool = False) -> str:
     """``text`` with every control and format character replaced by a visible stand-in.
@@ -54,19 +68,78 @@ def visible(text: str, *, multiline: bool = False) -> str:
             out.append(char)
         elif multiline and char == "\t":
             out.append("    ")
-        elif char in _NAMED:
-            out.append(_NAMED[char])
-        elif ord(char) in _PICTURES:
-            out.append(_PICTURES[ord(char)])
-        elif char.isprintable() or char == " ":
-            out.append(char)
         else:
-            category = unicodedata.category(char)
-            if category in {"Zs"}:
-                out.append(" ")
-            else:
-                out.append(f"\u27e8U+{ord(char):04X}\u27e9")
+            shown = _stand_in(char)
+            out.append(char if shown is None else shown)
     return "".join(out)
+
+
+# -- text in editors ----------------------------------------------------------------------------
+#
+# An Input or a TextArea writes its value to the terminal as it is, so stored text goes into one
+# made visible too. Saving must not turn the stand-ins into text: :func:`restore` turns those
+# that making the stored text visible produced back into the characters they stand for, and
+# the ledger's own cleaning then decides what is kept, as for any other write (it drops control
+# characters and keeps direction marks).
+
+
+def _editor_stand_in(char: str, multiline: bool) -> str | None:
+    # Spaces of every width are harmless and would not come back from a plain space; a long
+    # text editor lays out its own line breaks and tabs.
+    if multiline and char in "\n\t":
+        return None
+    if unicodedata.category(char) == "Zs":
+        return None
+    return _stand_in(char)
+
+
+def stand_ins(text: str, *, multiline: bool = False) -> dict[str, str]:
+    """The characters of ``text`` that an editor shows by a stand-in, and their stand-ins."""
+    if text.isprintable() and "\u00ad" not in text:
+        return {}
+    found: dict[str, str] = {}
+    for char in dict.fromkeys(text):
+        shown = _editor_stand_in(char, multiline)
+        if shown is not None:
+            found[char] = shown
+    return found
+
+
+def editable(text: str, *, multiline: bool = False) -> str:
+    """Stored text as an editor shows it: :func:`visible`, except that spaces stay as they are
+    and a long-text editor (``multiline``) keeps its line breaks and tabs."""
+    found = stand_ins(text, multiline=multiline)
+    if not found:
+        return text
+    return "".join(found.get(char, char) for char in text)
+
+
+_TYPED_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_TYPED_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def typed_line(text: str) -> str:
+    """What a one-line input keeps of typed or pasted text: no control characters (as the
+    ledger would not keep them either)."""
+    return _TYPED_LINE.sub("", text.replace("\t", " "))
+
+
+def typed_text(text: str) -> str:
+    """What a long-text editor keeps: line breaks and tabs, no other control characters."""
+    return _TYPED_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def restore(edited: str, original: str, *, multiline: bool = False) -> str:
+    """``edited`` (an editor's text that began as :func:`editable` of ``original``) with the
+    stand-ins shown for ``original`` turned back into the characters they stand for."""
+    found = stand_ins(original, multiline=multiline)
+    if not found:
+        return edited
+    if edited == "".join(found.get(char, char) for char in original):
+        return original
+    by_shown = {shown: char for char, shown in found.items()}
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(by_shown, key=len, reverse=True)))
+    return pattern.sub(lambda match: by_shown[match.group()], edited)
 
 
 def one_line(text: str | None, width: int | None = None) -> str:

@@ -110,10 +110,27 @@ def add_pledges(ledger: Ledger, count: int, prefix: str = "bulk") -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def patient_palette(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The palette waits for the ledger a few hundredths of a second per keystroke; on a
+    machine busy with other tests a search of even these small ledgers can take longer, and a
+    test would then miss the hits it types for. The tests of that budget set their own."""
+    monkeypatch.setattr("tui.commands.SEARCH_SECONDS", 10.0)
+
+
 @pytest.fixture
 def browser(ledger: Ledger) -> Ledger:
     browser_ledger(ledger)
     return ledger
+
+
+@pytest.fixture
+def foreign(browser: Ledger, ledger_path: Path) -> Ledger:
+    """The browser ledger, then hostile text written into its file by another tool."""
+    from foreign import write_as_another_tool
+
+    write_as_another_tool(ledger_path)
+    return browser
 
 
 @pytest.fixture

@@ -130,8 +130,11 @@ async def test_following_links_goes_deeper_and_escape_walks_back(browser: Ledger
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.record_type == "condition"  # type: ignore[attr-defined]
-        assert "pledge fra-reassurance-force" in screen_text(app).replace("\u203a ", "") or True
-        assert "condition us-backstop" in screen_text(app)  # the trail in the top bar
+        # The trail in the top bar: the view, then each record on the way down.
+        top = screen_text(app).splitlines()[0]
+        assert top.split("   ", 1)[1].rstrip() == (
+            "Pledges \u203a pledge fra-reassurance-force \u203a condition us-backstop"
+        )
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen.key == "fra-reassurance-force"  # type: ignore[attr-defined]
@@ -139,6 +142,36 @@ async def test_following_links_goes_deeper_and_escape_walks_back(browser: Ledger
         await pilot.press("escape")
         await settle(pilot)
         assert type(app.screen).__name__ == "PledgesView"
+
+
+async def test_valid_markup_in_record_text_is_shown_as_it_is(browser: Ledger) -> None:
+    """Markup that parses (an action, a style, a closing tag that closes) is text like any other:
+    never run, never styled, never hidden. (An invalid tag such as a lone ``[/]`` would fail
+    to parse and so would not show whether text is parsed.)"""
+    from db import schemas
+
+    action = "[@click=app.quit]x[/]"
+    styled = "[b]bold[/b] [red on blue]red[/] [link=https://example.org]link[/link]"
+    browser.create(schemas.Pledge(key="valid-markup", title=action, pledger="FRA", notes=styled))
+    browser.create(schemas.Condition(key="valid-markup-condition", title=styled))
+    browser.create(schemas.Actor(code="XMK", name=action, kind="other"))
+    app = make_app(browser)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await open_record(pilot, "pledge", "valid-markup")
+        text = record_text(app)
+        assert action in text and styled in text
+        assert action in screen_text(app)
+        await open_record(pilot, "condition", "valid-markup-condition")
+        assert styled in record_text(app)
+        await open_record(pilot, "actor", "XMK")
+        assert action in record_text(app)
+        # The title line is drawn in one style: no part of it is bold, coloured or a link.
+        title = app.screen.query_one(".record-title", Static)
+        assert {span.style for span in title.visual.spans} <= {"bold"}
+        await pilot.press("escape", "escape", "escape")
+        await settle(pilot)
+        assert app.is_running
 
 
 async def test_condition_screen_groups_dependent_pledges(browser: Ledger) -> None:

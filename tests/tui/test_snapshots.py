@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 
 from db.ledger import Ledger
 from tui.screens.pledges import PledgesView
+from tui.widgets.list_table import ListTable
 
 
 async def _settled(pilot: Pilot[None]) -> None:
@@ -59,6 +60,15 @@ def test_pledge_screen_at_100x40(browser: Ledger, snap_compare) -> None:  # type
 
 
 def test_conditions_view_at_100x24(browser: Ledger, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    # The key is pressed here, not by snap_compare's ``press`` (which comes after run_before):
+    # the picture waits for the list to be read.
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _settled(pilot)
+        await pilot.press("2")
+        await _settled(pilot)
+        table = pilot.app.screen.query_one(ListTable)
+        await wait_for(pilot, lambda: len(table.shown) == len(browser.conditions()))
+
     assert snap_compare(
-        make_app(browser, poll_seconds=0), press=["2"], terminal_size=(100, 24), run_before=_settled
+        make_app(browser, poll_seconds=0), terminal_size=(100, 24), run_before=run_before
     )

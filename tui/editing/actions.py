@@ -26,6 +26,7 @@ from .. import render
 
 if TYPE_CHECKING:
     from db.fixtures import ImportReport
+    from db.ledger import Ledger
 
     from ..app import PledgesApp
     from .results import Deleted, Saved, StatusChanged
@@ -34,6 +35,17 @@ if TYPE_CHECKING:
 #: Seconds during which a second ``y`` on the same record shows the citation instead.
 AGAIN = 15.0
 STATUS_TYPES = ("pledge", "condition")
+
+
+def citation(ledger: Ledger, record_type: str, key: str) -> str:
+    """The citation ``y`` copies and ``Y`` shows (runs in a thread): plain text, with whatever
+    the ledger holds in it (escape sequences, direction marks, line breaks in a title) made
+    visible by the renderer's rule, as everywhere else in the UI."""
+    from db.citation import cite
+    from db.dates import today
+
+    detail = ledger.pledge(key) if record_type == "pledge" else ledger.condition(key)
+    return cite(detail, today(), shown=render.visible)
 
 
 class CitationRead(Message):
@@ -200,7 +212,7 @@ class EditsRecords:
         ledger = self.app.ledger
 
         def read() -> None:
-            text = ledger.citation(record_type, key)
+            text = citation(ledger, record_type, key)
             self.app.post_message(CitationRead(record_type, key, text, show))
 
         self.app.run_worker(
@@ -230,6 +242,8 @@ class EditsLedger:
         if message.show:
             from .dialogs import CitationDialog
 
+            # The "Copied" toast of an earlier y would lie on top of the window.
+            self.clear_notifications()
             self.push_screen(
                 CitationDialog(f"Citation of {message.record_type} {message.key}", message.text)
             )

@@ -4,11 +4,16 @@ Editors are Textual's ``Input`` (one line; ``enter`` goes to the next field, or 
 field's picker) and ``TextArea`` (long text). Both drop control characters as they are typed or
 pasted, as the ledger would on save: an escape sequence pasted into a field never reaches the
 terminal, and what the analyst sees is what will be saved.
+
+Stored text may hold such characters all the same (a ledger written by another tool): an editor
+writes its value to the terminal as it is, so the field shows that text made visible
+(:func:`tui.render.editable`), says under it what the stand-ins are and what saving keeps of
+them, and turns them back into the characters before the record is checked and saved
+(:func:`tui.render.restore`), so that the ledger's cleaning, not the editor, decides.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 from textual import on
@@ -20,22 +25,11 @@ from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
+from db.text import clean_line, clean_text
+
 from .. import keys, render
 from .choices import Choice, join_list, split_list
 from .specs import FieldSpec
-
-_CONTROLS_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROLS_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def typed_line(text: str) -> str:
-    """What a one-line field keeps of typed or pasted text: no control characters."""
-    return _CONTROLS_LINE.sub("", text.replace("\t", " "))
-
-
-def typed_text(text: str) -> str:
-    """What a long-text field keeps: line breaks and tabs, no other control characters."""
-    return _CONTROLS_TEXT.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class LineInput(Input):
@@ -44,7 +38,7 @@ class LineInput(Input):
     BINDINGS: ClassVar = [keys.binding("form.next")]
 
     def replace(self, text: str, start: int, end: int) -> None:
-        super().replace(typed_line(text), start, end)
+        super().replace(render.typed_line(text), start, end)
 
     def action_next_field(self) -> None:
         self.screen.focus_next()
@@ -71,7 +65,7 @@ class LongText(TextArea):
     def _replace_via_keyboard(
         self, insert: str, start: Location, end: Location
     ) -> EditResult | None:
-        return super()._replace_via_keyboard(typed_text(insert), start, end)
+        return super()._replace_via_keyboard(render.typed_text(insert), start, end)
 
 
 class ChoiceSuggester(Suggester):
@@ -94,6 +88,11 @@ class ChoiceSuggester(Suggester):
         return None
 
 
+def _few(stand_ins: list[str], most: int = 6) -> str:
+    more = f" \u2026 (+{len(stand_ins) - most})" if len(stand_ins) > most else ""
+    return " ".join(stand_ins[:most]) + more
+
+
 class FormField(Vertical):
     """``Label  [editor]`` and, under it, a hint or the problems found when it was left."""
 
@@ -114,6 +113,7 @@ class FormField(Vertical):
         text-wrap: nowrap; text-overflow: ellipsis;
     }
     FormField .field-hint.-error { color: $text-error; text-wrap: wrap; }
+    FormField .field-hint.-stand-ins { text-wrap: wrap; }
     FormField.-invalid .field-label { color: $text-error; text-style: bold; }
     """
 
@@ -121,6 +121,9 @@ class FormField(Vertical):
         super().__init__(id=f"field-{spec.name}")
         self.spec = spec
         self.initial = value
+        #: The text last put in the editor (as stored), whose stand-ins :attr:`text` undoes.
+        self.stored = value
+        self.multiline = spec.kind == "text"
         self.fixed = fixed
         self.problems: list[str] = []
         #: Known values of the field's picker, by value (to name what a code stands for).
@@ -138,12 +141,13 @@ class FormField(Vertical):
 
     def _editor(self) -> Widget:
         spec = self.spec
+        shown = render.editable(self.initial, multiline=self.multiline)
         if spec.kind == "text":
-            return LongText(self.initial, soft_wrap=True, compact=True, id=f"editor-{spec.name}")
+            return LongText(shown, soft_wrap=True, compact=True, id=f"editor-{spec.name}")
         if spec.picks:
             self.suggester = ChoiceSuggester(multiple=spec.kind == "list")
             return PickInput(
-                self.initial,
+                shown,
                 suggester=self.suggester,
                 compact=True,
                 select_on_focus=False,
@@ -151,7 +155,7 @@ class FormField(Vertical):
                 disabled=self.fixed,
             )
         return LineInput(
-            self.initial,
+            shown,
             compact=True,
             select_on_focus=False,
             id=f"editor-{spec.name}",
@@ -168,17 +172,26 @@ class FormField(Vertical):
     # -- the value ---------------------------------------------------------------------------
 
     @property
-    def text(self) -> str:
+    def shown(self) -> str:
+        """What the editor holds: the text with stored control characters made visible."""
         editor = self.editor
         return editor.text if isinstance(editor, TextArea) else editor.value
 
+    @property
+    def text(self) -> str:
+        """The value as typed, with the stand-ins of stored characters turned back."""
+        return render.restore(self.shown, self.stored, multiline=self.multiline)
+
     def set_text(self, text: str) -> None:
+        """Show ``text`` (stored text, or a value chosen from a list), made visible."""
+        self.stored = text
+        shown = render.editable(text, multiline=self.multiline)
         editor = self.editor
         if isinstance(editor, TextArea):
-            editor.load_text(text)
+            editor.load_text(shown)
         else:
-            editor.value = text
-            editor.cursor_position = len(text)
+            editor.value = shown
+            editor.cursor_position = len(shown)
 
     @property
     def values(self) -> list[str]:
@@ -197,7 +210,8 @@ class FormField(Vertical):
     def set_known(self, choices: list[Choice]) -> None:
         self.known = {c.value: c for c in choices}
         if self.suggester is not None:
-            self.suggester.values = [c.value for c in choices]
+            # A suggestion is drawn after the cursor as it is: never a stored control character.
+            self.suggester.values = [render.visible(c.value) for c in choices]
         self.show_hint()
 
     # -- hint and problems -----------------------------------------------------------------------
@@ -213,15 +227,43 @@ class FormField(Vertical):
         # Called on every keystroke: the line is touched only when what it says changes (an
         # update lays the whole form out again).
         error = bool(self.problems)
-        content = render.paragraph("\n".join(self.problems)) if error else self._description()
+        note = "" if error else self.stand_ins_note()
+        if error:
+            content = render.paragraph("\n".join(self.problems))
+        elif note:
+            content = render.plain(note, "$text-warning")
+        else:
+            content = self._description()
         shown = (error, content.plain)
         if shown == self._hint_shown:
             return
         self._hint_shown = shown
         hint = self.query_one(".field-hint", Static)
         hint.set_class(error, "-error")
+        hint.set_class(bool(note), "-stand-ins")
         hint.update(content)
         hint.display = bool(content.plain)
+
+    def stand_ins_note(self) -> str:
+        """What the stand-ins still in the editor are, and what saving keeps of them (by the
+        ledger's own cleaning), or nothing when there are none."""
+        found = render.stand_ins(self.stored, multiline=self.multiline)
+        if not found:
+            return ""
+        shown = self.shown
+        found = {char: stand_in for char, stand_in in found.items() if stand_in in shown}
+        if not found:
+            return ""
+        saved = set(clean_text(self.stored) if self.multiline else clean_line(self.stored))
+        dropped = [stand_in for char, stand_in in found.items() if char not in saved]
+        kept = [stand_in for char, stand_in in found.items() if char in saved]
+        parts = []
+        if dropped:
+            breaks = "; line breaks become spaces" if "\n" in found and "\n" not in saved else ""
+            parts.append(f"{_few(dropped)}: control characters, removed on save{breaks}")
+        if kept:
+            parts.append(f"{_few(kept)}: invisible marks, kept as they are")
+        return "stored with invisible characters, shown as " + "; ".join(parts)
 
     def _description(self) -> Any:
         """What the value stands for (``France (state)``), else the field's hint."""

@@ -53,6 +53,9 @@ def initial_values(record_type: str, text: str) -> dict[str, str]:
 class SearchInput(Input):
     BINDINGS: ClassVar = [keys.binding("picker.choose")]
 
+    def replace(self, text: str, start: int, end: int) -> None:
+        super().replace(render.typed_line(text), start, end)
+
     def action_choose(self) -> None:
         screen = self.screen
         if isinstance(screen, Picker):
@@ -111,7 +114,8 @@ class Picker(LedgerDialog[Picked | None]):
         # the field) is where the search starts.
         known = {c.value for c in self.choices}
         self.current = current if current in known else ""
-        self.search_text = "" if current in known else current
+        # The search line draws its text as it is: a stored control character is shown.
+        self.search_text = "" if current in known else render.visible(current)
         self.free = free
         self.create = create
         self.search_ledger = search_ledger

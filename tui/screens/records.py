@@ -7,6 +7,7 @@ keeping the focus on the same link and the same scroll position.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -271,8 +272,8 @@ class PledgeScreen(RecordScreen):
         )
         amount = None
         if p.amount is not None or p.delivered is not None:
-            pledged = f"{p.amount:,} {p.unit}" if p.amount is not None else "\u2014"
-            delivered = f"{p.delivered:,} {p.unit}" if p.delivered is not None else "\u2014"
+            pledged = _quantity(p.amount, p.unit)
+            delivered = _quantity(p.delivered, p.unit)
             amount = f"{pledged} pledged, {delivered} delivered"
         unmet = {
             b.key: "unmet" for b in detail.conditions if b.status in render.UNMET_CONDITION_STATUSES
@@ -500,3 +501,15 @@ SCREENS: dict[str, type[RecordScreen]] = {
     "actor": ActorScreen,
     "source": SourceScreen,
 }
+
+
+def _quantity(value: object, unit: str | None) -> str:
+    """``1,600,000,000 GBP``. A record the schemas refuse (a 10 kB title written by another
+    tool) is shown as stored, its amount as the text it is: grouped if it is a number."""
+    if value is None:
+        return "\u2014"
+    try:
+        number = f"{Decimal(str(value)):,}"
+    except (InvalidOperation, ValueError):
+        number = str(value)
+    return f"{number} {unit}" if unit else number

@@ -30,6 +30,10 @@ INTERVAL = 0.1
 class FilterInput(Input):
     BINDINGS: ClassVar = keys.bindings("filter")
 
+    def replace(self, text: str, start: int, end: int) -> None:
+        # An input draws its value as it is: a pasted escape sequence would reach the terminal.
+        super().replace(render.typed_line(text), start, end)
+
     class Apply(Message):
         pass
 
@@ -98,6 +102,9 @@ class FilterLine(Widget):
         self.error: QueryError | None = None
         self.applied = ""
         self._status = Content("")
+        #: The text last set by the program (a facet's value may hold stored control
+        #: characters, shown by stand-ins that :attr:`text` turns back).
+        self._set = ""
 
     def compose(self) -> ComposeResult:
         yield FilterInput(placeholder=self.placeholder, id="filter-input", compact=True)
@@ -109,12 +116,14 @@ class FilterLine(Widget):
 
     @property
     def text(self) -> str:
-        return self.input.value
+        return render.restore(self.input.value, self._set)
 
     def set_text(self, text: str, *, apply: bool = True) -> None:
         """Replace the text (a facet was chosen) and apply it at once, without the pause."""
-        self.input.value = text
-        self.input.cursor_position = len(text)
+        self._set = text
+        shown = render.editable(text)
+        self.input.value = shown
+        self.input.cursor_position = len(shown)
         if apply:
             self._apply()
 
