@@ -291,7 +291,8 @@ class EditsLedger:
 
             title = f"Could not {message.kind}"
             note = (
-                "Someone (or you, in another window) changed it since. Edit the record by hand."
+                "Nothing was changed, so no one's work is lost. Edit the record by hand, or "
+                "ask its author to undo their change first."
                 if isinstance(error, UndoConflictError)
                 else ""
             )
