@@ -231,22 +231,40 @@ def fulltext_create(dialect_name: str) -> list[str]:
     """DDL that creates the full-text index over pledges and the triggers that keep it in sync."""
     if dialect_name != "sqlite":
         return []
+    return [fulltext_table(), *fulltext_triggers().values(), fulltext_rebuild()]
+
+
+def fulltext_table() -> str:
+    """The DDL of the full-text index (an FTS5 table over the pledges' own columns)."""
+    columns = ", ".join(FULLTEXT_COLUMNS)
+    return (
+        f"CREATE VIRTUAL TABLE {FULLTEXT_TABLE} USING fts5({columns}, content='pledges', "
+        "content_rowid='id', tokenize=\"unicode61 remove_diacritics 2\", prefix='2 3')"
+    )
+
+
+def fulltext_triggers() -> dict[str, str]:
+    """The triggers that keep the full-text index in sync with the pledges, by name, with
+    their DDL."""
     columns = ", ".join(FULLTEXT_COLUMNS)
     new = ", ".join(f"new.{c}" for c in FULLTEXT_COLUMNS)
     old = ", ".join(f"old.{c}" for c in FULLTEXT_COLUMNS)
-    return [
-        f"CREATE VIRTUAL TABLE {FULLTEXT_TABLE} USING fts5({columns}, content='pledges', "
-        "content_rowid='id', tokenize=\"unicode61 remove_diacritics 2\", prefix='2 3')",
-        _insert_trigger(),
-        f"CREATE TRIGGER {FULLTEXT_TABLE}_delete AFTER DELETE ON pledges BEGIN "
-        f"INSERT INTO {FULLTEXT_TABLE}({FULLTEXT_TABLE}, rowid, {columns}) "
+    return {
+        f"{FULLTEXT_TABLE}_insert": _insert_trigger(),
+        f"{FULLTEXT_TABLE}_delete": f"CREATE TRIGGER {FULLTEXT_TABLE}_delete AFTER DELETE ON "
+        f"pledges BEGIN INSERT INTO {FULLTEXT_TABLE}({FULLTEXT_TABLE}, rowid, {columns}) "
         f"VALUES ('delete', old.id, {old}); END",
-        f"CREATE TRIGGER {FULLTEXT_TABLE}_update AFTER UPDATE OF {columns} ON pledges BEGIN "
+        f"{FULLTEXT_TABLE}_update": f"CREATE TRIGGER {FULLTEXT_TABLE}_update AFTER UPDATE OF "
+        f"{columns} ON pledges BEGIN "
         f"INSERT INTO {FULLTEXT_TABLE}({FULLTEXT_TABLE}, rowid, {columns}) "
         f"VALUES ('delete', old.id, {old}); "
         f"INSERT INTO {FULLTEXT_TABLE}(rowid, {columns}) VALUES (new.id, {new}); END",
-        f"INSERT INTO {FULLTEXT_TABLE}({FULLTEXT_TABLE}) VALUES ('rebuild')",
-    ]
+    }
+
+
+def fulltext_rebuild() -> str:
+    """The statement that builds the full-text index again from the pledges."""
+    return f"INSERT INTO {FULLTEXT_TABLE}({FULLTEXT_TABLE}) VALUES ('rebuild')"
 
 
 #: From this many new pledges in one write, the full-text index and the facet counts are
@@ -390,31 +408,43 @@ def facet_counts_create(dialect_name: str) -> list[str]:
     """DDL that creates the facet count table, the triggers that keep it exact, and fills it."""
     if not has_facet_counts(dialect_name):
         return []
-    columns = COUNTED_COLUMNS
-    return [
+    return [facet_counts_table(), *facet_count_triggers().values(), *facet_counts_fill()]
+
+
+def facet_counts_table() -> str:
+    """The DDL of the table of kept facet counts."""
+    return (
         f"CREATE TABLE {FACET_COUNTS_TABLE} (facet TEXT NOT NULL, value NOT NULL, "
-        "n INTEGER NOT NULL, PRIMARY KEY (facet, value)) WITHOUT ROWID",
-        _pledge_insert_trigger(),
-        _trigger(
+        "n INTEGER NOT NULL, PRIMARY KEY (facet, value)) WITHOUT ROWID"
+    )
+
+
+def facet_count_triggers() -> dict[str, str]:
+    """The triggers that keep the facet counts exact, by name, with their DDL."""
+    columns = COUNTED_COLUMNS
+    name = f"{FACET_COUNTS_TABLE}_"
+    return {
+        f"{name}pledge_insert": _pledge_insert_trigger(),
+        f"{name}pledge_delete": _trigger(
             "pledge_delete", "AFTER DELETE ON pledges", [_bump(c, f"old.{c}", -1) for c in columns]
         ),
-        _trigger(
+        f"{name}pledge_update": _trigger(
             "pledge_update",
             f"AFTER UPDATE OF {', '.join(columns)} ON pledges",
             [_bump(c, f"old.{c}", -1) for c in columns]
             + [_bump(c, f"new.{c}", 1) for c in columns],
         ),
-        _trigger(
+        f"{name}link_insert": _trigger(
             "link_insert",
             "AFTER INSERT ON pledge_conditions",
             [_bump("condition", "new.condition_id", 1)],
         ),
-        _trigger(
+        f"{name}link_delete": _trigger(
             "link_delete",
             "AFTER DELETE ON pledge_conditions",
             [_bump("condition", "old.condition_id", -1)],
         ),
-        _trigger(
+        f"{name}link_update": _trigger(
             "link_update",
             "AFTER UPDATE OF condition_id ON pledge_conditions",
             [
@@ -422,7 +452,13 @@ def facet_counts_create(dialect_name: str) -> list[str]:
                 _bump("condition", "new.condition_id", 1),
             ],
         ),
-        *(_count_pledges(c, "true") for c in columns),
+    }
+
+
+def facet_counts_fill() -> list[str]:
+    """The statements that fill an empty facet count table from the pledges and their links."""
+    return [
+        *(_count_pledges(c, "true") for c in COUNTED_COLUMNS),
         f"INSERT INTO {FACET_COUNTS_TABLE}(facet, value, n) "
         "SELECT 'condition', condition_id, count(*) FROM pledge_conditions GROUP BY condition_id",
     ]
@@ -502,3 +538,25 @@ def unindexed(dialect_name: str, expression: Any) -> Any:
 def escape_like(value: str) -> str:
     """Escape ``%``, ``_`` and the escape character itself for a LIKE pattern using ``\\``."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# -- the schema as SQLite lists it -------------------------------------------------------------
+
+#: The tables FTS5 keeps the full-text index in (external content: there is no content table).
+FULLTEXT_SHADOW_TABLES: Final = tuple(
+    f"{FULLTEXT_TABLE}_{part}" for part in ("data", "idx", "docsize", "config")
+)
+
+
+def schema_rows(connection: Any) -> list[tuple[str, str, str, str | None]]:
+    """Every object of the main schema as ``(type, name, table, sql)``: one read of
+    ``sqlite_master`` (empty on other databases)."""
+    if connection.dialect.name != "sqlite":
+        return []
+    rows = connection.exec_driver_sql("SELECT type, name, tbl_name, sql FROM sqlite_master")
+    return [(str(t), str(n), str(tb), None if s is None else str(s)) for t, n, tb, s in rows]
+
+
+def quoted(name: str) -> str:
+    """An identifier quoted for SQLite, whatever it holds (names read from a foreign schema)."""
+    return '"' + name.replace('"', '""') + '"'

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 
-from . import config, dialect, migrate, paging, reading, writing
+from . import config, dialect, migrate, paging, reading, schema, writing
 from . import history as change_log
 from . import models as m
 from .dates import parse_partial_date
@@ -86,12 +86,20 @@ class Ledger:
 
     @classmethod
     def open(
-        cls, target: str | Path | None = None, *, author: str | None = None, create: bool = True
+        cls,
+        target: str | Path | None = None,
+        *,
+        author: str | None = None,
+        create: bool = True,
+        trust_schema: bool = False,
     ) -> Ledger:
         """Open (and, with ``create``, make) the ledger at a path or database URL.
 
         An older schema is backed up and upgraded; a file that is not a ledger, or is from a
-        newer pledges, is refused with :class:`LedgerOpenError` and left untouched.
+        newer pledges, is refused with :class:`LedgerOpenError` and left untouched, and so is
+        a ledger whose triggers, views or indexes are not the ones pledges made (another
+        tool's trigger would run inside our writes). ``trust_schema`` skips that comparison,
+        for ``pledges check``, which reports and repairs such a ledger.
         """
         url = dialect.to_url(target if target is not None else config.default_ledger())
         path = dialect.sqlite_path(url)
@@ -106,6 +114,11 @@ class Ledger:
                 migrate.upgrade(write_engine)
             elif path is None:
                 migrate.upgrade(write_engine)
+            if path is not None and not trust_schema:
+                with read_engine.connect() as connection:
+                    refused = schema.check(connection, path)
+                if refused:
+                    raise LedgerOpenError(refused)
         except (SQLAlchemyError, OSError) as error:
             read_engine.dispose()
             write_engine.dispose()

@@ -263,10 +263,12 @@ def backup_command(ctx: click.Context, destination: str, db: str | None) -> None
     click.echo(f"backed up {ledger.name} to {written}")
 
 
+from tui.cli_check import check_command  # noqa: E402
 from tui.cli_fixtures import export_command, import_command  # noqa: E402
 
 main.add_command(import_command)
 main.add_command(export_command)
+main.add_command(check_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
