@@ -295,9 +295,12 @@ def backup_command(ctx: click.Context, destination: str, db: str | None) -> None
 
 
 from tui.cli_fixtures import export_command, import_command  # noqa: E402
+from tui.cli_history import redo_command, undo_command  # noqa: E402
 
 main.add_command(import_command)
 main.add_command(export_command)
+main.add_command(undo_command)
+main.add_command(redo_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
