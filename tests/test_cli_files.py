@@ -13,7 +13,7 @@ import pytest
 from cli_run import pledges
 
 import fixtures
-from db import dialect, migrate
+from db import dialect, files, migrate
 from db.errors import FileTargetError, LedgerOpenError
 from db.fixtures import export_file
 from db.ledger import Ledger
@@ -91,6 +91,22 @@ def test_an_export_without_force_never_replaces_a_file(small: Ledger, tmp_path: 
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
+def test_a_file_that_appears_at_the_last_moment_is_never_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.yaml"
+    with (
+        pytest.raises(FileTargetError, match="already exists"),
+        files.written_whole(target, overwrite=False) as temporary,
+    ):
+        temporary.write_text("ours\n")
+        # A colleague's file lands after the last check: only the move itself can refuse.
+        target.write_text("theirs\n")
+        monkeypatch.setattr(files, "check_target", lambda *_, **__: None)
+    assert target.read_text() == "theirs\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.yaml"]
+
+
 def test_an_export_that_fills_the_disk_leaves_the_old_file_whole(
     small: Ledger, tmp_path: Path
 ) -> None:
@@ -135,7 +151,10 @@ def test_exports_and_backups_are_private(small: Ledger, tmp_path: Path, umask_02
     db = str(small.path)
     assert pledges("export", "--db", db, "-o", str(tmp_path / "out.csv")).returncode == 0
     assert pledges("backup", "--db", db, str(tmp_path / "copy.sqlite")).returncode == 0
+    forced = tmp_path / "forced.json"
+    assert pledges("export", "--db", db, "-o", str(forced), "--force").returncode == 0
     assert _mode(tmp_path / "out.csv") == 0o600
+    assert _mode(forced) == 0o600
     assert _mode(tmp_path / "copy.sqlite") == 0o600
     (tmp_path / "out.csv").chmod(0o644)
     assert pledges("export", "--db", db, "-o", str(tmp_path / "out.csv"), "--force").returncode == 0
