@@ -74,6 +74,16 @@ def test_export_force_never_replaces_what_is_not_a_regular_file(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+def test_the_target_is_refused_before_the_ledger_is_read(tmp_path: Path) -> None:
+    target = tmp_path / "pipe.yaml"
+    os.mkfifo(target)
+    # The ledger named does not exist: the refusal comes first (a large export would be made
+    # in full before the writer refused it).
+    result = pledges("export", "--db", str(tmp_path / "none.sqlite"), "-o", str(target))
+    assert result.returncode == 1
+    assert "is a named pipe (FIFO)" in result.stderr
+
+
 def test_the_writer_the_ui_shares_refuses_a_pipe_too(small: Ledger, tmp_path: Path) -> None:
     target = tmp_path / "pipe.yaml"
     os.mkfifo(target)

@@ -19,9 +19,10 @@ from db.ledger import Ledger
 SAMPLE = fixtures.path()
 #: A file-name fragment that sets the terminal's title, reorders the line, hides a character,
 #: starts an 8-bit control sequence and would be an action in Textual markup.
-HOSTILE = "t\x1b]0;PWNED\x07\u202eevil\u200b\x9b31m[@click=app.quit]"
+#: A line break would let it forge a line of the report.
+HOSTILE = "t\x1b]0;PWNED\x07\u202eevil\u200b\x9b31m[@click=app.quit]\nforged"
 #: The same, as the CLI must show it.
-VISIBLE = "t␛]0;PWNED␇⟨RLO⟩evil⟨ZWSP⟩⟨U+009B⟩31m[@click=app.quit]"
+VISIBLE = "t␛]0;PWNED␇⟨RLO⟩evil⟨ZWSP⟩⟨U+009B⟩31m[@click=app.quit]␊forged"
 
 
 def test_import_reports_show_hostile_file_names_visible(tmp_path: Path, small: Ledger) -> None:
@@ -140,10 +141,16 @@ def test_exports_and_lists_shown_on_a_terminal_are_made_visible(
     assert "\u202eroivaheb" in piped.stdout
 
 
-def test_click_usage_errors_quote_arguments_visible(small: Ledger) -> None:
+def test_click_usage_errors_quote_arguments_visible(small: Ledger, tmp_path: Path) -> None:
     result = pledges("list", "--db", str(small.path), "--sort", HOSTILE)
     assert result.returncode == 2
     assert "Invalid value for '--sort'" in result.stderr and harmless(result.stderr)
+    # Click quotes extra arguments as they are (its message has line breaks of its own).
+    word, shown = HOSTILE.split("\n")[0], VISIBLE.split("␊")[0]
+    extra = pledges("backup", "--db", str(small.path), str(tmp_path / "b.sqlite"), word)
+    assert extra.returncode == 2
+    assert f"Got unexpected extra argument ({shown})" in extra.stderr
+    assert harmless(extra.stderr)
 
 
 def test_long_values_are_cut_in_messages(tmp_path: Path, small: Ledger) -> None:

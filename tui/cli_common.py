@@ -103,7 +103,8 @@ def reports_errors(command: F) -> F:
             # query the database could not evaluate.
             fail(f"bad query: {error.message}", EXIT_USAGE)
         except LedgerError as error:
-            fail(str(error))
+            # One line: a value in it (a path, a key) may hold a line break of its own.
+            fail(shown(error, LINE_LIMIT))
         except KeyboardInterrupt:
             echo("pledges: interrupted", err=True)
             sys.exit(130)
