@@ -59,13 +59,22 @@ def check_target(target: Path, *, overwrite: bool) -> None:
         )
     if stat.S_ISDIR(info.st_mode):
         raise FileTargetError(target, f"{target} is a directory; give a file name")
-    for test, kind in _KINDS:
-        if test(info.st_mode):
-            raise FileTargetError(
-                target, f"{target} is {kind}, not a regular file; pledges writes only to files"
-            )
+    kind = special_kind(info.st_mode)
+    if kind is not None:
+        raise FileTargetError(
+            target, f"{target} is {kind}, not a regular file; pledges writes only to files"
+        )
     if not overwrite:
         raise FileTargetError(target, f"{target} already exists", exists=True)
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is when it is neither a regular file, a directory nor a
+    link (``a named pipe (FIFO)``, ``a device``, ``a socket``); None otherwise."""
+    for test, kind in _KINDS:
+        if test(mode):
+            return kind
+    return None
 
 
 def create_private(path: Path) -> None:

@@ -693,6 +693,9 @@ def _check_file(path: Path, *, create: bool) -> str | None:
         raise LedgerOpenError(
             f"{path} is a symbolic link to {os.readlink(path)}, which does not exist"
         )
+    if path.exists() and (kind := files.special_kind(path.stat().st_mode)) is not None:
+        # SQLite would read or write it as if it were a file, and fail as a "disk I/O error".
+        raise LedgerOpenError(f"{path} is {kind}, not a ledger file; nothing was changed")
     if not path.exists():
         if not create:
             raise LedgerOpenError(f"there is no ledger at {path}")

@@ -4,7 +4,9 @@ ledger" (a user might delete it on that advice)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -157,3 +159,16 @@ def test_a_damaged_schema_is_reported_as_damage_not_as_a_non_ledger(sample_ledge
     result = pledges("list", "--db", str(sample_ledger))
     assert result.returncode == 1
     assert NOT_A_LEDGER not in result.stderr and "is damaged" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["import", SAMPLE], ["list"]])
+def test_a_pipe_or_a_device_is_not_taken_for_a_ledger(tmp_path: Path, command: list[str]) -> None:
+    pipe = tmp_path / "pipe.sqlite"
+    os.mkfifo(pipe)
+    for db in (str(pipe), "/dev/null"):
+        result = pledges(*command, "--db", db)
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"pledges: {db} is a ")
+        assert "not a ledger file; nothing was changed" in result.stderr
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
