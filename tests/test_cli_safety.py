@@ -207,3 +207,36 @@ def test_a_full_device_under_an_import_report_is_reported_plainly(tmp_path: Path
     assert result.returncode == 1
     assert "cannot write the output" in result.stderr
     assert "Exception ignored" not in result.stderr
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_plainly(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.sqlite"
+    name = os.fsdecode(b"\xff-pledges.yaml")  # a surrogate-escaped byte, as Python sees it
+    (tmp_path / name).write_bytes(SAMPLE.read_bytes())
+    result = pledges("import", "--db", str(db), name, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "⟨U+DCFF⟩-pledges.yaml: it holds bytes that are not UTF-8 text" in result.stderr
+    assert "internal error" not in result.stderr
+    with Ledger.open(db) as ledger:
+        assert ledger.count_pledges() == 0
+
+
+def test_the_analysts_name_reaches_the_change_log_without_controls(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.sqlite"
+    env = {"PLEDGES_AUTHOR": "ana\x1b]0;PWNED\x07"}
+    assert pledges("import", "--db", str(db), str(SAMPLE), env=env).returncode == 0
+    with Ledger.open(db) as ledger:
+        assert {entry.author for entry in ledger.activity()} == {"ana]0;PWNED"}
+    undone = pledges("undo", "--db", str(db), env=env)
+    assert undone.returncode == 0, undone.stderr
+    invalid = pledges("undo", "--db", str(db), env={"PLEDGES_AUTHOR": os.fsdecode(b"\xffana")})
+    assert invalid.returncode == 1
+    assert "$PLEDGES_AUTHOR is not UTF-8 text" in invalid.stderr
+
+
+def test_a_setting_of_the_wrong_kind_is_reported(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("ledger = 5\n")
+    result = pledges("list", env={"PLEDGES_CONFIG": str(config), "PLEDGES_DB": ""})
+    assert result.returncode == 1
+    assert f"ledger in {config} must be text in quotes" in result.stderr

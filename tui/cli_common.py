@@ -116,6 +116,15 @@ def reports_errors(command: F) -> F:
             raise
         except (click.ClickException, click.Abort):
             raise
+        except UnicodeEncodeError as error:
+            # A file name or an argument with bytes that are not UTF-8 reaches Python as lone
+            # surrogates, which no database or terminal encoding takes.
+            if os.environ.get("PLEDGES_DEBUG") or error.reason != "surrogates not allowed":
+                raise
+            fail(
+                f"cannot use {shown(error.object)}: it holds bytes that are not UTF-8 text; "
+                "rename the file, or give the argument in UTF-8"
+            )
         except OSError as error:
             if os.environ.get("PLEDGES_DEBUG") or error.filename is None:
                 raise
