@@ -10,6 +10,7 @@ queries fall back to case-insensitive ``LIKE``, which is correct but slower.
 
 from __future__ import annotations
 
+import errno
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -33,8 +34,12 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
+
+from . import files
+from .errors import LedgerOpenError
 
 BUSY_TIMEOUT_MS: Final = 10_000
 SQLITE_HEADER: Final = b"SQLite format 3\x00"
@@ -62,11 +67,78 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
+#: How a ledger may be named, for messages about a URL that is not one of these.
+LEDGER_FORMS: Final = (
+    "give a file path (ledger.sqlite), a sqlite:////absolute/path/ledger.sqlite URL, or a "
+    "PostgreSQL URL (postgresql+psycopg://user@host/ledger)"
+)
+
+
 def to_url(target: str | Path) -> URL:
-    """A database URL from a path or a URL string (``postgresql://...``, ``sqlite:///...``)."""
-    if isinstance(target, Path) or "://" not in str(target):
-        return URL.create("sqlite", database=str(Path(target).expanduser().absolute()))
-    return make_url(str(target))
+    """A database URL from a path or a URL string (``postgresql://...``, ``sqlite:///...``).
+
+    A URL pledges cannot use is refused here, before anything is opened or created, with a
+    :class:`LedgerOpenError` that says what to give instead: an unknown database or driver, a
+    driver that is not installed, an in-memory SQLite database (it would vanish with the
+    process), SQLite URL options (pledges sets up its connections itself; ``?mode=ro`` would
+    be ignored and the ledger written anyway), and ``file:`` URIs (which would otherwise be
+    taken for a relative path whose first folder is ``file:``).
+    """
+    if isinstance(target, Path):
+        return URL.create("sqlite", database=str(target.expanduser().absolute()))
+    text = str(target)
+    if not text.strip():
+        # `--db "$LEDGER"` with $LEDGER unset must not quietly open the default ledger.
+        raise LedgerOpenError(f"the ledger's name is empty; {LEDGER_FORMS}")
+    if text.lower().startswith("file:"):
+        raise LedgerOpenError(f"{text} is a file: URI, which pledges does not take; {LEDGER_FORMS}")
+    if "://" not in text:
+        return URL.create("sqlite", database=str(Path(text).expanduser().absolute()))
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise LedgerOpenError(f"{text} is not a database URL; {LEDGER_FORMS}") from None
+    shown = url.render_as_string(hide_password=True)
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_url(url, shown)
+    if backend != "postgresql":
+        raise LedgerOpenError(
+            f"{shown}: pledges keeps ledgers in SQLite or PostgreSQL, not {backend}; {LEDGER_FORMS}"
+        )
+    try:
+        url.get_dialect().import_dbapi()
+    except NoSuchModuleError:
+        raise LedgerOpenError(
+            f"{shown}: there is no PostgreSQL driver {url.drivername!r}; {LEDGER_FORMS}"
+        ) from None
+    except ImportError as error:
+        module = error.name or url.drivername
+        raise LedgerOpenError(
+            f"{shown}: the PostgreSQL driver ({module}) is not installed; install it "
+            f"(pip install 'psycopg[binary]'), or name the driver you have in the URL"
+        ) from None
+    return url
+
+
+def _sqlite_url(url: URL, shown: str) -> URL:
+    if url.drivername not in ("sqlite", "sqlite+pysqlite"):
+        raise LedgerOpenError(
+            f"{shown}: pledges opens SQLite ledgers with Python's own driver; "
+            f"use sqlite:///PATH, not {url.drivername}"
+        )
+    if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+        raise LedgerOpenError(
+            f"{shown} names no file (an in-memory database would vanish when pledges ends); "
+            f"{LEDGER_FORMS}"
+        )
+    if url.query:
+        raise LedgerOpenError(
+            f"{shown}: pledges sets up its SQLite connections itself and takes no URL options "
+            f"({', '.join(sorted(url.query))}); remove them. To read a ledger without any risk "
+            "of changing it, work on a copy (pledges backup)"
+        )
+    return url.set(database=str(Path(url.database).absolute()))
 
 
 def create_engines(url: URL) -> tuple[Engine, Engine]:
@@ -136,7 +208,13 @@ class FileInfo:
 
 
 def inspect_file(path: Path) -> FileInfo:
-    """Look at a file read-only: is it SQLite, which tables, which schema revision."""
+    """Look at a file read-only: is it SQLite, which tables, which schema revision.
+
+    Only a file that is not SQLite at all comes back with ``is_sqlite`` false. A database that
+    cannot be read now (permissions, a lock held elsewhere, a full disk, damage) raises the
+    :class:`OSError` or :class:`sqlite3.Error` that says so (see :func:`file_problem`): a user
+    told that a good ledger "is not a database" might delete it.
+    """
     if not path.exists() or path.stat().st_size == 0:
         return FileInfo(
             exists=path.exists(), is_sqlite=path.exists(), tables=frozenset(), revision=None
@@ -157,7 +235,9 @@ def inspect_file(path: Path) -> FileInfo:
         if "alembic_version" in tables:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
             revision = row[0] if row else None
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as error:
+        if _sqlite_error_name(error) != "SQLITE_NOTADB":
+            raise
         return FileInfo(exists=True, is_sqlite=False, tables=frozenset(), revision=None)
     finally:
         connection.close()
@@ -165,25 +245,122 @@ def inspect_file(path: Path) -> FileInfo:
 
 
 def backup(source: Path, destination: Path) -> None:
-    """Copy a SQLite database with SQLite's online backup API.
+    """Copy a SQLite database with SQLite's online backup API, to a new file private to its
+    owner (:mod:`db.files`): a copy that fails leaves nothing behind, and an existing file at
+    ``destination`` is never replaced (:class:`FileTargetError`).
 
     A plain file copy of a WAL database can miss committed transactions still in the WAL.
     """
     destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".partial")
     src = sqlite3.connect(
         f"{source.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
     )
     try:
-        dst = sqlite3.connect(partial)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dst.close()
+        with files.written_whole(destination, overwrite=False) as partial:
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
     finally:
         src.close()
-    partial.replace(destination)
+
+
+def _sqlite_error_name(error: BaseException) -> str:
+    """SQLite's name for an error (``SQLITE_BUSY``, ``SQLITE_READONLY_DIRECTORY``), else ''."""
+    original = getattr(error, "orig", None) or error
+    return str(getattr(original, "sqlite_errorname", "") or "")
+
+
+def _sqlite_message(error: BaseException) -> str:
+    original = getattr(error, "orig", None) or error
+    return str(original).strip().split("\n")[0]
+
+
+def file_problem(path: Path, error: BaseException) -> str | None:
+    """What an error opening, reading or writing the SQLite file at ``path`` means, as a
+    sentence that says what to do; None for errors that are not about the file.
+
+    Only a file SQLite calls "not a database" is called one: a valid ledger that cannot be
+    opened right now (a read-only folder, a full disk, a lock held elsewhere, no permission)
+    is described as such, so that nobody deletes a good ledger on bad advice.
+    """
+    original = getattr(error, "orig", None) or error
+    name = _sqlite_error_name(error)
+    message = _sqlite_message(error)
+    folder = path.parent
+    if isinstance(original, OSError) and not name:
+        return _os_problem(path, original)
+    if name == "SQLITE_NOTADB":
+        return f"{path} is not a pledges ledger (it is not a SQLite database)"
+    if name.startswith("SQLITE_CORRUPT"):
+        return (
+            f"{path} is damaged (SQLite: {message}); restore it from a backup, or ask whoever "
+            "keeps the ledger"
+        )
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return (
+            f"{path} is locked by another program (SQLite: {message}); try again when it has "
+            "finished, or close the program that holds it"
+        )
+    if name == "SQLITE_READONLY_DIRECTORY":
+        return (
+            f"SQLite cannot open {path}: its folder {folder} is read-only, and SQLite must make "
+            f"{path.name}-wal and {path.name}-shm beside a ledger even to read it; make the "
+            "folder writable, or copy the ledger into one that is"
+        )
+    if name.startswith("SQLITE_READONLY"):
+        return (
+            f"{path} is read-only for you (SQLite: {message}); to change it, make the file and "
+            f"its folder {folder} writable"
+        )
+    if name.startswith("SQLITE_CANTOPEN"):
+        return (
+            f"SQLite cannot open {path} (SQLite: {message}): check that you may read it and "
+            f"write to its folder {folder}, where SQLite keeps {path.name}-wal and "
+            f"{path.name}-shm"
+        )
+    if name.startswith("SQLITE_FULL") or name == "SQLITE_IOERR_SHMSIZE":
+        return f"the disk that holds {path} is full; free some space and try again"
+    if name.startswith("SQLITE_IOERR"):
+        return (
+            f"the disk failed while SQLite used {path} (SQLite: {message}, {name}); check the "
+            "disk, then try again"
+        )
+    if name.startswith(("SQLITE_PERM", "SQLITE_AUTH")):
+        return f"you may not use {path} (SQLite: {message}); ask its owner for access"
+    return None
+
+
+def _os_problem(path: Path, error: OSError) -> str | None:
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"you may not read {path} (permission denied); ask its owner for access"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk that holds {path} is full; free some space and try again"
+    if error.errno == errno.EROFS:
+        return f"{path} is on a read-only file system"
+    if error.errno == errno.EIO:
+        return f"the disk failed while reading {path}; check the disk, then try again"
+    return None
+
+
+#: SQLite's words for a statement beyond its limits: the query asked for is too complex.
+_TOO_COMPLEX: Final = (
+    "expression tree is too large",
+    "too many terms",
+    "parser stack overflow",
+    "too many sql variables",
+    "too many from clause terms",
+    "like or glob pattern too complex",
+    "at most 64 tables in a join",
+)
+
+
+def query_too_complex(error: BaseException) -> str | None:
+    """SQLite's own words when a statement exceeded one of its limits, else None."""
+    message = _sqlite_message(error)
+    return message if message.lower().startswith(_TOO_COMPLEX) else None
 
 
 def integrity_check(path: Path) -> str:

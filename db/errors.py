@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -22,6 +23,15 @@ class LedgerOpenError(LedgerError):
 
 class LedgerBusyError(LedgerError):
     """Another process held the ledger's write lock for longer than the busy timeout."""
+
+
+class FileTargetError(LedgerError):
+    """A file cannot be written where asked: a directory, a device, a named pipe or a link is
+    there, or a file that may not be replaced (``exists``). Nothing was written."""
+
+    def __init__(self, target: Path, message: str, *, exists: bool = False) -> None:
+        self.target, self.exists = target, exists
+        super().__init__(message)
 
 
 class NotFoundError(LedgerError):
@@ -160,6 +170,18 @@ class QueryError(LedgerError):
     def __init__(self, message: str, position: int, length: int = 1) -> None:
         self.message, self.position, self.length = message, position, max(1, length)
         super().__init__(f"{message} (at column {position + 1})")
+
+
+class QueryTooComplexError(QueryError):
+    """A query the database cannot evaluate: too many terms, nested too deep."""
+
+    def __init__(self, reason: str) -> None:
+        self.message, self.position, self.length = (
+            f"the query is too complex for the ledger's database ({reason}); use fewer terms",
+            0,
+            1,
+        )
+        LedgerError.__init__(self, self.message)
 
 
 def nearest(value: str, known: Iterable[str]) -> str | None:

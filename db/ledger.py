@@ -12,6 +12,8 @@ commit. Methods are safe to call from worker threads and return plain objects
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,12 +24,19 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 
-from . import config, dialect, migrate, paging, reading, schema, writing
+from . import config, dialect, files, migrate, paging, reading, schema, writing
 from . import history as change_log
 from . import models as m
 from .dates import parse_partial_date
 from .dates import today as today_date
-from .errors import LedgerBusyError, LedgerError, LedgerOpenError, NothingToUndoError
+from .errors import (
+    FileTargetError,
+    LedgerBusyError,
+    LedgerError,
+    LedgerOpenError,
+    NothingToUndoError,
+    QueryTooComplexError,
+)
 from .filters import filters_column, fulltext_expression, only_fulltext, pledge_filter
 from .query import Query, parse
 from .records import (
@@ -104,31 +113,47 @@ class Ledger:
         url = dialect.to_url(target if target is not None else config.default_ledger())
         path = dialect.sqlite_path(url)
         revision: str | None = None
+        created = path is not None and not os.path.lexists(path)
         if path is not None:
             revision = _check_file(path, create=create)
         read_engine, write_engine = dialect.create_engines(url)
+        saved: Path | None = None
         try:
-            if path is not None and revision != migrate.head():
-                if revision is not None:
-                    dialect.backup(path, migrate.backup_path(path, revision))
+            if path is None or revision != migrate.head():
+                if path is not None and revision is not None:
+                    saved = migrate.backup_path(path, revision)
+                    try:
+                        dialect.backup(path, saved)
+                    except BaseException:
+                        saved = None  # the failed copy removed itself
+                        raise
                 migrate.upgrade(write_engine)
-            elif path is None:
-                migrate.upgrade(write_engine)
-            if path is not None and not trust_schema:
+        except BaseException as error:
+            read_engine.dispose()
+            write_engine.dispose()
+            kept = saved
+            if created and path is not None:
+                files.remove_sqlite_file(path)
+            elif saved is not None and path is not None and _still_at(path, revision):
+                # The upgrade rolled back, so the copy made before it is a duplicate of the
+                # ledger, and each retry would add another.
+                saved.unlink(missing_ok=True)
+                kept = None
+            if not isinstance(error, _OPENING_ERRORS):
+                raise
+            raise LedgerOpenError(_open_problem(path, url, revision, saved, kept, error)) from None
+        if path is not None and not trust_schema:
+            try:
                 with read_engine.connect() as connection:
                     refused = schema.check(connection, path)
-                if refused:
-                    raise LedgerOpenError(refused)
-        except (SQLAlchemyError, OSError) as error:
-            read_engine.dispose()
-            write_engine.dispose()
-            raise LedgerOpenError(
-                f"cannot open the ledger {path or url}: {_reason(error)}"
-            ) from None
-        except BaseException:
-            read_engine.dispose()
-            write_engine.dispose()
-            raise
+            except BaseException:
+                read_engine.dispose()
+                write_engine.dispose()
+                raise
+            if refused:
+                read_engine.dispose()
+                write_engine.dispose()
+                raise LedgerOpenError(refused)
         return cls(url, read_engine, write_engine, author or config.default_author())
 
     def close(self) -> None:
@@ -153,12 +178,18 @@ class Ledger:
         try:
             with self._reader.connect() as connection, connection.begin():
                 yield connection
-        except OperationalError as error:
+        except DatabaseError as error:
             if dialect.is_locked(error):
                 raise LedgerBusyError(
                     "the ledger is busy (another process holds it); try again"
                 ) from None
-            raise LedgerError(f"cannot read the ledger: {_reason(error)}") from None
+            too_complex = dialect.query_too_complex(error)
+            if too_complex:
+                raise QueryTooComplexError(too_complex) from None
+            problem = dialect.file_problem(self.path, error) if self.path else None
+            if problem is None and not isinstance(error, OperationalError):
+                raise  # a mistake in a statement of ours, not the ledger's state
+            raise LedgerError(f"cannot read the ledger: {problem or _reason(error)}") from None
 
     def _write(
         self,
@@ -639,12 +670,19 @@ class Ledger:
         target = Path(destination).expanduser()
         if target.is_dir():
             target = target / self.path.name
-        if target.exists():
-            raise LedgerError(f"{target} already exists; choose a new file name")
         try:
             dialect.backup(self.path, target)
-        except (OSError, Exception) as error:
-            raise LedgerError(f"cannot write the backup to {target}: {_reason(error)}") from None
+        except FileTargetError as error:
+            if not error.exists:
+                raise
+            raise FileTargetError(
+                target, f"{target} already exists; choose a new file name", exists=True
+            ) from None
+        except (OSError, sqlite3.Error) as error:
+            problem = dialect.file_problem(target, error) or _reason(error)
+            raise LedgerError(
+                f"cannot write the backup to {target}: {problem}; nothing was written"
+            ) from None
         return target
 
     def integrity(self) -> str:
@@ -663,21 +701,38 @@ class _DryRun(Exception):
 
 
 def _check_file(path: Path, *, create: bool) -> str | None:
-    """Refuse files that are not ledgers, or are from a newer pledges; return the revision."""
+    """Refuse files that are not ledgers, or are from a newer pledges; return the revision.
+
+    With ``create`` a missing file is made (private to its owner: a ledger holds analysts'
+    notes) and an empty one is taken as a new ledger; without it, only an existing ledger is
+    opened, and nothing is ever written to a file that is not one yet.
+    """
     if path.is_dir():
         raise LedgerOpenError(f"{path} is a directory, not a ledger file")
+    if path.is_symlink() and not path.exists():
+        raise LedgerOpenError(
+            f"{path} is a symbolic link to {os.readlink(path)}, which does not exist"
+        )
+    if path.exists() and (kind := files.special_kind(path.stat().st_mode)) is not None:
+        # SQLite would read or write it as if it were a file, and fail as a "disk I/O error".
+        raise LedgerOpenError(f"{path} is {kind}, not a ledger file; nothing was changed")
     if not path.exists():
         if not create:
             raise LedgerOpenError(f"there is no ledger at {path}")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            files.create_private(path)
         except OSError as error:
-            raise LedgerOpenError(f"cannot create the ledger {path}: {_reason(error)}") from None
+            problem = dialect.file_problem(path, error) or _reason(error)
+            raise LedgerOpenError(f"cannot create the ledger {path}: {problem}") from None
         return None
     try:
         info = dialect.inspect_file(path)
-    except (OSError, Exception) as error:
-        raise LedgerOpenError(f"cannot read {path}: {_reason(error)}") from None
+    except (OSError, sqlite3.Error) as error:
+        problem = dialect.file_problem(path, error) or f"cannot read {path}: {_reason(error)}"
+        if dialect.is_locked(error):
+            raise LedgerBusyError(f"{problem}; nothing was changed") from None
+        raise LedgerOpenError(f"{problem}; nothing was changed") from None
     if not info.is_sqlite:
         raise LedgerOpenError(
             f"{path} is not a pledges ledger (it is not a SQLite database); nothing was changed"
@@ -689,6 +744,12 @@ def _check_file(path: Path, *, create: bool) -> str | None:
                 f"{path} is a SQLite database but not a pledges ledger (it holds "
                 f"tables {', '.join(other[:5])}); nothing was changed"
             )
+        if not create:
+            empty = "an empty file" if path.stat().st_size == 0 else "an empty SQLite database"
+            raise LedgerOpenError(
+                f"there is no ledger at {path} ({empty}); `pledges import` or the terminal "
+                "UI makes one there. Nothing was changed"
+            )
         return None
     if info.revision not in migrate.known_revisions():
         raise LedgerOpenError(
@@ -698,10 +759,60 @@ def _check_file(path: Path, *, create: bool) -> str | None:
     return info.revision
 
 
-def _reason(error: BaseException) -> str:
-    original = getattr(error, "orig", None)
+#: What opening a ledger can meet that is about the database, not a mistake of ours (the
+#: migrations' environment raises RuntimeError for a ledger whose references are broken).
+_OPENING_ERRORS = (SQLAlchemyError, OSError, sqlite3.Error, LedgerError, RuntimeError)
+
+
+def _still_at(path: Path, revision: str | None) -> bool:
+    """True when the ledger is known to be at ``revision`` still (a failed upgrade rolled back)."""
+    try:
+        return dialect.inspect_file(path).revision == revision
+    except (OSError, sqlite3.Error):
+        return False
+
+
+def _open_problem(
+    path: Path | None,
+    url: URL,
+    revision: str | None,
+    saved: Path | None,
+    kept: Path | None,
+    error: Exception,
+) -> str:
+    """Why opening failed after the file checks: making a new ledger, the copy before an
+    upgrade, or the upgrade itself."""
+    if isinstance(error, FileTargetError | LedgerError):
+        reason = str(error)
+    else:
+        reason = (dialect.file_problem(path, error) if path else None) or _reason(error)
+    name = path or url.render_as_string(hide_password=True)
+    if path is None:
+        return f"cannot open the ledger {name}: {reason}"
+    if revision is None:
+        return f"cannot make a new ledger at {name}: {reason}"
+    if saved is None:
+        return (
+            f"cannot upgrade the ledger {name}: the copy made before an upgrade failed "
+            f"({reason}); the ledger was not changed"
+        )
+    if kept is None:
+        return f"cannot upgrade the ledger {name}: {reason}; it was left as it was"
     return (
-        str(original or error).strip().splitlines()[0]
-        if str(original or error).strip()
-        else type(error).__name__
+        f"the upgrade of the ledger {name} failed after it was written ({reason}); "
+        f"the copy made before it is {kept}"
     )
+
+
+#: A reason quoted from a database or the system is cut to this many characters.
+REASON_LIMIT = 300
+
+
+def _reason(error: BaseException) -> str:
+    """The first line of what the database (or the system) said, cut to a bounded length."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip()
+    if not text:
+        return type(error).__name__
+    line = text.splitlines()[0]
+    return line if len(line) <= REASON_LIMIT else line[:REASON_LIMIT] + "…"

@@ -194,7 +194,7 @@ def test_an_empty_ledger_exports_an_empty_document_that_imports(
     copy.close()
 
 
-def test_an_export_file_gets_the_usual_permissions_and_replaces_whole(
+def test_an_export_file_is_private_when_new_and_replaces_whole(
     small: Ledger, tmp_path: Path
 ) -> None:
     import os
@@ -209,7 +209,8 @@ def test_an_export_file_gets_the_usual_permissions_and_replaces_whole(
         assert export_file(small, "yaml", target) > 0
     finally:
         os.umask(mask)
-    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    # A ledger holds analysts' notes: a new export is its owner's alone, whatever the umask.
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert target.read_text(encoding="utf-8") == export_text(small, "yaml")
     target.chmod(0o640)
     export_file(small, "json", target, "status:committed")

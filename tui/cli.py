@@ -18,11 +18,16 @@ import click
 from db.version import __version__
 from db.vocab import SORT_COLUMNS
 from tui.cli_common import (
+    EXIT_ERROR,
     EXIT_USAGE,
     db_option,
+    echo,
     fail,
     open_ledger,
+    parsed_query,
     reports_errors,
+    show_click_error,
+    shown,
 )
 
 if TYPE_CHECKING:
@@ -30,10 +35,25 @@ if TYPE_CHECKING:
 
 
 class _Group(click.Group):
-    """Lists commands in the order they were added, which is the order of the README."""
+    """Lists commands in the order they were added, which is the order of the README, and
+    shows Click's own usage errors through the CLI's safe :func:`echo` (they quote arguments,
+    such as a missing file's hostile name)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as error:
+            show_click_error(error)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            echo("Aborted!", err=True)
+            sys.exit(EXIT_ERROR)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 @click.group(
@@ -146,16 +166,9 @@ def list_command(
       pledges list pledger:FRA "reassurance force" --sort announced
       pledges list -- -status:withdrawn --json
     """
-    from db.errors import QueryError
-    from db.query import parse
     from db.records import Sort
 
-    text = " ".join(query)
-    try:
-        parsed = parse(text)
-    except QueryError as error:
-        pointer = " " * error.position + "^" * error.length
-        fail(f"bad query: {error.message}\n  {text}\n  {pointer}", EXIT_USAGE)
+    _, parsed = parsed_query(query)
     sort = Sort(sort_column, reverse)  # type: ignore[arg-type]
     with open_ledger(ctx, db) as ledger:
         if as_json:
@@ -226,9 +239,27 @@ def _print_table(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> No
         )
 
 
-def _print_json(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> None:
+def _json(data: Any) -> str:
+    """One value as JSON text in which every character a terminal would act on or hide (C1
+    controls, bidi and zero-width marks; JSON escapes C0 itself) is written as a ``\\u``
+    escape: the same data, harmless on a terminal."""
     import json
 
+    text = json.dumps(data, ensure_ascii=False)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _json_escape(c) for c in text)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _print_json(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> None:
     out = sys.stdout
     out.write("[")
     first = True
@@ -239,7 +270,7 @@ def _print_json(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> Non
         by_key = {r.record_key: r for r in ledger.records("pledge", keys)}
         for key in keys:
             data = by_key[key].model_dump(mode="json", exclude_none=True)
-            out.write(("\n  " if first else ",\n  ") + json.dumps(data, ensure_ascii=False))
+            out.write(("\n  " if first else ",\n  ") + _json(data))
             first = False
         keys.clear()
 
@@ -260,14 +291,17 @@ def backup_command(ctx: click.Context, destination: str, db: str | None) -> None
     """Copy the ledger to DESTINATION safely, even while others write to it."""
     with open_ledger(ctx, db) as ledger:
         written = ledger.backup(destination)
-    click.echo(f"backed up {ledger.name} to {written}")
+    echo(f"backed up {shown(ledger.name)} to {shown(written)}")
 
 
 from tui.cli_check import check_command  # noqa: E402
 from tui.cli_fixtures import export_command, import_command  # noqa: E402
+from tui.cli_history import redo_command, undo_command  # noqa: E402
 
 main.add_command(import_command)
 main.add_command(export_command)
+main.add_command(undo_command)
+main.add_command(redo_command)
 main.add_command(check_command)
 
 if __name__ == "__main__":  # pragma: no cover

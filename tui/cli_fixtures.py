@@ -8,10 +8,24 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import click
 
-from tui.cli_common import EXIT_ERROR, EXIT_USAGE, db_option, fail, open_ledger, reports_errors
+from tui.cli_common import (
+    EXIT_ERROR,
+    EXIT_USAGE,
+    db_option,
+    echo,
+    fail,
+    open_ledger,
+    parsed_query,
+    reports_errors,
+    shown,
+)
+
+if TYPE_CHECKING:
+    from db.errors import FileTargetError
 
 #: Inputs at least this large show a progress line (when stderr is a terminal).
 PROGRESS_BYTES = 1_000_000
@@ -87,17 +101,19 @@ def import_command(
       pledges import new-data.json --dry-run
     """
     from db.fixtures import FixtureError, format_of, import_files, parse_mapping
-    from tui.render import visible
 
     try:
         fields = parse_mapping(list(mapping))
     except ValueError as error:
-        fail(str(error), EXIT_USAGE)
+        fail(shown(error, 2 * LINE_VALUE), EXIT_USAGE)
     if fields and not any(format_of(f) == "csv" for f in files):
         fail("--map renames CSV columns, and no .csv file was given", EXIT_USAGE)
     for name in files:
         if format_of(name) is None:
-            fail(f"{name}: cannot tell its format; name it .yaml, .yml, .json or .csv", EXIT_USAGE)
+            fail(
+                f"{shown(name)}: cannot tell its format; name it .yaml, .yml, .json or .csv",
+                EXIT_USAGE,
+            )
     progress = _progress(files)
     with open_ledger(ctx, db, create=True) as ledger:
         try:
@@ -110,19 +126,33 @@ def import_command(
                     progress.clear()  # before any message, which would land on its line
         except FixtureError as error:
             for problem in error.problems:
-                click.echo(visible(str(problem)), err=True)
-            fail(str(error), EXIT_ERROR)
-        names = ", ".join(files)
+                echo(shown(problem, LINE_VALUE), err=True)
+            fail(shown(error, LINE_VALUE), EXIT_ERROR)
+        names = _names(files)
+        into = shown(ledger.name)
         if dry_run:
-            click.echo(f"dry run: importing {names} into {ledger.name} would change this")
+            echo(f"dry run: importing {names} into {into} would change this")
         else:
-            click.echo(f"imported {names} into {ledger.name}")
+            echo(f"imported {names} into {into}")
         for line in _table(dict(report.counts)):
-            click.echo(line)
+            echo(line)
         if not report.changed:
-            click.echo("nothing changed: the ledger already holds every record as in the input")
+            echo("nothing changed: the ledger already holds every record as in the input")
         elif dry_run:
-            click.echo("nothing was written (dry run)")
+            echo("nothing was written (dry run)")
+
+
+#: A problem line of a failed import is cut to this many characters (it quotes values).
+LINE_VALUE = 1_000
+#: At most this many file names are listed in an import's report.
+NAMES_SHOWN = 10
+
+
+def _names(files: tuple[str, ...]) -> str:
+    """The files of an import as its report names them (``*.json`` may expand to many)."""
+    names = ", ".join(shown(f) for f in files[:NAMES_SHOWN])
+    more = len(files) - NAMES_SHOWN
+    return names + (f" and {more:,} more files" if more > 0 else "")
 
 
 def _export_format(fmt: str | None, output: str | None) -> str:
@@ -133,7 +163,8 @@ def _export_format(fmt: str | None, output: str | None) -> str:
     suffix = Path(output).suffix.lower()
     if suffix not in _SUFFIXES:
         fail(
-            f"cannot tell the format of {output} from its name; add --format yaml, json or csv",
+            f"cannot tell the format of {shown(output)} from its name; "
+            "add --format yaml, json or csv",
             EXIT_USAGE,
         )
     return _SUFFIXES[suffix]
@@ -175,29 +206,52 @@ def export_command(
       pledges export --format json status:committed pledger:FRA
       pledges export -o committed.csv -- -status:withdrawn
     """
-    from db.errors import QueryError
+    from db.errors import FileTargetError
+    from db.files import check_target
     from db.fixtures import export, export_file
-    from db.query import parse
 
     kind = _export_format(fmt, output)
-    text = " ".join(query)
-    try:
-        parse(text)
-    except QueryError as error:
-        pointer = " " * error.position + "^" * error.length
-        fail(f"bad query: {error.message}\n  {text}\n  {pointer}", EXIT_USAGE)
+    text, _ = parsed_query(query)
     target = Path(output) if output else None
     if target is not None:
-        if target.is_dir():
-            fail(f"{target} is a directory; give a file name", EXIT_USAGE)
-        if target.exists() and not force:
-            fail(f"{target} already exists; add --force to overwrite it", EXIT_ERROR)
+        try:
+            check_target(target, overwrite=force)
+        except FileTargetError as error:
+            _refuse(error)
     with open_ledger(ctx, db) as ledger:
         if target is None:
-            export(ledger, kind, sys.stdout, text or None)
+            export(ledger, kind, _terminal_safe(sys.stdout), text or None)
             return
         try:
-            count = export_file(ledger, kind, target, text or None)
+            count = export_file(ledger, kind, target, text or None, overwrite=force)
+        except FileTargetError as error:
+            _refuse(error)
         except OSError as error:
-            fail(f"cannot write {target}: {error.strerror or error}", EXIT_ERROR)
-    click.echo(f"exported {count:,} pledges to {target}", err=True)
+            fail(f"cannot write {shown(target)}: {error.strerror or error}", EXIT_ERROR)
+    echo(f"exported {count:,} pledges to {shown(target)}", err=True)
+
+
+def _refuse(error: FileTargetError) -> NoReturn:
+    if error.exists:
+        fail(f"{shown(error.target)} already exists; add --force to overwrite it", EXIT_ERROR)
+    # A device, a pipe or a link is never replaced; stdout goes wherever the shell sends it.
+    fail(f"{error}; to write to it anyway, leave out -o and redirect: > TARGET", EXIT_ERROR)
+
+
+class _Visible:
+    """A terminal as an export's output: what reaches it has control, bidi and zero-width
+    characters made visible (a file or a pipe gets the export's exact bytes)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        from tui.render import visible
+
+        for line in text.splitlines(keepends=True):
+            self.out.write(visible(line, multiline=True))
+        return len(text)
+
+
+def _terminal_safe(out: TextIO) -> TextIO:
+    return _Visible(out) if out.isatty() else out  # type: ignore[return-value]
