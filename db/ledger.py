@@ -413,10 +413,14 @@ class Ledger:
         detail = self.pledge(key) if record_type == "pledge" else self.condition(key)
         return cite(detail, today_date())
 
-    def records(self, record_type: str, keys: Sequence[str] | None = None) -> list[Record]:
-        """Whole records of one type with their status history, sorted by key."""
+    def records(
+        self, record_type: str, keys: Sequence[str] | None = None, *, strict: bool = True
+    ) -> list[Record]:
+        """Whole records of one type with their status history, sorted by key; ``strict``
+        (exports) refuses a stored record the schemas would refuse, otherwise it is returned
+        as stored (listings)."""
         with self._reading() as connection:
-            return reading.records(connection, record_type, keys)
+            return reading.records(connection, record_type, keys, strict=strict)
 
     def matching_pledge_keys(self, query: QueryLike = None) -> list[str]:
         where = self._where(query)

@@ -100,20 +100,31 @@ def to_record(
 
 
 def records(
-    connection: Connection, record_type: str, keys: Sequence[str] | None = None
+    connection: Connection,
+    record_type: str,
+    keys: Sequence[str] | None = None,
+    *,
+    strict: bool = True,
 ) -> list[Record]:
     """Whole records with their status history, sorted by key (what an export writes).
 
-    Strict: a stored record the schemas refuse is an :class:`InvalidRecordError`.
+    Strict: a stored record the schemas refuse is an :class:`InvalidRecordError`. Without
+    ``strict`` (a listing), such a record is returned as stored instead, and the others
+    cleaned as an export writes them.
     """
     stored = STORES[record_type].load(connection, keys)
     histories = history.status_history(
         connection, record_type, None if keys is None else list(stored)
     )
-    return [
-        to_record(record_type, stored[k].state, histories.get(k), strict=True)
-        for k in sorted(stored)
-    ]
+    found = []
+    for key in sorted(stored):
+        try:
+            found.append(to_record(record_type, stored[key].state, histories.get(key), strict=True))
+        except InvalidRecordError:
+            if strict:
+                raise
+            found.append(to_record(record_type, stored[key].state, histories.get(key)))
+    return found
 
 
 def _briefs(connection: Connection, statement: Any, record_type: str) -> list[Brief]:

@@ -267,7 +267,9 @@ def _print_json(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> Non
 
     def flush() -> None:
         nonlocal first
-        by_key = {r.record_key: r for r in ledger.records("pledge", keys)}
+        # A listing shows what is stored, even a record the schemas would refuse now (written
+        # by another tool): refusing it would leave half a JSON document on stdout.
+        by_key = {r.record_key: r for r in ledger.records("pledge", keys, strict=False)}
         for key in keys:
             data = by_key[key].model_dump(mode="json", exclude_none=True)
             out.write(("\n  " if first else ",\n  ") + _json(data))
