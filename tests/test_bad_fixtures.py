@@ -214,6 +214,15 @@ CASES = [
         "a quoted scalar that starts at line 4)",
     ),
     case("json-syntax.json", "json-syntax.json:4:53: JSON syntax error: Expecting ',' delimiter"),
+    # more than Python reads: an int of over 4,300 digits, nesting past the recursion limit
+    case(
+        "json-huge-integer.json",
+        "json-huge-integer.json:5:16: holds a number 5,000 digits long, too long to read",
+    ),
+    case(
+        "json-nested-deep.json",
+        "json-nested-deep.json:5:76: is nested too deeply to be a fixture (more than 64 levels)",
+    ),
     case("csv-syntax.csv", "csv-syntax.csv:2: CSV syntax error: unexpected end of data"),
     case(
         "json-lone-surrogate.json",
