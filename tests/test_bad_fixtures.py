@@ -243,6 +243,19 @@ CASES = [
         "reads pledges/1",
     ),
     case("format-missing.json", "format-missing.json:1: format is missing"),
+    case("format-only.yaml", "format-only.yaml:1: lists no records; a fixture is a mapping"),
+    # a file that announces its records (as every export does) but does not hold them all
+    case(
+        "yaml-cut-short.yaml",
+        "yaml-cut-short.yaml:18: the file is cut short: it announces its records (records: at "
+        "line 2) but does not end with the line '...' that closes a complete export",
+    ),
+    case(
+        "records-count-wrong.yaml",
+        "records-count-wrong.yaml:2 records.pledges: announces 3 pledges but the document holds "
+        "2 (the file is cut short or records were removed); export it again, or make records: "
+        "say 2",
+    ),
     case(
         "section-unknown.yaml",
         "section-unknown.yaml:2: unknown section 'pledge'; did you mean pledges?",
