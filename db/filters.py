@@ -11,6 +11,7 @@ expression, which it answers by intersecting its own lists.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select, true
@@ -182,7 +183,13 @@ def _key(column: Any, value: str) -> ColumnElement[bool]:
     prefix = value.rstrip("*")
     if not prefix:
         return true()
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    # The first text after every key starting so: the prefix with its last character raised
+    # by one, the highest ones (U+10FFFF has no next) dropped first.
+    last = prefix.rstrip(chr(sys.maxunicode))
+    if not last:
+        return column >= prefix  # type: ignore[no-any-return]
+    after = ord(last[-1]) + 1
+    upper = last[:-1] + chr(0xE000 if after == 0xD800 else after)  # surrogates are no text
     return and_(column >= prefix, column < upper)
 
 

@@ -5,11 +5,16 @@ Free words search the text (title, wording, notes, tags, actor names); ``field:v
 ``announced:>=2025-09``, ``due:<2026``); ``-`` negates a term; double quotes group words. Terms
 are combined with AND. A malformed query raises :class:`~db.errors.QueryError` saying what is
 wrong and at which column, so the UI can point at it.
+
+A query holds at most :data:`MAX_TERMS` terms, and a term at most :data:`MAX_VALUES` values:
+far more than anyone types, and each becomes a condition of one SQL statement, whose engine
+refuses expressions past a fixed depth (SQLite's is 1,000, reached near 500 terms).
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
@@ -39,6 +44,19 @@ DATE_FIELDS: Final = frozenset({"announced", "due"})
 OPERATORS: Final = (">=", "<=", ">", "<", "=")
 _RESERVED: Final = frozenset({"AND", "OR", "NOT"})
 _FIELD_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz_")
+#: The most terms a query may hold, and values a term (``status:a,b,c``).
+MAX_TERMS: Final = 100
+MAX_VALUES: Final = 100
+#: Control characters (but tab and line breaks), and surrogates: a lone surrogate is not a
+#: character (the command line makes one of every byte that is not UTF-8).
+_NOT_TEXT: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: How much of a value a message quotes.
+_QUOTED: Final = 40
+
+
+def _quoted(text: str) -> str:
+    """``text`` in quotes as a message shows it, cut with an ellipsis if it is long."""
+    return repr(text if len(text) <= _QUOTED else text[: _QUOTED - 1] + "…")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,17 +141,36 @@ class _Scanner:
 @lru_cache(maxsize=256)
 def parse(source: str) -> Query:
     """Parse a query string into a :class:`Query`, or raise :class:`QueryError`."""
-    for index, char in enumerate(source):
-        if (ord(char) < 32 and char not in "\t\n\r") or 0x7F <= ord(char) <= 0x9F:
-            raise QueryError(f"the query contains a control character (U+{ord(char):04X})", index)
+    bad = _NOT_TEXT.search(source)
+    if bad is not None:
+        raise QueryError(_not_text(bad.group()), bad.start())
     scanner = _Scanner(source)
     terms: list[Term] = []
     while True:
         scanner.skip_spaces()
         if scanner.at_end():
             break
+        if len(terms) == MAX_TERMS:
+            raise QueryError(
+                f"the query has more than {MAX_TERMS} terms, the most a query may hold; to "
+                "allow several values of a field, write them in one term: field:a,b",
+                scanner.pos,
+                len(source) - scanner.pos,
+            )
         terms.append(_term(scanner))
     return Query(tuple(terms), source)
+
+
+def _not_text(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return (
+            f"the query holds the byte 0x{code - 0xDC00:02x}, which is not UTF-8 text; "
+            "type it again in a UTF-8 terminal"
+        )
+    if 0xD800 <= code <= 0xDFFF:
+        return f"the query holds U+{code:04X}, a lone surrogate, which is not a character"
+    return f"the query contains a control character (U+{code:04X})"
 
 
 def _term(scanner: _Scanner) -> Term:
@@ -184,7 +221,7 @@ def _field_term(scanner: _Scanner, field: str, negated: bool, start: int, word_s
         close = difflib.get_close_matches(field, list(FIELDS), n=1)
         hint = f"did you mean {close[0]}? " if close else ""
         raise QueryError(
-            f"unknown field {field!r}; {hint}fields are: {', '.join(FIELDS)} "
+            f"unknown field {_quoted(field)}; {hint}fields are: {', '.join(FIELDS)} "
             "(to search for the text itself, put it in quotes)",
             word_start,
             len(field),
@@ -200,9 +237,15 @@ def _field_term(scanner: _Scanner, field: str, negated: bool, start: int, word_s
     else:
         values = tuple(scanner.bare().split(","))
     end = scanner.pos
+    if len(values) > MAX_VALUES:
+        raise QueryError(
+            f"{field}: {len(values)} values, more than the {MAX_VALUES} a term may hold",
+            value_start,
+            end - value_start,
+        )
     if any(not v.strip() for v in values):
         raise QueryError(
-            f"{field}: empty value in {scanner.source[value_start:end]!r}",
+            f"{field}: empty value in {_quoted(scanner.source[value_start:end])}",
             value_start,
             end - value_start,
         )
@@ -226,7 +269,7 @@ def _check_values(field: str, values: tuple[str, ...], position: int) -> tuple[s
             close = difflib.get_close_matches(folded, list(words), n=1)
             hint = f"did you mean {close[0]}? " if close else ""
             raise QueryError(
-                f"{field}: {value!r} is not one of {', '.join(words)}; {hint}".rstrip("; "),
+                f"{field}: {_quoted(value)} is not one of {', '.join(words)}; {hint}".rstrip("; "),
                 position,
                 len(value),
             )
@@ -255,7 +298,7 @@ def _date_term(
         date = parse_partial_date(value)
     except PartialDateError:
         raise QueryError(
-            f"{field}: {value!r} is not a date; {ACCEPTED_FORMS}, optionally after "
+            f"{field}: {_quoted(value)} is not a date; {ACCEPTED_FORMS}, optionally after "
             f"<, <=, > or >= (e.g. {field}:>=2025-09)",
             position,
             end - position,

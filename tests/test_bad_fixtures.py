@@ -214,6 +214,15 @@ CASES = [
         "a quoted scalar that starts at line 4)",
     ),
     case("json-syntax.json", "json-syntax.json:4:53: JSON syntax error: Expecting ',' delimiter"),
+    # more than Python reads: an int of over 4,300 digits, nesting past the recursion limit
+    case(
+        "json-huge-integer.json",
+        "json-huge-integer.json:5:16: holds a number 5,000 digits long, too long to read",
+    ),
+    case(
+        "json-nested-deep.json",
+        "json-nested-deep.json:5:76: is nested too deeply to be a fixture (more than 64 levels)",
+    ),
     case("csv-syntax.csv", "csv-syntax.csv:2: CSV syntax error: unexpected end of data"),
     case(
         "json-lone-surrogate.json",
@@ -234,6 +243,19 @@ CASES = [
         "reads pledges/1",
     ),
     case("format-missing.json", "format-missing.json:1: format is missing"),
+    case("format-only.yaml", "format-only.yaml:1: lists no records; a fixture is a mapping"),
+    # a file that announces its records (as every export does) but does not hold them all
+    case(
+        "yaml-cut-short.yaml",
+        "yaml-cut-short.yaml:18: the file is cut short: it announces its records (records: at "
+        "line 2) but does not end with the line '...' that closes a complete export",
+    ),
+    case(
+        "records-count-wrong.yaml",
+        "records-count-wrong.yaml:2 records.pledges: announces 3 pledges but the document holds "
+        "2 (the file is cut short or records were removed); export it again, or make records: "
+        "say 2",
+    ),
     case(
         "section-unknown.yaml",
         "section-unknown.yaml:2: unknown section 'pledge'; did you mean pledges?",

@@ -71,7 +71,7 @@ def test_both_yaml_parsers_report_the_same_problems(parser: type) -> None:
 
 def test_yaml_refuses_deep_nesting_without_crashing() -> None:
     _, _, problems = yaml_reader.load("a: " + "[" * 200 + "]" * 200)
-    assert problems[0].message == "is nested too deeply to be a fixture"
+    assert problems[0].message == "is nested too deeply to be a fixture (more than 64 levels)"
 
 
 def test_json_lines_are_found_for_nested_values() -> None:
@@ -91,7 +91,9 @@ def test_json_numbers_keep_their_exact_decimal_value() -> None:
 
 def test_json_nesting_beyond_the_parser_is_a_problem_not_a_crash() -> None:
     _, _, problems = json_reader.load("[" * 100_000 + "]" * 100_000)
-    assert problems[0].message == "is nested too deeply to be a fixture"
+    assert problems[0].message == "is nested too deeply to be a fixture (more than 64 levels)"
+    # Where the nesting passes the limit: the 65th bracket.
+    assert (problems[0].line, problems[0].column) == (1, 65)
 
 
 def test_a_problem_reads_file_line_record_field_message() -> None:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from db.errors import LedgerError, QueryError
 from db.ledger import Ledger
 from db.query import parse
+from db.records import Sort
 
 
 def keys(ledger: Ledger, query: str) -> set[str]:
@@ -65,6 +66,9 @@ def test_date_operators() -> None:
         ("x\x00y", "control character", 2),
         ("x\x1b[31m", "control character", 2),
         ("https://example.org", "unknown field 'https'", 1),
+        # A byte that is not UTF-8 reaches Python as a lone surrogate (surrogateescape).
+        ("x\udcff", "the byte 0xff, which is not UTF-8 text", 2),
+        ("ab \ud800", "U+D800, a lone surrogate, which is not a character", 4),
     ],
 )
 def test_malformed_queries_say_what_and_where(query: str, fragment: str, column: int) -> None:
@@ -241,6 +245,61 @@ def test_negated_words_and_words_combined(small: Ledger) -> None:
 def test_counts_agree_with_pages_for_text_queries(small: Ledger) -> None:
     for query in ("troops", "uk troops", "air", "-air", "troops status:committed", "zzz"):
         assert small.count_pledges(query) == len(small.matching_pledge_keys(query)), query
+
+
+def test_a_query_holds_at_most_100_terms_and_the_refusal_points_at_the_first_too_many() -> None:
+    assert len(parse(" ".join(f"-w{i}" for i in range(100))).terms) == 100
+    query = " ".join(f"-w{i}" for i in range(150))
+    with pytest.raises(
+        QueryError, match="more than 100 terms, the most a query may hold"
+    ) as caught:
+        parse(query)
+    assert caught.value.position == query.index("-w100")
+
+
+def test_a_term_holds_at_most_100_values() -> None:
+    assert len(parse("tag:" + ",".join(f"t{i}" for i in range(100))).terms[0].values) == 100
+    with pytest.raises(QueryError, match="tag: 101 values, more than the 100") as caught:
+        parse("x tag:" + ",".join(f"t{i}" for i in range(101)))
+    assert caught.value.position == len("x tag:")
+
+
+def test_the_largest_query_allowed_is_one_the_ledger_can_run(small: Ledger) -> None:
+    # 100 negated terms of 100 key prefixes each: every term and value is one more level of
+    # the SQL expression, which SQLite refuses past a depth of 1,000.
+    values = ",".join(f"zz{i}*" for i in range(100))
+    query = " ".join(f"-key:{values}" for _ in range(100))
+    assert small.count_pledges(query) == 5
+    words = " ".join(f"-zz{i}" for i in range(100))
+    assert len(small.matching_pledge_keys(words)) == 5
+    page = small.pledge_page(words, Sort("key", False), limit=10)
+    assert len(page.rows) == 5
+    assert small.facets(words).status
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "k" * 10_000_000 + ":x",
+        "status:" + "x" * 10_000_000,
+        "due:" + "9" * 10_000_000,
+        "tag:a,," + "x" * 10_000_000,
+    ],
+    ids=["field", "status", "date", "empty-value"],
+)
+def test_a_refused_query_quotes_a_long_value_cut_short(query: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse(query)
+    assert len(str(caught.value)) < 400
+    assert "…" in caught.value.message
+
+
+def test_key_prefixes_ending_in_the_highest_characters(small: Ledger) -> None:
+    assert keys(small, "key:\U0010ffff*") == set()
+    assert keys(small, "key:gbr-\U0010ffff\U0010ffff*") == set()
+    assert keys(small, "key:gbr\ud7ff*") == set()
+    # Raising the last character by one bounds the prefix exactly.
+    assert keys(small, "key:gbr-tro*") == {"gbr-troops"}
 
 
 def test_key_prefixes(small: Ledger) -> None:
