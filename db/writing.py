@@ -795,6 +795,8 @@ def _changed_since(
     ]
     later = [item for item in later if item[2]]
     shown = ", ".join(fields[:6]) + (f" and {len(fields) - 6} more" if len(fields) > 6 else "")
+    if len(fields) > 1:
+        what = what.replace("was ", "were ", 1)
     now = ""
     if len(fields) == 1 and current is not None:
         now = f"; it is now {_cut(current.get(fields[0]))}"
