@@ -151,6 +151,12 @@ class NothingToUndoError(LedgerError):
 class UndoConflictError(LedgerError):
     """Undo or redo would overwrite a change made since; nothing was written."""
 
+    #: What the analyst can do about it (the UI's and the command line's note).
+    ADVICE = (
+        "Nothing was changed, so no one's work is lost. Edit the record by hand, or ask the "
+        "colleague named to undo their change first."
+    )
+
     def __init__(
         self, label: str, reason: str, record_type: str, key: str, current: Mapping[str, Any] | None
     ) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from cli_run import pledges
 
 import fixtures
+from db.errors import UndoConflictError
 from db.ledger import Ledger
 
 SAMPLE = str(fixtures.path())
@@ -74,7 +75,8 @@ def test_undo_refuses_to_overwrite_a_colleagues_change(small: Ledger) -> None:
     first, note = result.stderr.splitlines()
     assert first.startswith("pledges: cannot reverse 'edit pledge gbr-troops': ")
     assert "nothing was changed" in first
-    assert note == "Someone (or you, in another window) changed it since. Edit the record by hand."
+    assert note == UndoConflictError.ADVICE
+    assert "(by ben, last at " in first
     assert small.pledge("gbr-troops").pledge.title == "Ben's title"
 
 

@@ -32,10 +32,7 @@ def _reverse(ctx: click.Context, db: str | None, kind: str) -> None:
             fail(f"{error} (as {shown(ledger.author)}, in {shown(ledger.name)})")
         except UndoConflictError as error:
             # The UI's note under the same refusal.
-            fail(
-                f"{error}\nSomeone (or you, in another window) changed it since. "
-                "Edit the record by hand."
-            )
+            fail(f"{error}\n{error.ADVICE}")
     echo(_report(kind, summary))
 
 

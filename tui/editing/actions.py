@@ -290,12 +290,7 @@ class EditsLedger:
             from .dialogs import MessageDialog
 
             title = f"Could not {message.kind}"
-            note = (
-                "Nothing was changed, so no one's work is lost. Edit the record by hand, or "
-                "ask its author to undo their change first."
-                if isinstance(error, UndoConflictError)
-                else ""
-            )
+            note = error.ADVICE if isinstance(error, UndoConflictError) else ""
             self.push_screen(MessageDialog(title, str(error), note=note))
             return
         summary = message.summary
