@@ -34,6 +34,18 @@ from .schema import Difference, shown
 
 #: How many findings of one kind are listed before the rest are counted.
 EXAMPLES: Final = 10
+#: The areas of a check, in the order they are checked and reported.
+AREAS: Final = (
+    "revision",
+    "schema",
+    "file",
+    "foreign keys",
+    "facet counts",
+    "full-text index",
+    "change log",
+)
+#: The areas whose findings a repair can change, checked again after it.
+REPAIRED: Final = frozenset({"schema", "facet counts", "full-text index"})
 #: Called with the name of each area as its check begins (for a progress line).
 Progress = Callable[[str], None]
 
@@ -84,8 +96,8 @@ def repair(
     target: str | Path | None = None, *, quick: bool = False, progress: Progress | None = None
 ) -> Repair:
     """Back the ledger up, then mend its schema, facet counts and full-text index in one
-    transaction; the findings that remain come from a check made afterwards (a quick one:
-    the file was checked before, and what the repair made is right by construction).
+    transaction; the findings that remain are those of the areas it does not write, and a
+    new check of the schema, the facet counts and the full-text index.
 
     An older ledger is upgraded first (after its own backup), as opening it does. A file
     SQLite finds damaged is not repaired: its backup would not be sound either.
@@ -125,7 +137,11 @@ def repair(
             raise LedgerError(
                 f"the repair failed: {_reason(error)}; nothing was changed{where}"
             ) from None
-        after = list(_findings(reader, writer, report, quick=True))
+        # What the repair does not write is as it was; what it writes is checked again (a
+        # quick check: what it made is right by construction).
+        again = list(_findings(reader, writer, report, quick=True, after_repair=True))
+        kept = [f for f in before if f.area not in REPAIRED]
+        after = sorted(again + kept, key=lambda f: AREAS.index(f.area))
         return Repair(backup, upgraded + done, after)
 
 
@@ -199,12 +215,16 @@ class _engines:
 
 
 def _findings(
-    reader: Engine, writer: Engine, progress: Progress, *, quick: bool
+    reader: Engine, writer: Engine, progress: Progress, *, quick: bool, after_repair: bool = False
 ) -> Iterator[Finding]:
+    """The findings, area by area, in :data:`AREAS` order. ``after_repair`` checks only what
+    a repair writes (:data:`REPAIRED`): the rest cannot have changed by it."""
     sqlite = reader.dialect.name == "sqlite"
+    every = not after_repair
     with reader.connect() as connection, connection.begin():
-        progress("revision")
-        yield from _guarded("revision", _revision, connection)
+        if every:
+            progress("revision")
+            yield from _guarded("revision", _revision, connection)
         differences: list[Difference] = []
         if sqlite:
             progress("schema")
@@ -212,10 +232,11 @@ def _findings(
             for difference in differences:
                 yield Finding("schema", difference.describe(), difference.repairable)
             yield from _guarded("schema", _columns, connection)
-            progress("file")
-            yield from _guarded("file", _quick_check if quick else _integrity, connection)
-            progress("foreign keys")
-            yield from _guarded("foreign keys", _foreign_keys, connection)
+            if every:
+                progress("file")
+                yield from _guarded("file", _quick_check if quick else _integrity, connection)
+                progress("foreign keys")
+                yield from _guarded("foreign keys", _foreign_keys, connection)
         broken = {d.part for d in differences if d.type == "table" and d.part is not None}
         if sqlite and "counts" not in broken:
             progress("facet counts")
@@ -225,8 +246,9 @@ def _findings(
             yield from _guarded("full-text index", _fulltext_rows, connection)
             if not quick:
                 yield from _guarded("full-text index", _fulltext_integrity, writer)
-        progress("change log")
-        yield from _guarded("change log", _change_log, connection)
+        if every:
+            progress("change log")
+            yield from _guarded("change log", _change_log, connection)
 
 
 def _guarded(area: str, check: Callable[[Any], Iterator[Finding]], on: Any) -> Iterator[Finding]:
@@ -273,10 +295,15 @@ def _columns(connection: Connection) -> Iterator[Finding]:
         if missing or extra:
             parts = [f"missing {', '.join(missing)}"] if missing else []
             parts += [f"not ours {', '.join(shown(c) for c in extra[:EXAMPLES])}"] if extra else []
+            remedy = (
+                "restore the ledger from a backup"
+                if missing
+                else "pledges ignores them; drop them with sqlite3 if no other tool needs them"
+            )
             yield Finding(
                 "schema",
                 f"table {shown(table.name)} has other columns than pledges made "
-                f"({'; '.join(parts)}); restore the ledger from a backup",
+                f"({'; '.join(parts)}); {remedy}",
             )
 
 

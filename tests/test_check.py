@@ -234,14 +234,17 @@ def test_foreign_views_and_indexes_are_refused_and_dropped_a_foreign_table_is_le
         "CREATE UNIQUE INDEX one_per_key ON pledges (key, title); "
         "CREATE TABLE notes_of_another_tool (note TEXT); "
         "CREATE INDEX its_index ON notes_of_another_tool (note); "
-        "INSERT INTO notes_of_another_tool VALUES ('keep me')",
+        "INSERT INTO notes_of_another_tool VALUES ('keep me');"
+        "ALTER TABLE sources ADD COLUMN rating_by_tool TEXT",
     )
     with pytest.raises(LedgerOpenError, match=r"view 'everything'.*index 'one_per_key'"):
         Ledger.open(closed)
     result = doctor.repair(closed)
     assert [f.message for f in result.findings] == [
         "a table 'notes_of_another_tool' that pledges did not make (pledges does not use it; "
-        "it is left alone)"
+        "it is left alone)",
+        "table 'sources' has other columns than pledges made (not ours 'rating_by_tool'); "
+        "pledges ignores them; drop them with sqlite3 if no other tool needs them",
     ]
     assert rows(closed, "SELECT note FROM notes_of_another_tool") == [("keep me",)]
     names = {n for (n,) in rows(closed, "SELECT name FROM sqlite_master")}
