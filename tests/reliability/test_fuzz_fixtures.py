@@ -15,53 +15,22 @@ nothing is kept).
 from __future__ import annotations
 
 import json
-import os
-import signal
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import fuzz, time_limit
+from hypothesis import given
 from hypothesis import strategies as st
 from ledgers import small_ledger
 
 from db.fixtures import FixtureError, export_text, import_files
 from db.ledger import Ledger
 
-SCALE = max(1, int(os.environ.get("PLEDGES_RELIABILITY_SCALE", "1")))
 #: The longest a problem may be, file and place included.
 PROBLEM_LIMIT = 2000
 #: Far beyond what any example needs here: an input taking longer hangs the import.
 EXAMPLE_SECONDS = 30
-
-
-def fuzz(examples: int) -> settings:
-    return settings(
-        max_examples=examples * SCALE,
-        deadline=None,  # a loaded machine is slow, not hung: the alarm below tells them apart
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-        database=None,
-    )
-
-
-class Hung(Exception):
-    pass
-
-
-@contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    def alarm(_signal: int, _frame: FrameType | None) -> None:
-        raise Hung(f"the import took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +55,7 @@ def imports_or_refuses(target: tuple[Ledger, Path], suffix: str, data: bytes) ->
     path.write_bytes(data)
     revision = ledger.revision()
     try:
-        with time_limit(EXAMPLE_SECONDS):
+        with time_limit(EXAMPLE_SECONDS, "the import"):
             import_files(ledger, [path], dry_run=True)
     except FixtureError as error:
         assert error.problems

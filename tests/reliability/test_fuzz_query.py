@@ -11,14 +11,11 @@ lists of values, negation, hundreds of terms, long values, the highest character
 
 from __future__ import annotations
 
-import os
-import signal
 from collections.abc import Iterator
-from contextlib import contextmanager
-from types import FrameType
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import fuzz, time_limit
+from hypothesis import given
 from hypothesis import strategies as st
 from ledgers import small_ledger
 
@@ -27,36 +24,8 @@ from db.ledger import Ledger
 from db.query import FIELDS, parse
 from db.records import Sort
 
-SCALE = max(1, int(os.environ.get("PLEDGES_RELIABILITY_SCALE", "1")))
 MESSAGE_LIMIT = 2000
 EXAMPLE_SECONDS = 30
-
-
-def fuzz(examples: int) -> settings:
-    return settings(
-        max_examples=examples * SCALE,
-        deadline=None,  # a loaded machine is slow, not hung: the alarm below tells them apart
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-        database=None,
-    )
-
-
-class Hung(Exception):
-    pass
-
-
-@contextmanager
-def time_limit(seconds: int) -> Iterator[None]:
-    def alarm(_signal: int, _frame: FrameType | None) -> None:
-        raise Hung(f"the query took more than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +37,7 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
 
 def parses_and_runs_or_is_refused(ledger: Ledger, query: str) -> None:
     """The property."""
-    with time_limit(EXAMPLE_SECONDS):
+    with time_limit(EXAMPLE_SECONDS, "the query"):
         try:
             parse(query)
         except QueryError as error:
