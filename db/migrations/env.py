@@ -24,6 +24,9 @@ def run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=True,
         include_object=dialect.include_in_migrations,
+        # SQLite does run DDL inside a transaction; Alembic assumes it cannot and commits
+        # each step, so a failed foreign-key check would leave the upgrade written.
+        transactional_ddl=True,
         transaction_per_migration=False,
         compare_type=True,
     )
