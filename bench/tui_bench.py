@@ -17,7 +17,7 @@ What is measured, all in one run, on a generated ledger (bench/generate.py, kept
 * resident memory of that process with the ledger open, after all of the above (VmRSS);
 * Textual's stock DataTable loading 100,000 rows, in the same process, for contrast.
 
-Targets (DESIGN.md section 7): first screen < 0.5 s; page down, end, re-sort, filter keystroke
+Targets: first screen < 0.5 s; page down, end, re-sort, filter keystroke
 < 100 ms each; RSS < 150 MB; start-up within 1.3x of the bare app.
 """
 

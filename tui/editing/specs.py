@@ -1,4 +1,4 @@
-"""The fields of each form: every field of DESIGN section 1, in the order an analyst fills them.
+"""The fields of each form: every field of each record type, in the order an analyst fills them.
 
 A :class:`FieldSpec` says how a field is edited (one line, long text, a date, an amount, a word
 from a list, a reference, a list) and what its picker offers. The rules themselves are not here:
