@@ -1,7 +1,8 @@
 """The ledger's records as pydantic models: the fixture format, the forms' result, the API's input.
 
 These models enforce the rules of every record (keys, lengths, vocabularies, dates).
-Importers, UI forms and the service API all validate with them, so a rule lives in exactly one place. Field names are the fixture format's.
+Importers, UI forms and the service API all validate with them, so a rule lives in exactly
+one place. Field names are the fixture format's.
 
 Validation is fast because it is mostly pydantic-core's own: patterns, lengths, literals and
 decimals are checked in Rust, and Python runs once per record (to clean text of control
