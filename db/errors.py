@@ -153,8 +153,9 @@ class UndoConflictError(LedgerError):
 
     #: What the analyst can do about it (the UI's and the command line's note).
     ADVICE = (
-        "Nothing was changed, so no one's work is lost. Edit the record by hand, or ask the "
-        "colleague named to undo their change first."
+        "Nothing was changed, so no one's work is lost. You can undo only the parts that "
+        "still apply (the records changed since stay as they are), skip this change and undo "
+        "your change before it, or ask the colleague named to undo theirs first."
     )
 
     def __init__(
@@ -167,7 +168,7 @@ class UndoConflictError(LedgerError):
             key,
             current,
         )
-        super().__init__(f"cannot reverse {label!r}: {reason}; nothing was changed")
+        super().__init__(f'cannot reverse "{label}": {reason}; nothing was changed')
 
 
 class QueryError(LedgerError):

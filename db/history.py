@@ -5,13 +5,18 @@ Entries are never updated or deleted. Undo and redo append a *compensating* batc
 entry of the batch they revert, with the fields swapped and the original's effective date, so
 that rebuilding the ledger as of any date (a fold over the log ordered by effective date) sees
 an undone change cancelled at the very date it claimed to take effect.
+
+An undo may revert only some records of its batch (the others changed since, and were kept): an
+entry is undone when an undo of its batch holds an entry for the same record. Undone entries
+and the undo's own entries are not evidence: they stay in the log, apart from the history that
+counts (:func:`active`).
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,6 +139,21 @@ def summary(batch: Batch) -> BatchSummary:
 # -- reading -------------------------------------------------------------------------------
 
 
+def _undone(entry: Any = L, batch: Any = B) -> ColumnElement[bool]:
+    """True for a log entry whose record an undo of its batch reverted."""
+    undo = m.batches.alias("undo")
+    reverted = m.change_log.alias("reverted")
+    # Driven from the record's own entries (indexed by record type and key), so the check
+    # costs a few rows whatever the size of the batches involved.
+    return exists().where(
+        reverted.c.record_type == entry.record_type,
+        reverted.c.record_key == entry.record_key,
+        undo.c.id == reverted.c.batch_id,
+        undo.c.kind == "undo",
+        undo.c.target_id == batch.id,
+    )
+
+
 def _entries_query() -> Select[Any]:
     return select(
         L.batch_id,
@@ -148,6 +168,8 @@ def _entries_query() -> Select[Any]:
         L.source_key,
         B.label,
         B.kind,
+        B.target_id,
+        _undone().label("undone"),
     ).join(m.batches, B.id == L.batch_id)
 
 
@@ -166,6 +188,8 @@ def _entry(row: Any) -> ChangeEntry:
         row.source_key,
         row.label,
         row.kind,
+        bool(row.undone),
+        row.target_id,
     )
 
 
@@ -176,21 +200,33 @@ def record_history(connection: Connection, record_type: str, key: str) -> list[C
 
 
 def citations(
-    connection: Connection, source_keys: Sequence[str]
+    connection: Connection,
+    source_keys: Sequence[str],
+    reverting: tuple[int, Collection[tuple[str, str]]] | None = None,
 ) -> dict[str, list[tuple[str, str]]]:
     """The changes that stand in the log citing each of these sources as evidence:
-    ``{source: [("evidence", "for pledge p, 2025-09-04"), ...]}``, one item per record."""
+    ``{source: [("evidence", "for pledge p, 2025-09-04"), ...]}``, one item per record.
+
+    ``reverting``: ``(batch, records)`` an undo being written reverts; their entries in that
+    batch no longer stand once it is written, so they do not count."""
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    batch, records = reverting if reverting is not None else (None, ())
     for part in _chunks(sorted(set(source_keys))):
         statement = (
-            select(L.source_key, L.record_type, L.record_key, func.min(L.effective_lo))
+            select(L.source_key, L.record_type, L.record_key, L.batch_id, L.effective_lo)
             .join(m.batches, B.id == L.batch_id)
             .where(L.source_key.in_(list(part)), active())
-            .group_by(L.source_key, L.record_type, L.record_key)
-            .order_by(L.source_key, L.record_type, L.record_key)
+            .order_by(L.source_key, L.record_type, L.record_key, L.effective_lo)
         )
-        for source, record_type, record_key, first in connection.execute(statement):
-            found[source].append(("evidence", f"for {record_type} {record_key}, {first}"))
+        first: dict[tuple[str, str, str], str] = {}
+        for source, record_type, record_key, batch_id, effective_lo in connection.execute(
+            statement
+        ):
+            if batch_id == batch and (record_type, record_key) in records:
+                continue
+            first.setdefault((source, record_type, record_key), effective_lo)
+        for (source, record_type, record_key), date in first.items():
+            found[source].append(("evidence", f"for {record_type} {record_key}, {date}"))
     return dict(found)
 
 
@@ -304,6 +340,41 @@ def changed_since(
     return list(found.values())
 
 
+def written_since(connection: Connection, target: int) -> dict[tuple[str, str], set[str]]:
+    """For each record batch ``target`` wrote, the fields standing entries of later batches
+    wrote (undone entries and undos' own do not count: what they wrote is gone again)."""
+    later = m.change_log.alias("later")
+    written = m.batches.alias("written")
+    undo = m.batches.alias("undo")
+    reverted = m.change_log.alias("reverted")
+    undone = exists().where(
+        reverted.c.record_type == later.c.record_type,
+        reverted.c.record_key == later.c.record_key,
+        undo.c.id == reverted.c.batch_id,
+        undo.c.kind == "undo",
+        undo.c.target_id == written.c.id,
+    )
+    statement = (
+        select(later.c.id, later.c.record_type, later.c.record_key, later.c.changes)
+        .distinct()
+        .select_from(m.change_log)
+        .join(
+            later,
+            and_(
+                later.c.record_type == L.record_type,
+                later.c.record_key == L.record_key,
+                later.c.batch_id > target,
+            ),
+        )
+        .join(written, written.c.id == later.c.batch_id)
+        .where(L.batch_id == target, written.c.kind != "undo", ~undone)
+    )
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for _, record_type, key, changes in connection.execute(statement):
+        found[(record_type, key)].update(json.loads(changes))
+    return dict(found)
+
+
 INVERSE_ACTION = {"create": "delete", "delete": "create", "link": "unlink", "unlink": "link"}
 
 
@@ -345,13 +416,10 @@ def fold(
 
 
 def active() -> ColumnElement[bool]:
-    """Entries that count in the ledger's history: those of batches not undone (and not undo
-    batches themselves). A redo is a new batch, so a redone change counts through it."""
-    undo = m.batches.alias("undo")
-    return and_(
-        B.kind != "undo",
-        ~exists().where(undo.c.kind == "undo", undo.c.target_id == B.id),
-    )
+    """Entries that count in the ledger's history: those not undone (and not of undo batches
+    themselves). A redo is a new batch, so a redone change counts through it; an undo that
+    kept some records of its batch leaves their entries counting."""
+    return and_(B.kind != "undo", ~_undone())
 
 
 def snapshot(

@@ -17,6 +17,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,6 +37,7 @@ from .errors import (
     LedgerOpenError,
     NothingToUndoError,
     QueryTooComplexError,
+    UndoConflictError,
 )
 from .filters import filters_column, fulltext_expression, only_fulltext, pledge_filter
 from .query import Query, parse
@@ -74,6 +76,10 @@ class _NothingChanged(Exception):
 def now() -> str:
     """The recording time of a write: UTC, ISO 8601, microseconds."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+#: An undo that skips what it cannot undo tries at most this many of the analyst's batches.
+SKIP_LIMIT = 20
 
 
 class Ledger:
@@ -628,40 +634,70 @@ class Ledger:
             redo_label = change_log.batch_label(connection, redo[-1])[1] if redo else None
             return undo_label, redo_label
 
-    def undo(self) -> BatchSummary:
-        """Reverse this analyst's last batch with a compensating batch."""
-        return self._reverse("undo")
+    def undo(self, *, partial: bool = False, skip: bool = False) -> BatchSummary:
+        """Reverse this analyst's last batch with a compensating batch.
+
+        ``partial``: if records of it were changed since, revert the others and keep those
+        (named in the summary's ``kept``). ``skip``: if it cannot be undone whole, undo the
+        newest of the analyst's earlier batches that can (those passed over are named in
+        ``skipped``); at most :data:`SKIP_LIMIT` batches are tried.
+        """
+        return self._reverse("undo", partial=partial, skip=skip)
 
     def redo(self) -> BatchSummary:
         """Re-apply the batch this analyst last undid."""
         return self._reverse("redo")
 
-    def _reverse(self, kind: str) -> BatchSummary:
+    def _reverse(self, kind: str, *, partial: bool = False, skip: bool = False) -> BatchSummary:
         with self._reading() as connection:
             undo, redo = change_log.stacks(connection, self.author)
             stack = undo if kind == "undo" else redo
             if not stack:
                 raise NothingToUndoError(f"nothing to {kind}")
-            target = stack[-1]
-            _, label = change_log.batch_label(connection, target)
-        label = label.removeprefix("undo: ") if kind == "redo" else label
-        summary = self._write(
-            kind,
-            f"{kind}: {label}",
-            lambda c, b: self._checked_revert(c, b, kind, target),
-            target=target,
-        )[1]
-        return summary
+            candidates = stack[::-1][: SKIP_LIMIT if skip else 1]
+            labels = {t: change_log.batch_label(connection, t)[1] for t in candidates}
+        skipped: list[str] = []
+        for target in candidates:
+            label = labels[target]
+            label = label.removeprefix("undo: ") if kind == "redo" else label
+            try:
+                reverted, summary = self._write(
+                    kind, f"{kind}: {label}", self._reverter(kind, target, partial), target=target
+                )
+            except UndoConflictError as error:
+                if not skip or target == candidates[-1]:
+                    raise
+                skipped.append(f'"{label}": {error.reason}')
+                continue
+            return replace(
+                summary,
+                outcome=tuple(reverted.outcome()),
+                kept=tuple(f"{t} {k!r}: {why}" for t, k, why in reverted.kept),
+                skipped=tuple(skipped),
+            )
+        raise AssertionError("unreachable: the last candidate raises or returns")
+
+    def _reverter(
+        self, kind: str, target: int, partial: bool
+    ) -> Callable[[Connection, change_log.Batch], writing.Reverted]:
+        return lambda connection, batch: self._checked_revert(
+            connection, batch, kind, target, partial
+        )
 
     def _checked_revert(
-        self, connection: Connection, batch: change_log.Batch, kind: str, target: int
-    ) -> None:
+        self,
+        connection: Connection,
+        batch: change_log.Batch,
+        kind: str,
+        target: int,
+        partial: bool = False,
+    ) -> writing.Reverted:
         # The stacks are read again inside the write transaction: another window of this
         # analyst may have undone the same batch in between.
         undo, redo = change_log.stacks(connection, self.author, before=batch.id)
         if target not in (undo if kind == "undo" else redo):
             raise NothingToUndoError(f"that change was already reversed; nothing to {kind}")
-        writing.revert(connection, batch, target)
+        return writing.revert(connection, batch, target, partial=partial)
 
     # -- maintenance ---------------------------------------------------------------------------
 

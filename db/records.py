@@ -120,6 +120,15 @@ class ChangeEntry:
     source: str | None
     batch_label: str = ""
     batch_kind: str = "change"
+    #: An undo reverted this entry's record in its batch: it is not evidence any more.
+    undone: bool = False
+    #: For an undo's or a redo's entry: the batch it reverts or re-applies.
+    target: int | None = None
+
+    @property
+    def stands(self) -> bool:
+        """The entry counts in the record's history: neither undone nor an undo's own."""
+        return not self.undone and self.batch_kind != "undo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +142,12 @@ class BatchSummary:
     recorded_at: str
     entries: int
     records: list[tuple[str, str]]
+    #: Undo and redo: what the ledger now holds, one line per record reverted (a few).
+    outcome: tuple[str, ...] = ()
+    #: Undo in part: the records left as they were, each with why (``pledge 'p': ...``).
+    kept: tuple[str, ...] = ()
+    #: Undo that skipped batches it could not undo: each one's label and why.
+    skipped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

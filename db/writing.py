@@ -67,9 +67,12 @@ class Change:
     logged: dict[str, list[Any]] | None = None
 
 
-def apply(connection: Connection, batch: Batch, changes: Sequence[Change]) -> None:
-    """Write the changes and log them; refuse deletions that would leave references dangling."""
-    _refuse_dangling(connection, changes)
+def apply(
+    connection: Connection, batch: Batch, changes: Sequence[Change], reverting: int | None = None
+) -> None:
+    """Write the changes and log them; refuse deletions that would leave references dangling
+    (``reverting``: the batch an undo reverts, whose entries for these records stop counting)."""
+    _refuse_dangling(connection, changes, reverting)
     by_type: dict[str, list[Write]] = defaultdict(list)
     for change in changes:
         by_type[change.record_type].append(Write(change.key, change.before, change.after))
@@ -102,7 +105,9 @@ def apply(connection: Connection, batch: Batch, changes: Sequence[Change]) -> No
 # -- references ------------------------------------------------------------------------------
 
 
-def _refuse_dangling(connection: Connection, changes: Sequence[Change]) -> None:
+def _refuse_dangling(
+    connection: Connection, changes: Sequence[Change], reverting: int | None = None
+) -> None:
     """Refuse to delete a record that something will still refer to after this batch.
 
     Referrers changed in the same batch count as they will be: an undo that deletes a pledge
@@ -119,7 +124,11 @@ def _refuse_dangling(connection: Connection, changes: Sequence[Change]) -> None:
     for record_type, keys in deleted.items():
         referrers = STORES[record_type].referrers(connection, keys)
         if record_type == "source":
-            for key, citing in history.citations(connection, keys).items():
+            reverted = {(c.record_type, c.key) for c in changes}
+            citing_now = history.citations(
+                connection, keys, None if reverting is None else (reverting, reverted)
+            )
+            for key, citing in citing_now.items():
                 referrers.setdefault(key, []).extend(citing)
         for key in keys:
             remaining = [
@@ -627,7 +636,49 @@ def _import_update(
 # -- undo and redo ---------------------------------------------------------------------------
 
 
-def revert(connection: Connection, batch: Batch, target: int) -> None:
+@dataclass(slots=True)
+class Reverted:
+    """What a revert did: the records it reverted, and (in part) the ones it kept, with why."""
+
+    #: ``(record_type, key, state before, state after)`` of each record reverted.
+    records: list[tuple[str, str, State | None, State | None]] = field(default_factory=list)
+    #: ``(record_type, key, reason)`` of each record left as it is (undo in part).
+    kept: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def outcome(self, limit: int = 5) -> list[str]:
+        """What the ledger now holds: one line per reverted record when there are up to
+        ``limit`` (``pledge 'p': status is now 'announced'``, ``pledge 'q' no longer
+        exists``), else counts (``154 records no longer exist``)."""
+        if len(self.records) > limit:
+            gone = sum(1 for *_, before, after in self.records if after is None)
+            back = sum(1 for *_, before, after in self.records if before is None)
+            changed = len(self.records) - gone - back
+            counts = [
+                (gone, "no longer exists", "no longer exist"),
+                (back, "exists again", "exist again"),
+                (changed, "has other values", "have other values"),
+            ]
+            return [
+                f"{n:,} record{'' if n == 1 else 's'} {one if n == 1 else many}"
+                for n, one, many in counts
+                if n
+            ]
+        lines: list[str] = []
+        for record_type, key, before, after in self.records:
+            name = f"{record_type} {key!r}"
+            if after is None:
+                lines.append(f"{name} no longer exists")
+            elif before is None:
+                lines.append(f"{name} exists again")
+            else:
+                fields = [f for f in after if before.get(f) != after[f]]
+                shown = [f"{f} is now {_cut(after[f], 40)}" for f in fields[:3]]
+                more = f" and {len(fields) - 3} more fields" if len(fields) > 3 else ""
+                lines.append(f"{name}: {', '.join(shown)}{more}")
+        return lines
+
+
+def revert(connection: Connection, batch: Batch, target: int, *, partial: bool = False) -> Reverted:
     """Append the compensation of batch ``target`` to ``batch``.
 
     Refused, with nothing written, if it would discard a write made since (by anyone): a
@@ -635,38 +686,111 @@ def revert(connection: Connection, batch: Batch, target: int) -> None:
     (every field counts, empty ones too), a record it deleted that exists again, a record
     others now refer to, or evidence a re-applied change cites that no longer exists. The
     refusal names who changed what, and when.
+
+    With ``partial`` (undo in part), a record in that case is kept as it is and named in the
+    result, and the batch's other records are reverted; it is refused only when no record of
+    the batch can be. The kept records' entries of ``target`` go on counting as history.
     """
     entries = history.batch_entries(connection, target)
     if not entries:
         raise NothingToUndoError(f"batch {target} changed nothing")
     compensations = [history.compensate(e) for e in reversed(entries)]
-    wanted: dict[str, set[str]] = defaultdict(set)
+    by_record: dict[tuple[str, str], list[Entry]] = {}
     for entry in compensations:
-        wanted[entry.record_type].add(entry.record_key)
+        by_record.setdefault((entry.record_type, entry.record_key), []).append(entry)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for record_type, key in by_record:
+        wanted[record_type].add(key)
     stored = {t: STORES[t].load(connection, sorted(keys)) for t, keys in wanted.items()}
-    working: dict[tuple[str, str], State | None] = {
+    original: dict[tuple[str, str], State | None] = {
         (t, k): (stored[t][k].state if k in stored[t] else None)
         for t, keys in wanted.items()
         for k in keys
     }
     _, label = history.batch_label(connection, target)
+    # What the log says was written since, beside what the values say: a record deleted and
+    # made again, or a field changed and changed back, was written by someone all the same.
+    since = history.written_since(connection, target)
+    kept: dict[tuple[str, str], str] = {}
+    first_refusal: UndoConflictError | None = None
 
-    def refuse(record_type: str, key: str, what: str, fields: Sequence[str] = ()) -> NoReturn:
-        current = working[(record_type, key)]
+    def keep_or_raise(error: UndoConflictError) -> None:
+        nonlocal first_refusal
+        ident = (error.record_type, error.key)
+        if not partial or ident not in by_record or ident in kept:
+            raise error
+        first_refusal = first_refusal or error
+        kept[ident] = error.reason
+        if len(kept) == len(by_record):
+            raise first_refusal
+
+    # Each pass plans the revert of the records not kept; in part, a refused record is kept
+    # and the plan made again (each pass keeps one more record, so this ends).
+    while True:
+        working = {ident: original[ident] for ident in by_record if ident not in kept}
+        try:
+            for ident, record_entries in by_record.items():
+                if ident not in kept:
+                    _plan_record(connection, ident, record_entries, working, since, target, label)
+            _refuse_missing_references(connection, stored, working, label, target)
+            if batch.kind == "redo":
+                _refuse_missing_evidence(
+                    connection, compensations, working, original, label, target
+                )
+            changes = [
+                Change(record_type, key, stored[record_type].get(key), after, "revert", logged={})
+                for (record_type, key), after in working.items()
+                if original[(record_type, key)] != after
+            ]
+            try:
+                _refuse_dangling(connection, changes, target if batch.kind == "undo" else None)
+            except ReferencedError as error:
+                raise _referenced(error, label, working) from None
+        except UndoConflictError as error:
+            keep_or_raise(error)
+            continue
+        break
+    apply(connection, batch, changes, target if batch.kind == "undo" else None)
+    history.append(
+        connection,
+        batch,
+        [e for e in compensations if (e.record_type, e.record_key) not in kept],
+    )
+    return Reverted(
+        [(t, k, original[(t, k)], working[(t, k)]) for t, k in working],
+        [(t, k, reason) for (t, k), reason in kept.items()],
+    )
+
+
+def _plan_record(
+    connection: Connection,
+    ident: tuple[str, str],
+    entries: Sequence[Entry],
+    working: dict[tuple[str, str], State | None],
+    since: dict[tuple[str, str], set[str]],
+    target: int,
+    label: str,
+) -> None:
+    """Apply one record's compensating entries to ``working``, or refuse naming why."""
+    record_type, key = ident
+    written = since.get(ident, set())
+
+    def refuse(what: str, fields: Sequence[str] = ()) -> NoReturn:
+        current = working[ident]
         reason = _changed_since(connection, record_type, key, target, what, fields, current)
         raise UndoConflictError(label, reason, record_type, key, current)
 
-    for entry in compensations:
-        record_type, key = entry.record_type, entry.record_key
-        ident = (record_type, key)
+    for entry in entries:
         current = working[ident]
         if entry.action == "create":
             if current is not None:
-                refuse(record_type, key, "exists again")
+                refuse("exists again")
+            if written:
+                refuse("was made again and deleted since")
             working[ident] = _empty_state(record_type) | {k: v[1] for k, v in entry.changes.items()}
             continue
         if current is None:
-            refuse(record_type, key, "no longer exists")
+            refuse("no longer exists")
         expected = {k: v[0] for k, v in entry.changes.items()}
         if entry.action == "delete":
             # Deleting what the batch created: the record must be exactly as created, empty
@@ -674,36 +798,32 @@ def revert(connection: Connection, batch: Batch, target: int) -> None:
             # take a colleague's later notes or links with it.
             expected = _empty_state(record_type) | expected
         changed = [name for name, value in expected.items() if current.get(name) != value]
+        if entry.action == "delete":
+            changed += sorted(written - set(changed))
+        else:
+            changed += [name for name in entry.changes if name in written and name not in changed]
         if changed:
-            refuse(record_type, key, "was changed since", changed)
+            refuse("was changed since", changed)
         if entry.action == "delete":
             working[ident] = None
         else:
             working[ident] = {**current, **{k: v[1] for k, v in entry.changes.items()}}
-    _refuse_missing_references(connection, stored, working, label, target)
-    if batch.kind == "redo":
-        _refuse_missing_evidence(connection, compensations, working, refuse)
-    changes = []
-    for (record_type, key), after in working.items():
-        before = stored[record_type].get(key)
-        if (before.state if before else None) != after:
-            changes.append(Change(record_type, key, before, after, "revert", logged={}))
-    try:
-        apply(connection, batch, changes)
-    except ReferencedError as error:
-        kind, referrer = error.referenced_by[0]
-        more = len(error.referenced_by) - 1
-        others = f" (and {more} more)" if more > 0 else ""
-        by = f"it is cited as evidence {referrer}" if kind == "evidence" else f"{kind} {referrer!r}"
-        raise UndoConflictError(
-            label,
-            f"{error.record_type} {error.key!r} would be deleted, but {by}{others} now "
-            "refers to it",
-            error.record_type,
-            error.key,
-            working.get((error.record_type, error.key)),
-        ) from None
-    history.append(connection, batch, compensations)
+
+
+def _referenced(
+    error: ReferencedError, label: str, working: dict[tuple[str, str], State | None]
+) -> UndoConflictError:
+    kind, referrer = error.referenced_by[0]
+    more = len(error.referenced_by) - 1
+    others = f" (and {more} more)" if more > 0 else ""
+    by = f"it is cited as evidence {referrer}" if kind == "evidence" else f"{kind} {referrer!r}"
+    return UndoConflictError(
+        label,
+        f"{error.record_type} {error.key!r} would be deleted, but {by}{others} now refers to it",
+        error.record_type,
+        error.key,
+        working.get((error.record_type, error.key)),
+    )
 
 
 def _empty_state(record_type: str) -> State:
@@ -747,17 +867,21 @@ def _refuse_missing_evidence(
     connection: Connection,
     compensations: Sequence[Entry],
     working: dict[tuple[str, str], State | None],
-    refuse: Callable[[str, str, str], NoReturn],
+    original: dict[tuple[str, str], State | None],
+    label: str,
+    target: int,
 ) -> None:
     """A re-applied change may not cite a source that no longer exists: its history would
     then rest on evidence nobody can read."""
-    cited = {e.source for e in compensations if e.source}
+    cited = {
+        e.source for e in compensations if e.source and (e.record_type, e.record_key) in working
+    }
     if not cited:
         return
     present = existing(connection, "source", sorted(cited))
     for entry in compensations:
         source = entry.source
-        if not source:
+        if not source or (entry.record_type, entry.record_key) not in working:
             continue
         exists = (
             working[("source", source)] is not None
@@ -765,10 +889,16 @@ def _refuse_missing_evidence(
             else source in present
         )
         if not exists:
-            refuse(
+            what = f"cites source {source!r} as evidence, which no longer exists"
+            reason = _changed_since(
+                connection, entry.record_type, entry.record_key, target, what, (), None
+            )
+            raise UndoConflictError(
+                label,
+                reason,
                 entry.record_type,
                 entry.record_key,
-                f"cites source {source!r} as evidence, which no longer exists",
+                working[(entry.record_type, entry.record_key)],
             )
 
 

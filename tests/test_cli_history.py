@@ -24,6 +24,7 @@ def test_undo_and_redo_reverse_an_import_and_say_what(tmp_path: Path) -> None:
     assert undone.stdout.splitlines() == [
         f"undone: {label} (`pledges redo` redoes it)",
         "154 records: 41 actors, 8 conditions, 45 pledges, 60 sources",
+        "now: 154 records no longer exist",
     ]
     with Ledger.open(db) as ledger:
         assert ledger.count_pledges() == 0
@@ -72,12 +73,40 @@ def test_undo_refuses_to_overwrite_a_colleagues_change(small: Ledger) -> None:
         ben.close()
     result = pledges("undo", "--db", db, env={"PLEDGES_AUTHOR": "ana"})
     assert result.returncode == 1
-    first, note = result.stderr.splitlines()
-    assert first.startswith("pledges: cannot reverse 'edit pledge gbr-troops': ")
+    first, note, ways = result.stderr.splitlines()
+    assert first.startswith('pledges: cannot reverse "edit pledge gbr-troops": ')
     assert "nothing was changed" in first
     assert note == UndoConflictError.ADVICE
+    assert "--in-part" in ways and "--skip" in ways
     assert "(by ben, last at " in first
     assert small.pledge("gbr-troops").pledge.title == "Ben's title"
+
+
+def test_undo_in_part_and_skip_on_the_command_line(small: Ledger, tmp_path: Path) -> None:
+    db = str(small.path)
+    first = tmp_path / "first.csv"
+    first.write_text("key,title,pledger\nq-first,First,FRA\n", encoding="utf-8")
+    both = tmp_path / "both.csv"
+    both.write_text("key,title,pledger\nq-one,One,FRA\nq-two,Two,GBR\n", encoding="utf-8")
+    as_ana = {"PLEDGES_AUTHOR": "ana"}
+    assert pledges("import", "--db", db, str(first), env=as_ana).returncode == 0
+    assert pledges("import", "--db", db, str(both), env=as_ana).returncode == 0
+    with Ledger.open(db, author="ben") as ben:
+        detail = ben.pledge("q-two")
+        ben.update(detail.pledge.model_copy(update={"notes": "Ben's"}), version=detail.version)
+    skipped = pledges("undo", "--skip", "--db", db, env=as_ana)
+    assert skipped.returncode == 0, skipped.stderr
+    lines = skipped.stdout.splitlines()
+    assert lines[0].startswith("undone: import first.csv")
+    assert lines[-1].startswith('left for now: "import both.csv": ') and "by ben" in lines[-1]
+    in_part = pledges("undo", "--in-part", "--db", db, env=as_ana)
+    assert in_part.returncode == 0, in_part.stderr
+    lines = in_part.stdout.splitlines()
+    assert lines[0].startswith("undone: import both.csv")
+    assert "now: pledge 'q-one' no longer exists" in lines
+    assert any(line.startswith("kept as it is: pledge 'q-two': ") for line in lines)
+    assert small.count_pledges("q-one") == 0
+    assert small.pledge("q-two").pledge.notes == "Ben's"
 
 
 def test_undo_and_redo_are_in_the_help() -> None:

@@ -127,50 +127,108 @@ class Model:
             b.kind == "undo" and b.target == index for b in self.batches
         )
 
+    def written_since(self, target: int, ident: Ident) -> set[str]:
+        """The fields of a record that batches after ``target`` wrote and that still stand."""
+        fields: set[str] = set()
+        for index in range(target + 1, len(self.batches)):
+            batch = self.batches[index]
+            if ident not in batch.effects or batch.kind == "undo":
+                continue
+            if any(
+                b.kind == "undo" and b.target == index and ident in b.effects for b in self.batches
+            ):
+                continue
+            before, after = batch.effects[ident]
+            if before is None or after is None:
+                fields |= {f for f, v in (before or after or {}).items() if v not in (None, [])}
+            else:
+                fields |= {f for f in after if before.get(f) != after[f]}
+        return fields
+
     def cited(self, source: str, ignoring: int | None = None) -> bool:
         return any(
             source in b.citations and self.standing(i) and i != ignoring
             for i, b in enumerate(self.batches)
         )
 
-    def revert(self, author: str, kind: str) -> type[Exception] | None:
-        """Undo or redo the author's last batch; the error the ledger must raise, or None."""
+    def revert(
+        self, author: str, kind: str, *, partial: bool = False, skip: bool = False
+    ) -> type[Exception] | None:
+        """Undo or redo the author's batch; the error the ledger must raise, or None.
+
+        ``partial``: records that cannot be reverted are kept as they are, the others are.
+        ``skip``: the newest batch of the author's stack that can be undone is."""
         undo, redo = self.stacks(author)
         stack = undo if kind == "undo" else redo
         if not stack:
             return NothingToUndoError
-        target = stack[-1]
+        candidates = stack[::-1][:20] if skip else stack[-1:]
+        for target in candidates:
+            after = self.plan(target, kind, partial)
+            if after is None:
+                continue
+            citations = self.batches[target].citations
+            assert self.commit(author, kind, after, target=target, citations=set(citations))
+            return None
+        return UndoConflictError
+
+    def plan(self, target: int, kind: str, partial: bool) -> dict[Ident, State | None] | None:
+        """The records the revert of ``target`` sets, or None if it is refused."""
+        kept: set[Ident] = set()
+        effects = self.batches[target].effects
+        while True:
+            failing = self.failing(
+                target, kind, {i: e for i, e in effects.items() if i not in kept}
+            )
+            if isinstance(failing, dict):
+                return failing
+            if not partial:
+                return None
+            kept |= failing
+            if kept >= set(effects):
+                return None
+
+    def failing(
+        self, target: int, kind: str, effects: dict[Ident, tuple[State | None, State | None]]
+    ) -> dict[Ident, State | None] | set[Ident]:
+        """The plan for these effects, or the records whose revert is refused."""
         after: dict[Ident, State | None] = {}
-        for ident, (before, then) in self.batches[target].effects.items():
+        refused: set[Ident] = set()
+        for ident, (before, then) in effects.items():
             now = self.records.get(ident)
+            written = self.written_since(target, ident)
             if then is None or before is None:
-                if now != then:  # created: must be exactly as created; deleted: still gone
-                    return UndoConflictError
+                # Created: must be exactly as created; deleted: still gone; and nobody wrote
+                # it since (values that came back count: the writes stand in the history).
+                if now != then or written:
+                    refused.add(ident)
                 after[ident] = before
                 continue
             if now is None:
-                return UndoConflictError
+                refused.add(ident)
+                continue
             changed = [f for f in then if then[f] != before[f]]
-            if any(now[f] != then[f] for f in changed):
-                return UndoConflictError
+            if any(now[f] != then[f] or f in written for f in changed):
+                refused.add(ident)
             after[ident] = {**now, **{f: before[f] for f in changed}}
+        if refused:
+            return refused
         future = {**self.records, **after}
         present = {i: s for i, s in future.items() if s is not None}
         for ident, state in after.items():
             if state is None and self.records.get(ident) is not None:
                 if refers_to(present, ident):
-                    return UndoConflictError
+                    refused.add(ident)
                 if ident[0] == "source" and self.cited(
                     ident[1], ignoring=target if kind == "undo" else None
                 ):
-                    return UndoConflictError
+                    refused.add(ident)
             if state is not None and any(ref not in present for ref in references(ident, state)):
-                return UndoConflictError
+                refused.add(ident)
         citations = self.batches[target].citations
         if kind == "redo" and any(("source", s) not in present for s in citations):
-            return UndoConflictError
-        assert self.commit(author, kind, after, target=target, citations=set(citations))
-        return None
+            refused |= set(effects)
+        return refused or after
 
 
 def references(ident: Ident, state: State) -> list[Ident]:
@@ -212,7 +270,9 @@ def replayed(path: Path) -> dict[Ident, State]:
         rows = connection.execute(
             "SELECT l.record_type, l.record_key, l.action, l.changes FROM change_log l "
             "JOIN batches b ON b.id = l.batch_id WHERE b.kind != 'undo' AND NOT EXISTS "
-            "(SELECT 1 FROM batches u WHERE u.kind = 'undo' AND u.target_id = b.id) "
+            "(SELECT 1 FROM change_log r JOIN batches u ON u.id = r.batch_id "
+            "WHERE u.kind = 'undo' AND u.target_id = b.id "
+            "AND r.record_type = l.record_type AND r.record_key = l.record_key) "
             "ORDER BY l.id"
         ).fetchall()
     for record_type, key, action, changes in rows:
@@ -511,6 +571,11 @@ class TwoAuthors(RuleBasedStateMachine):
     def reverse(self, author: str, kind: str) -> None:
         expected = self.model.revert(author, kind)
         self.expect(expected, getattr(self.ledgers[author], kind))
+
+    @rule(author=authors, partial=st.booleans(), skip=st.booleans())
+    def undo_in_part_or_skipping(self, author: str, partial: bool, skip: bool) -> None:
+        expected = self.model.revert(author, "undo", partial=partial, skip=skip)
+        self.expect(expected, lambda: self.ledgers[author].undo(partial=partial, skip=skip))
 
     @precondition(lambda self: bool(self.model.batches))
     @rule(author=authors)

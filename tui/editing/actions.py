@@ -69,6 +69,25 @@ class Reversed(Message):
         super().__init__()
 
 
+def reversed_message(kind: str, summary: BatchSummary) -> str:
+    """What an undo or redo did, said as what the ledger now holds, and what it left: the
+    records kept (undo in part) and the changes passed over (undo of the one before)."""
+    done = "Undone" if kind == "undo" else "Redone"
+    what = render.one_line(summary.label.removeprefix(f"{kind}: "), 120)
+    again = "ctrl+r redoes it" if kind == "undo" else "u undoes it again"
+    lines = [f"{done}: {what} ({again})."]
+    lines += [f"{render.one_line(line, 160)}." for line in summary.outcome[:3]]
+    if len(summary.outcome) > 3:
+        lines.append(f"({len(summary.outcome) - 3} more records changed.)")
+    for kept in summary.kept[:3]:
+        lines.append(f"Kept as it is: {render.one_line(kept, 200)}.")
+    if len(summary.kept) > 3:
+        lines.append(f"(and {len(summary.kept) - 3} more records kept)")
+    for skipped in summary.skipped[:3]:
+        lines.append(f"Left for now: {render.one_line(skipped, 200)}.")
+    return "\n".join(lines)
+
+
 class EditsRecords:
     """For screens that show records: the keys that change them.
 
@@ -268,12 +287,15 @@ class EditsLedger:
     def action_redo(self: Any) -> None:
         self._reverse("redo")
 
-    def _reverse(self: Any, kind: str) -> None:
+    def _reverse(self: Any, kind: str, way: str | None = None) -> None:
         ledger = self.ledger
 
         def run() -> None:
             try:
-                summary = ledger.undo() if kind == "undo" else ledger.redo()
+                if kind == "undo":
+                    summary = ledger.undo(partial=way == "partial", skip=way == "skip")
+                else:
+                    summary = ledger.redo()
             except LedgerError as error:
                 self.post_message(Reversed(kind, None, error))
                 return
@@ -286,6 +308,15 @@ class EditsLedger:
         if isinstance(error, NothingToUndoError):
             self.notify(str(error), severity="warning", markup=False)
             return
+        if isinstance(error, UndoConflictError) and message.kind == "undo":
+            from .dialogs import UndoRefusedDialog
+
+            def chosen(way: str | None) -> None:
+                if way is not None:
+                    self._reverse("undo", way)
+
+            self.push_screen(UndoRefusedDialog(str(error), error.ADVICE), chosen)
+            return
         if error is not None:
             from .dialogs import MessageDialog
 
@@ -295,10 +326,12 @@ class EditsLedger:
             return
         summary = message.summary
         assert summary is not None
-        done = "Undone" if message.kind == "undo" else "Redone"
-        what = summary.label.removeprefix(f"{message.kind}: ")
-        again = "ctrl+r redoes it" if message.kind == "undo" else "u undoes it again"
-        self.notify(f"{done}: {render.one_line(what, 160)} ({again})", title=done, markup=False)
+        self.notify(
+            reversed_message(message.kind, summary),
+            title="Undone" if message.kind == "undo" else "Redone",
+            markup=False,
+            timeout=12 if summary.kept or summary.skipped else 6,
+        )
         self.ledger_written()
 
     # -- import and export -----------------------------------------------------------------------

@@ -105,16 +105,16 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class MessageDialog(ModalScreen[None]):
-    """What happened and why, with a list (problems, referrers) that scrolls if it is long."""
+class Telling(ModalScreen[ResultT]):
+    """What happened and why, with a list (problems, referrers) that scrolls if it is long;
+    the subclass says what the keys answer."""
 
-    BINDINGS: ClassVar = [keys.binding("form.close")]
     DEFAULT_CSS = (
-        dialog_css("MessageDialog")
+        dialog_css("Telling")
         + """
-    MessageDialog.-error > .dialog { border: round $error; }
-    MessageDialog.-error .dialog-title { color: $text-error; }
-    MessageDialog .dialog-list { height: auto; max-height: 14; margin-top: 1; }
+    Telling.-error > .dialog { border: round $error; }
+    Telling.-error .dialog-title { color: $text-error; }
+    Telling .dialog-list { height: auto; max-height: 14; margin-top: 1; }
     """
     )
 
@@ -145,6 +145,36 @@ class MessageDialog(ModalScreen[None]):
             if self.note:
                 yield Static(render.ui(self.note), classes="dialog-note", markup=False)
         yield Footer()
+
+
+class MessageDialog(Telling[None]):
+    """A message closed with ``escape``."""
+
+    BINDINGS: ClassVar = [keys.binding("form.close")]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class UndoRefusedDialog(Telling[str | None]):
+    """An undo refused because someone changed its records since: why (who, which fields,
+    when), and the ways on: undo only what still applies (``p``), undo the change before
+    (``s``), or leave it (``escape``). Dismissed with ``"partial"``, ``"skip"`` or None."""
+
+    BINDINGS: ClassVar = [
+        keys.binding("form.undo-part"),
+        keys.binding("form.undo-skip"),
+        keys.binding("form.close"),
+    ]
+
+    def __init__(self, message: str, note: str) -> None:
+        super().__init__("Could not undo", message, note=note)
+
+    def action_undo_part(self) -> None:
+        self.dismiss("partial")
+
+    def action_undo_skip(self) -> None:
+        self.dismiss("skip")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
