@@ -105,11 +105,17 @@ async def test_undo_and_redo_work_after_a_restart(browser: Ledger, ledger_path: 
             await settle(pilot)
             await pilot.press("u")
             await wait_for(pilot, lambda: any(n.startswith("Undone:") for n in notifications(app)))
-            assert "Undone: edit pledge usa-air-support (ctrl+r redoes it)" in notifications(app)
+            undone = next(n for n in notifications(app) if n.startswith("Undone:"))
+            assert undone.splitlines() == [
+                "Undone: edit pledge usa-air-support (ctrl+r redoes it).",
+                "pledge 'usa-air-support': title is now 'Air support is an option'.",
+            ]
             assert reopened.pledge("usa-air-support").pledge.title == "Air support is an option"
             await pilot.press("ctrl+r")
             await wait_for(pilot, lambda: any(n.startswith("Redone:") for n in notifications(app)))
-            assert "Redone: edit pledge usa-air-support (u undoes it again)" in notifications(app)
+            redone = next(n for n in notifications(app) if n.startswith("Redone:"))
+            assert redone.startswith("Redone: edit pledge usa-air-support (u undoes it again).")
+            assert "title is now 'Air support, restated'" in redone
             assert reopened.pledge("usa-air-support").pledge.title == "Air support, restated"
     finally:
         reopened.close()

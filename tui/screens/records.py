@@ -317,7 +317,6 @@ class PledgeScreen(RecordScreen):
         widgets += brief_links(detail.supersedes_chain)
         widgets.append(Heading("Superseded by (newer pledges that replace it)"))
         widgets += brief_links(detail.superseded_by)
-        widgets.append(Heading(f"History ({len(detail.history):,})"))
         widgets += timeline(detail.history)
         return widgets
 
@@ -380,7 +379,6 @@ class ConditionScreen(RecordScreen):
         widgets += [
             RecordLink("source", s.key, source_block(s)) for s in detail.sources
         ] or brief_links([])
-        widgets.append(Heading(f"History ({len(detail.history):,})"))
         widgets += timeline(detail.history)
         return widgets
 
@@ -432,7 +430,6 @@ class ActorScreen(RecordScreen):
         widgets += brief_links(detail.speakers)
         widgets.append(Heading(f"Responsible for conditions ({len(detail.responsible_for):,})"))
         widgets += brief_links(detail.responsible_for)
-        widgets.append(Heading(f"History ({len(detail.history):,})"))
         widgets += timeline(detail.history)
         return widgets
 
@@ -490,7 +487,6 @@ class SourceScreen(RecordScreen):
             widgets.append(RecordLink(entry.record_type, entry.record_key, line))
         if not detail.evidence_for:
             widgets += brief_links([])
-        widgets.append(Heading(f"History ({len(detail.history):,})"))
         widgets += timeline(detail.history)
         return widgets
 

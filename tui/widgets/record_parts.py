@@ -30,6 +30,10 @@ LABEL_WIDTH = 13
 class Text(Static):
     """Record text: never markup."""
 
+    DEFAULT_CSS = """
+    Text.-apart { color: $foreground-muted; }
+    """
+
     def __init__(self, content: Content | str, *, classes: str | None = None) -> None:
         if isinstance(content, str):
             content = render.plain(content)
@@ -187,39 +191,62 @@ def source_block(source: Any) -> Content:
 
 
 def timeline(entries: Iterable[ChangeEntry]) -> list[Widget]:
-    """A record's change history, oldest first: when it happened, when it was recorded and by
-    whom, what changed, the note, and a link to the source."""
-    widgets: list[Widget] = []
-    for entry in entries:
-        changes = [
-            render.assemble((name + ": ", render.LABEL_STYLE), render.change(old, new, 120))
-            for name, (old, new) in entry.changes.items()
-        ]
-        lines: list[Any] = [
-            (entry.effective or "(no date)", "bold"),
-            ("  " + entry.action, render.KEY_STYLE),
-            (f"   recorded {render.timestamp(entry.recorded_at)} by ", render.MUTED),
-            (entry.author, render.MUTED),
-        ]
-        if entry.batch_label:
-            lines.append((f"  ({render.one_line(entry.batch_label, 80)})", render.MUTED))
-        for change in changes:
-            lines.extend([render.ui("\n    "), change])
-        if entry.note:
-            lines.extend(
-                [render.ui("\n    note: ", render.LABEL_STYLE), render.paragraph(entry.note)]
-            )
-        widgets.append(Text(render.assemble(*lines), classes="entry"))
-        if entry.source:
-            widgets.append(
-                RecordLink(
-                    "source",
-                    entry.source,
-                    render.assemble(
-                        ("    source: ", render.LABEL_STYLE), (entry.source, render.KEY_STYLE)
-                    ),
-                )
-            )
-    if not widgets:
+    """A record's change history under its heading, oldest first: when it happened, when it
+    was recorded and by whom, what changed, the note, and a link to the source.
+
+    Only the entries that stand are its history. Undone changes and the undos themselves are
+    listed apart, after it, dimmed and marked, so that an undone status change never reads as
+    evidence."""
+    entries = list(entries)
+    standing = [e for e in entries if e.stands]
+    apart = [e for e in entries if not e.stands]
+    widgets: list[Widget] = [Heading(f"History ({len(standing):,})")]
+    for entry in standing:
+        widgets += _entry_widgets(entry)
+    if not standing:
         widgets.append(Text(render.plain("no recorded changes", render.MUTED)))
+    if apart:
+        widgets.append(Heading(f"Undone, and the undos ({len(apart):,}): not part of the history"))
+        for entry in apart:
+            widgets += _entry_widgets(entry, apart=True)
+    return widgets
+
+
+def _entry_widgets(entry: ChangeEntry, *, apart: bool = False) -> list[Widget]:
+    changes = [
+        render.assemble((name + ": ", render.LABEL_STYLE), render.change(old, new, 120))
+        for name, (old, new) in entry.changes.items()
+    ]
+    if entry.batch_kind == "undo":
+        mark = "  undo of an earlier change"
+    elif entry.undone:
+        mark = "  undone"
+    else:
+        mark = ""
+    lines: list[Any] = [
+        (entry.effective or "(no date)", "bold"),
+        ("  " + entry.action, render.KEY_STYLE),
+        (mark, "bold " + render.MUTED),
+        (f"   recorded {render.timestamp(entry.recorded_at)} by ", render.MUTED),
+        (entry.author, render.MUTED),
+    ]
+    if entry.batch_label:
+        lines.append((f"  ({render.one_line(entry.batch_label, 80)})", render.MUTED))
+    for change in changes:
+        lines.extend([render.ui("\n    "), change])
+    if entry.note:
+        lines.extend([render.ui("\n    note: ", render.LABEL_STYLE), render.paragraph(entry.note)])
+    widgets: list[Widget] = [
+        Text(render.assemble(*lines), classes="entry -apart" if apart else "entry")
+    ]
+    if entry.source:
+        widgets.append(
+            RecordLink(
+                "source",
+                entry.source,
+                render.assemble(
+                    ("    source: ", render.LABEL_STYLE), (entry.source, render.KEY_STYLE)
+                ),
+            )
+        )
     return widgets
