@@ -15,7 +15,7 @@ import datetime as dt
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -422,6 +422,14 @@ class Ledger:
         with self._reading() as connection:
             return reading.records(connection, record_type, keys, strict=strict)
 
+    def stored_states(self, record_type: str, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The stored fields (as the change log keeps them) of each of these records that
+        exists: what an import fills in for the fields its file does not give."""
+        from .store import STORES
+
+        with self._reading() as connection:
+            return {k: s.state for k, s in STORES[record_type].load(connection, keys).items()}
+
     def matching_pledge_keys(self, query: QueryLike = None) -> list[str]:
         where = self._where(query)
         P = m.pledges.c
@@ -596,19 +604,29 @@ class Ledger:
         dry_run: bool = False,
         default_note: str | None = None,
         progress: Callable[[int, int], None] | None = None,
+        kept: Mapping[tuple[str, str], frozenset[str]] | None = None,
+        logged: Callable[[Sequence[change_log.Entry]], None] | None = None,
     ) -> tuple[dict[str, Counts], BatchSummary]:
         """Create or update many records at once, matched by key, in one transaction.
 
         With ``dry_run`` the same work is done and rolled back: the counts are exactly what a
-        real run would report.
+        real run would report. ``kept`` names, by (record type, key), fields a record leaves as
+        the ledger has them: they are read again inside the transaction (see
+        :func:`db.fixtures.keeping.refreshed`). ``logged`` is given the change-log entries the
+        batch writes (or, in a dry run, would have written), before the commit.
         """
         note = default_note or label
 
         def work(connection: Connection, batch: change_log.Batch) -> dict[str, Counts]:
-            with dialect.roomy_cache(connection, len(records)):
+            chosen = records
+            if kept:
+                chosen = _refreshed(connection, records, kept)
+            with dialect.roomy_cache(connection, len(chosen)):
                 counts = writing.save_records(
-                    connection, batch, records, default_note=note, progress=progress
+                    connection, batch, chosen, default_note=note, progress=progress
                 )
+            if logged is not None:
+                logged(batch.entries)
             if dry_run:
                 raise _DryRun(counts)
             return counts
@@ -697,6 +715,24 @@ class Ledger:
 
 def _parsed(query: QueryLike) -> Query:
     return parse(query) if isinstance(query, str) else (query or Query())
+
+
+def _refreshed(
+    connection: Connection,
+    records: Sequence[Record],
+    kept: Mapping[tuple[str, str], frozenset[str]],
+) -> Sequence[Record]:
+    from .fixtures.keeping import refreshed
+    from .store import STORES
+
+    keys: dict[str, list[str]] = {}
+    for record_type, key in kept:
+        keys.setdefault(record_type, []).append(key)
+    states = {
+        t: {k: s.state for k, s in STORES[t].load(connection, wanted).items()}
+        for t, wanted in keys.items()
+    }
+    return refreshed(records, dict(kept), states)
 
 
 class _DryRun(Exception):
