@@ -170,12 +170,12 @@ def test_a_status_changed_through_history_is_one_change_from_first_to_last(
 def test_a_field_kept_is_kept_exactly_as_stored_even_text_an_import_would_clean(
     hostile: Ledger, tmp_path: Path
 ) -> None:
-    stored = hostile.stored_states("pledge", ["hostile-escape"])["hostile-escape"]["title"]
+    stored = hostile.versioned_states("pledge", ["hostile-escape"])["hostile-escape"][1]["title"]
     assert "\x1b" in stored  # written by another tool
     path = write(tmp_path, "status.csv", "key,pledger,notes\nhostile-escape,USA,A note\n")
     report = import_files(hostile, [path])
     assert [u.changes for u in report.updates] == [{"notes": (None, "A note")}]
-    after = hostile.stored_states("pledge", ["hostile-escape"])["hostile-escape"]
+    after = hostile.versioned_states("pledge", ["hostile-escape"])["hostile-escape"][1]
     assert after["title"] == stored
 
 
