@@ -227,3 +227,26 @@ def test_a_colleagues_change_that_no_longer_fits_the_file_refuses_the_import(
         5000,
         "troops",
     )
+
+
+def test_the_cli_lists_the_changes_bounded_and_visible(hostile: Ledger, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    new = "".join(f"bulk-{i:02},Bulk {i},FRA\n" for i in range(25))
+    import_files(hostile, [write(tmp_path, "bulk.csv", "key,title,pledger\n" + new)])
+    long_title = "A" * 150 + "Z"
+    changed = "".join(f"bulk-{i:02},{long_title}\n" for i in range(25))
+    path = write(tmp_path, "changed.csv", "key,title\nhostile-escape,Plain\n" + changed)
+    result = CliRunner().invoke(main, ["--db", str(hostile.path), "import", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = lines.index("what the import would change in 26 records already in the ledger:")
+    assert lines[start + 1] == "  pledge hostile-escape"
+    assert lines[start + 2].startswith("    title: ") and lines[start + 2].endswith(" -> Plain")
+    assert "\x1b" not in result.stdout and "\u241b" in lines[start + 2]
+    assert lines[start + 4].startswith("    title: Bulk 0 -> AAAA") and "…" in lines[start + 4]
+    assert max(len(line) for line in lines[start:]) < 120
+    assert lines[start + 1 + 2 * 20] == "  … and 6 more records (6 pledges)"
+    assert lines[-1] == "nothing was written (dry run)"
