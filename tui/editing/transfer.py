@@ -262,8 +262,7 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
                 yield Static(render.ui("Skip columns"), classes="transfer-label")
                 yield CheckingInput(
                     self.inputs.skip,
-                    placeholder="optional: COLUMN; ... (columns not to read: their fields are "
-                    "left as they are)",
+                    placeholder="optional: COLUMN; ... (remarks; comments: not read)",
                     compact=True,
                     id="import-skip",
                 )
