@@ -191,13 +191,57 @@ class QueryTooComplexError(QueryError):
         LedgerError.__init__(self, self.message)
 
 
+#: How much a shared first letter adds to a hint's score, for up to :data:`_PREFIX_LETTERS`
+#: letters (Winkler's weighting): mistyped words keep their start (``stage`` is ``status``
+#: more than ``tags``), which the plain ratio of matching characters does not see.
+_PREFIX_WEIGHT = 0.1
+_PREFIX_LETTERS = 4
+
+
+def _with_prefix_bonus(ratio: float, a: str, b: str) -> float:
+    shared = 0
+    for x, y in zip(a[:_PREFIX_LETTERS], b[:_PREFIX_LETTERS], strict=False):
+        if x != y:
+            break
+        shared += 1
+    return ratio + shared * _PREFIX_WEIGHT * (1 - ratio)
+
+
+def closest(value: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The string of ``known`` most like ``value``, or None if none scores ``cutoff``.
+
+    The score is difflib's ratio of matching characters raised by the letters the two share at
+    their start; ties go to the earlier candidate. Case counts: fold both sides first to ignore
+    it (as :func:`nearest` does).
+    """
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(value)
+    best: tuple[float, str] | None = None
+    for candidate in known:
+        matcher.set_seq1(candidate)
+        # The cheap upper bounds of the ratio first, as difflib.get_close_matches does: most
+        # candidates of a long list are dismissed without the quadratic ratio.
+        floor = cutoff if best is None else max(cutoff, best[0])
+        if _with_prefix_bonus(matcher.real_quick_ratio(), candidate, value) < floor:
+            continue
+        if _with_prefix_bonus(matcher.quick_ratio(), candidate, value) < floor:
+            continue
+        score = _with_prefix_bonus(matcher.ratio(), candidate, value)
+        if score >= floor and (best is None or score > best[0]):
+            best = (score, candidate)
+    return best[1] if best else None
+
+
 def nearest(value: str, known: Iterable[str]) -> str | None:
-    """The known key most like ``value``, for "did you mean" hints; None if nothing is close."""
+    """The known key most like ``value``, for "did you mean" hints; None if nothing is close.
+
+    Case is ignored; see :func:`closest` for how likeness is scored.
+    """
     candidates = list(known)
     if not candidates:
         return None
     folded = {c.lower(): c for c in candidates}
     if value.lower() in folded:
         return folded[value.lower()]
-    close = difflib.get_close_matches(value.lower(), list(folded), n=1, cutoff=0.6)
-    return folded[close[0]] if close else None
+    close = closest(value.lower(), folded)
+    return folded[close] if close else None

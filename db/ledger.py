@@ -15,11 +15,11 @@ import datetime as dt
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import URL
@@ -62,6 +62,9 @@ from .records import (
 )
 from .schemas import RECORD_MODELS, Record
 from .writing import Counts
+
+if TYPE_CHECKING:
+    from .fixtures.keeping import Keeps
 
 T = TypeVar("T")
 #: Below this many matches a filter is never probed (see Ledger._page_where).
@@ -428,6 +431,17 @@ class Ledger:
         with self._reading() as connection:
             return reading.records(connection, record_type, keys, strict=strict)
 
+    def versioned_states(
+        self, record_type: str, keys: Sequence[str]
+    ) -> dict[str, tuple[int, dict[str, Any]]]:
+        """The version and stored fields (as the change log keeps them) of each of these
+        records that exists: what an import fills in for the fields its file does not give."""
+        from .store import STORES
+
+        with self._reading() as connection:
+            stored = STORES[record_type].load(connection, keys)
+            return {k: (s.version, s.state) for k, s in stored.items()}
+
     def matching_pledge_keys(self, query: QueryLike = None) -> list[str]:
         where = self._where(query)
         P = m.pledges.c
@@ -602,19 +616,29 @@ class Ledger:
         dry_run: bool = False,
         default_note: str | None = None,
         progress: Callable[[int, int], None] | None = None,
+        kept: Mapping[tuple[str, str], Keeps] | None = None,
+        logged: Callable[[Sequence[change_log.Entry]], None] | None = None,
     ) -> tuple[dict[str, Counts], BatchSummary]:
         """Create or update many records at once, matched by key, in one transaction.
 
         With ``dry_run`` the same work is done and rolled back: the counts are exactly what a
-        real run would report.
+        real run would report. ``kept`` names, by (record type, key), fields a record leaves as
+        the ledger has them and the version they were read at: a record changed since has them
+        read again inside the transaction (see :func:`db.fixtures.keeping.refreshed`). ``logged`` is given the change-log entries the
+        batch writes (or, in a dry run, would have written), before the commit.
         """
         note = default_note or label
 
         def work(connection: Connection, batch: change_log.Batch) -> dict[str, Counts]:
-            with dialect.roomy_cache(connection, len(records)):
+            chosen = records
+            if kept:
+                chosen = _refreshed(connection, records, kept)
+            with dialect.roomy_cache(connection, len(chosen)):
                 counts = writing.save_records(
-                    connection, batch, records, default_note=note, progress=progress
+                    connection, batch, chosen, default_note=note, progress=progress
                 )
+            if logged is not None:
+                logged(batch.entries)
             if dry_run:
                 raise _DryRun(counts)
             return counts
@@ -733,6 +757,36 @@ class Ledger:
 
 def _parsed(query: QueryLike) -> Query:
     return parse(query) if isinstance(query, str) else (query or Query())
+
+
+def _refreshed(
+    connection: Connection, records: Sequence[Record], kept: Mapping[tuple[str, str], Keeps]
+) -> Sequence[Record]:
+    """``records`` with their kept fields as stored; those of records changed since the check
+    read again (usually none: one narrow read of versions, nothing loaded again)."""
+    from .fixtures.keeping import refreshed
+    from .store import STORES, chunks
+
+    keys: dict[str, list[str]] = {}
+    for record_type, key in kept:
+        keys.setdefault(record_type, []).append(key)
+    moved: list[tuple[str, str]] = []
+    for record_type, wanted in keys.items():
+        table = STORES[record_type].table
+        key_column = table.c[STORES[record_type].key_column]
+        for part in chunks(wanted):
+            statement = select(key_column, table.c.version).where(key_column.in_(list(part)))
+            for key, version in connection.execute(statement):
+                if version != kept[(record_type, key)].version:
+                    moved.append((record_type, key))
+    by_type: dict[str, list[str]] = {}
+    for record_type, key in moved:
+        by_type.setdefault(record_type, []).append(key)
+    states = {
+        t: {k: s.state for k, s in STORES[t].load(connection, wanted).items()}
+        for t, wanted in by_type.items()
+    }
+    return refreshed(records, dict(kept), states)
 
 
 class _DryRun(Exception):

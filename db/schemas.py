@@ -14,7 +14,6 @@ what is accepted instead.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import typing
 from collections.abc import Iterable, Mapping
@@ -41,6 +40,7 @@ from .dates import (
     parse_partial_date,
     refuse_future,
 )
+from .errors import closest
 from .text import clean_line, clean_text, line_needs_cleaning
 
 FORMAT: Final = "pledges/1"
@@ -449,8 +449,8 @@ def _message(item: Any, field: str, owner: type[BaseModel] | None) -> str:
     value = item.get("input")
     if kind == "extra_forbidden":
         names = allowed_fields(owner) if owner else []
-        close = difflib.get_close_matches(field, names, n=1)
-        hint = f"did you mean {close[0]}? " if close else ""
+        close = closest(field, names)
+        hint = f"did you mean {close}? " if close else ""
         return f"unknown field {field!r}; {hint}allowed fields are: {', '.join(names)}"
     if kind == "missing":
         return "is required"
@@ -474,8 +474,8 @@ def _message(item: Any, field: str, owner: type[BaseModel] | None) -> str:
         allowed = ", ".join(words) or item.get("ctx", {}).get("expected", "")
         if not isinstance(value, str):
             return f"{value!r} is not text; a {what} is one of: {allowed}"
-        close = difflib.get_close_matches(value.lower(), list(words), n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]}? " if close else ""
+        close = closest(value.lower(), words)
+        hint = f"did you mean {close}? " if close else ""
         return f"{value!r} is not a {what}; {hint}use one of: {allowed}"
     if field in _AMOUNTS:
         if kind == "greater_than_equal":

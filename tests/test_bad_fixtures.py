@@ -263,12 +263,13 @@ CASES = [
     # CSV
     case(
         "csv-missing-column.csv",
-        "csv-missing-column.csv:1 header: no column holds pledger, which every pledge needs",
+        "csv-missing-column.csv:2 row 1 (fra-no-pledger).pledger: is required: 'fra-no-pledger' "
+        "is not in the ledger yet, and the file has no pledger column",
     ),
     case(
         "csv-unknown-column.csv",
-        "csv-unknown-column.csv:1 header: unknown column 'donor'; name it as a pledge field, or "
-        "map it with --map FIELD=donor",
+        "csv-unknown-column.csv:1 header: column 4, 'donor', is not a pledge field; rename it, "
+        "map it to a field (--map FIELD=donor) or skip it (--ignore donor)",
     ),
     case(
         "csv-ragged-row.csv",

@@ -129,7 +129,7 @@ def test_csv_export_joins_lists_with_semicolons_and_imports_back(
     header, first = text.splitlines()[:2]
     assert header == (
         "key,title,text,pledger,beneficiary,category,status,announced,due,amount,delivered,unit,"
-        "confidence,conditions,sources,supersedes,tags,notes"
+        "confidence,conditions,sources,supersedes,tags,notes,conditional,blocked,overdue"
     )
     assert first.startswith("deu-neighbouring-territory,")
     assert ",ceasefire;us-backstop,paris-declaration," in first

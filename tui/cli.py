@@ -33,6 +33,9 @@ from tui.cli_common import (
 if TYPE_CHECKING:
     from db.ledger import Ledger
 
+#: What ``pledges list --format`` writes.
+LIST_FORMATS = ("table", "csv", "tsv", "json")
+
 
 class _Group(click.Group):
     """Lists commands in the order they were added, which is the order of the README, and
@@ -134,8 +137,14 @@ def _run_app(ledger: Ledger) -> None:
 @main.command("list")
 @click.argument("query", nargs=-1)
 @click.option(
-    "--json", "as_json", is_flag=True, help="Print a JSON array of pledges (fixture field names)."
+    "--format",
+    "fmt",
+    type=click.Choice(LIST_FORMATS),
+    default=None,
+    help="table (default); csv or tsv: the columns of a CSV export, flags included, safe to "
+    "open in a spreadsheet (csv imports back); json: an array of pledges (fixture field names).",
 )
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @click.option(
     "--sort",
     "sort_column",
@@ -152,6 +161,7 @@ def _run_app(ledger: Ledger) -> None:
 def list_command(
     ctx: click.Context,
     query: tuple[str, ...],
+    fmt: str | None,
     as_json: bool,
     sort_column: str,
     reverse: bool,
@@ -165,14 +175,20 @@ def list_command(
       pledges list status:committed is:conditional
       pledges list pledger:FRA "reassurance force" --sort announced
       pledges list -- -status:withdrawn --json
+      pledges list is:overdue --format csv > overdue.csv
     """
     from db.records import Sort
 
+    if as_json and fmt not in (None, "json"):
+        fail(f"--json is --format json; it cannot be combined with --format {fmt}", EXIT_USAGE)
+    fmt = "json" if as_json else fmt or "table"
     _, parsed = parsed_query(query)
     sort = Sort(sort_column, reverse)  # type: ignore[arg-type]
     with open_ledger(ctx, db) as ledger:
-        if as_json:
+        if fmt == "json":
             _print_json(ledger, parsed, sort, limit)
+        elif fmt in ("csv", "tsv"):
+            _print_delimited(ledger, parsed, sort, limit, "\t" if fmt == "tsv" else ",")
         else:
             _print_table(ledger, parsed, sort, limit)
 
@@ -282,6 +298,32 @@ def _print_json(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> Non
             flush()
     flush()
     out.write("]\n" if first else "\n]\n")
+
+
+def _print_delimited(
+    ledger: Ledger, query: Any, sort: Any, limit: int | None, delimiter: str
+) -> None:
+    """The matching pledges as the rows of a CSV export (or TSV), in the listing's order."""
+    from db.fixtures import CSV_COLUMNS, csv_row, csv_writer
+    from tui.cli_fixtures import terminal_safe
+
+    writer = csv_writer(terminal_safe(sys.stdout), delimiter)
+    writer.writerow(CSV_COLUMNS)
+    rows: list[Any] = []
+
+    def flush() -> None:
+        # As for --json: what is stored, even a record the schemas would refuse now.
+        by_key = {
+            r.record_key: r for r in ledger.records("pledge", [r.key for r in rows], strict=False)
+        }
+        writer.writerows(csv_row(by_key[row.key], row) for row in rows)
+        rows.clear()
+
+    for row in _rows(ledger, query, sort, limit):
+        rows.append(row)
+        if len(rows) >= 1000:
+            flush()
+    flush()
 
 
 @main.command("backup")

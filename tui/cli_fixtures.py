@@ -77,6 +77,13 @@ def _table(counts: dict[str, object]) -> list[str]:
     metavar="FIELD=COLUMN",
     help="CSV: read the pledge field FIELD from the column COLUMN (repeatable).",
 )
+@click.option(
+    "--ignore",
+    "ignored",
+    multiple=True,
+    metavar="COLUMN",
+    help="CSV: skip the column COLUMN (repeatable); its field is left as it is.",
+)
 @db_option
 @click.pass_context
 @reports_errors
@@ -85,29 +92,36 @@ def import_command(
     files: tuple[str, ...],
     dry_run: bool,
     mapping: tuple[str, ...],
+    ignored: tuple[str, ...],
     db: str | None,
 ) -> None:
     """Import fixture FILES (.yaml, .yml, .json, .csv) into the ledger, all or nothing.
 
     Every file given is checked first, together; if anything is wrong in any of them, every
     problem is listed (file:line, record, field) and nothing is written. Records are matched
-    by key: re-importing a file changes nothing, a changed file updates what changed. One
-    import is one change-log batch, so `u` in the UI undoes all of it.
+    by key: re-importing a file changes nothing, a changed file updates what changed, and a
+    field the file does not give (no such CSV column, no such key in a record) is left as it
+    is. The report lists the fields each updated record changes. One import is one
+    change-log batch, so `u` in the UI undoes all of it.
 
     \b
     Examples:
       pledges import coalition.yaml
       pledges import actors.yaml pledges.csv --map pledger=donor --map title=headline
-      pledges import new-data.json --dry-run
+      pledges import pledges.csv --ignore remarks --dry-run
     """
-    from db.fixtures import FixtureError, format_of, import_files, parse_mapping
+    from db.fixtures import FixtureError, format_of, import_files, parse_ignored, parse_mapping
+    from tui import import_changes
 
     try:
         fields = parse_mapping(list(mapping))
+        skipped = parse_ignored(list(ignored), fields)
     except ValueError as error:
         fail(shown(error, 2 * LINE_VALUE), EXIT_USAGE)
     if fields and not any(format_of(f) == "csv" for f in files):
         fail("--map renames CSV columns, and no .csv file was given", EXIT_USAGE)
+    if skipped and not any(format_of(f) == "csv" for f in files):
+        fail("--ignore skips CSV columns, and no .csv file was given", EXIT_USAGE)
     for name in files:
         if format_of(name) is None:
             fail(
@@ -119,7 +133,12 @@ def import_command(
         try:
             try:
                 report = import_files(
-                    ledger, files, dry_run=dry_run, mapping=fields, progress=progress
+                    ledger,
+                    files,
+                    dry_run=dry_run,
+                    mapping=fields,
+                    ignored=skipped,
+                    progress=progress,
                 )
             finally:
                 if progress is not None:
@@ -135,6 +154,10 @@ def import_command(
         else:
             echo(f"imported {names} into {into}")
         for line in _table(dict(report.counts)):
+            echo(line)
+        for note in report.notes:
+            echo(shown(note, LINE_VALUE))
+        for line in import_changes.lines(report.updates, dry_run=dry_run):
             echo(line)
         if not report.changed:
             echo("nothing changed: the ledger already holds every record as in the input")
@@ -220,7 +243,7 @@ def export_command(
             _refuse(error)
     with open_ledger(ctx, db) as ledger:
         if target is None:
-            export(ledger, kind, _terminal_safe(sys.stdout), text or None)
+            export(ledger, kind, terminal_safe(sys.stdout), text or None)
             return
         try:
             count = export_file(ledger, kind, target, text or None, overwrite=force)
@@ -228,7 +251,7 @@ def export_command(
             _refuse(error)
         except OSError as error:
             fail(f"cannot write {shown(target)}: {error.strerror or error}", EXIT_ERROR)
-    echo(f"exported {count:,} pledges to {shown(target)}", err=True)
+    echo(f"exported {count.describe()} to {shown(target)}", err=True)
 
 
 def _refuse(error: FileTargetError) -> NoReturn:
@@ -253,5 +276,6 @@ class _Visible:
         return len(text)
 
 
-def _terminal_safe(out: TextIO) -> TextIO:
+def terminal_safe(out: TextIO) -> TextIO:
+    """``out``, or on a terminal, ``out`` with control characters made visible."""
     return _Visible(out) if out.isatty() else out  # type: ignore[return-value]

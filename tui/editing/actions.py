@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from ..app import PledgesApp
     from .results import Deleted, Saved, StatusChanged
-    from .transfer import Exported
+    from .transfer import Exported, ImportInputs
 
 #: Seconds during which a second ``y`` on the same record shows the citation instead.
 AGAIN = 15.0
@@ -250,6 +250,9 @@ class EditsLedger:
 
     #: (record type, key, text, when) of the last citation copied.
     last_citation: tuple[str, str, str, float] | None = None
+    #: What was last typed in the import dialog (files, CSV columns, columns to skip): ``i``
+    #: opens it again with that, for the rest of the session.
+    import_inputs: ImportInputs | None = None
 
     def ledger_written(self: Any) -> None:
         """A write committed: read the revision now, so that every view refreshes at once."""
@@ -337,9 +340,11 @@ class EditsLedger:
     # -- import and export -----------------------------------------------------------------------
 
     def action_import_fixtures(self: Any) -> None:
-        from .transfer import ImportDialog
+        from .transfer import ImportDialog, ImportInputs
 
-        self.push_screen(ImportDialog(), partial(_imported, self))
+        if self.import_inputs is None:
+            self.import_inputs = ImportInputs()
+        self.push_screen(ImportDialog(self.import_inputs), partial(_imported, self))
 
     def action_export_fixtures(self: Any) -> None:
         from ..screens.pledges import PledgesView
@@ -364,6 +369,10 @@ def _imported(app: Any, report: ImportReport | None) -> None:
             f"Imported {names}: {added:,} records added, {updated:,} updated, "
             f"{unchanged:,} unchanged (u undoes the whole import)"
         )
+        if report.updates:
+            from ..import_changes import summary
+
+            text += f". Changed: {summary(report.updates)}"
     else:
         text = f"Imported {names}: nothing changed, the ledger already held it all"
     app.notify(render.one_line(text, 300), title="Imported", markup=False)

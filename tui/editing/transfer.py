@@ -1,10 +1,12 @@
 """Import (``i``) and export (``x``) of fixture files, in workers, the UI responsive throughout.
 
 Importing is the CLI's code path (:func:`db.fixtures.import_files`): a dry run first, whose
-report counts what would be added, updated and left unchanged, or lists every problem with its
-file and line (and then the ledger is untouched); ``ctrl+s`` then imports for real, with a
-progress bar for large files. Exporting writes YAML, JSON or CSV (optionally only the pledges
-of the current filter) through a temporary file, and never replaces a file without asking.
+report counts what would be added, updated and left unchanged and lists the fields each
+updated record would change, or lists every problem with its file and line (and then the
+ledger is untouched); ``ctrl+s`` then imports for real, with a progress bar for large files.
+What was typed (files, CSV columns, columns to skip) is kept for the session: ``i`` again
+opens the dialog with it. Exporting writes YAML, JSON or CSV (optionally only the pledges of
+the current filter) through a temporary file, and never replaces a file without asking.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .fields import LineInput
 from .paths import PathSuggester, split_paths
 
 if TYPE_CHECKING:
-    from db.fixtures import ImportReport, Problem
+    from db.fixtures import ExportCount, ImportReport, Problem, RecordUpdate
 
 FIXTURE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 EXPORT_SUFFIXES = {"yaml": ".yaml", "json": ".json", "csv": ".csv"}
@@ -54,17 +56,34 @@ TRANSFER_CSS = """
 """
 
 
+#: The import dialog lists the field changes of this many records, then counts the rest.
+CHANGED_RECORDS_SHOWN = 500
+#: A highlighted change shows each of its values in full up to this many characters.
+DETAIL_VALUE_LIMIT = 400
+
+
 @dataclass(frozen=True, slots=True)
 class Exported:
     path: Path
-    count: int
+    count: ExportCount
     format: str
     query: str | None
 
     @property
     def message(self) -> str:
         limited = f" (filter: {self.query})" if self.query else ""
-        return f"Exported {render.count(self.count, 'pledge')}{limited} to {self.path}"
+        # A document carries the older pledges the listed ones supersede: say so, or the
+        # count would not match the table's.
+        return f"Exported {self.count.describe('listed')}{limited} to {self.path}"
+
+
+@dataclass(slots=True)
+class ImportInputs:
+    """What was typed in the import dialog, kept by the app for the session."""
+
+    files: str = ""
+    columns: str = ""
+    skip: str = ""
 
 
 class ProblemTable(ListTable):
@@ -74,8 +93,8 @@ class ProblemTable(ListTable):
         return action not in ("open", "sort_next", "sort_reverse")
 
 
-class PathInput(LineInput):
-    """A path, completed as it is typed; ``enter`` carries out the dialog's first step."""
+class CheckingInput(LineInput):
+    """A field of the import dialog: ``enter`` checks the files (the dialog's first step)."""
 
     BINDINGS: ClassVar = [keys.binding("form.check")]
 
@@ -83,6 +102,10 @@ class PathInput(LineInput):
         screen = self.screen
         if isinstance(screen, ImportDialog):
             screen.action_check()
+
+
+class PathInput(CheckingInput):
+    """A path, completed as it is typed; ``enter`` checks the files."""
 
 
 class Progress(Message):
@@ -94,11 +117,68 @@ class Progress(Message):
 
 
 def counts_text(report: ImportReport) -> Any:
+    """Added, updated and unchanged records by type: the types the files hold (pledges at
+    least), so that a CSV's count takes two lines of a small terminal, not five."""
     rows = [f"{'':<12} {'added':>9} {'updated':>9} {'unchanged':>11}"]
     for record_type, name in _SECTIONS:
         c = report.counts[record_type]
-        rows.append(f"{name:<12} {c.added:>9,} {c.updated:>9,} {c.unchanged:>11,}")
+        if record_type == "pledge" or c.added or c.updated or c.unchanged:
+            rows.append(f"{name:<12} {c.added:>9,} {c.updated:>9,} {c.unchanged:>11,}")
     return render.ui("\n".join(rows))
+
+
+#: How messages of the import name a mapping and a skipped column: what to type in the dialog.
+DIALOG_SYNTAX_MAP = "type {field}={column} in CSV columns"
+DIALOG_SYNTAX_IGNORE = "type {column} in Skip columns"
+
+
+def mapping_error(error: ValueError) -> str:
+    """A CSV columns field's error in the dialog's words (the parser speaks of ``--map``)."""
+    text = str(error).replace("--map takes", "each takes").replace("--map names", "they name")
+    return "CSV columns: " + text.replace("--map ", "")
+
+
+def skip_error(error: ValueError) -> str:
+    """A Skip columns field's error in the dialog's words (the parser speaks of ``--ignore``)."""
+    text = str(error).replace("--ignore takes", "each takes").replace("(--map ", "(CSV columns: ")
+    return "Skip columns: " + text.replace("--ignore ", "")
+
+
+def change_rows(updates: list[RecordUpdate]) -> list[ListRow]:
+    """One row a changed field, after the record it belongs to; a row's key is the index of
+    its update and the field's name."""
+    rows = []
+    for index, update in enumerate(updates[:CHANGED_RECORDS_SHOWN]):
+        record = f"{update.record_type} {render.visible(update.key)}"
+        for name, (old, new) in update.changes.items():
+            rows.append(
+                ListRow(
+                    update.record_type,
+                    f"{index}:{name}",
+                    (
+                        (record, render.KEY_STYLE),
+                        (name, render.LABEL_STYLE),
+                        (render.change(old, new), ""),
+                    ),
+                    (),
+                )
+            )
+    return rows
+
+
+def change_detail(update: RecordUpdate, name: str) -> str:
+    """A changed field in full (each value cut at :data:`DETAIL_VALUE_LIMIT` characters)."""
+    from db.fixtures.raw import cut
+
+    old, new = update.changes[name]
+
+    def value(v: Any) -> str:
+        if v is None or v == []:
+            return "(none)"
+        text = "; ".join(str(i) for i in v) if isinstance(v, list) else str(v)
+        return cut(text, DETAIL_VALUE_LIMIT)
+
+    return f"{name}: {value(old)} -> {value(new)}"
 
 
 def problem_rows(problems: list[Problem]) -> list[ListRow]:
@@ -127,9 +207,12 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
         dialog_css("ImportDialog")
         + TRANSFER_CSS.format(name="ImportDialog")
         + """
+    ImportDialog Horizontal { margin-bottom: 0; }
+    ImportDialog #import-skip-row { margin-bottom: 1; }
     ImportDialog #import-counts { height: auto; margin-bottom: 1; }
-    ImportDialog ListTable { height: 1fr; }
-    ImportDialog #problem-detail { height: auto; max-height: 4; color: $text-warning; }
+    ImportDialog ListTable { height: 1fr; min-height: 3; }
+    ImportDialog .import-detail { height: auto; max-height: 4; }
+    ImportDialog #problem-detail { color: $text-warning; }
     """
     )
 
@@ -144,13 +227,15 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
             self.dry_run = dry_run
             super().__init__()
 
-    def __init__(self, path: str = "") -> None:
+    def __init__(self, inputs: ImportInputs | None = None) -> None:
         super().__init__()
-        self.initial_path = path
+        #: What is typed, kept as it changes: the app hands the same object to the next dialog.
+        self.inputs = inputs if inputs is not None else ImportInputs()
         #: The inputs the last successful dry run checked: ctrl+s imports exactly those.
         self.checked: tuple[tuple[str, ...], str] | None = None
         self._pending: tuple[tuple[str, ...], str] | None = None
         self.problems: list[Problem] = []
+        self.updates: list[RecordUpdate] = []
         self.running = False
 
     def compose(self) -> ComposeResult:
@@ -159,7 +244,7 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
             with Horizontal():
                 yield Static(render.ui("Files"), classes="transfer-label")
                 yield PathInput(
-                    self.initial_path,
+                    self.inputs.files,
                     placeholder="path to .yaml, .json or .csv (several: separate with ;); \u2192 completes",
                     suggester=PathSuggester(FIXTURE_SUFFIXES),
                     compact=True,
@@ -167,15 +252,25 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
                 )
             with Horizontal():
                 yield Static(render.ui("CSV columns"), classes="transfer-label")
-                yield LineInput(
+                yield CheckingInput(
+                    self.inputs.columns,
                     placeholder="optional: FIELD=COLUMN; ... (pledger=donor; title=headline)",
                     compact=True,
                     id="import-mapping",
                 )
+            with Horizontal(id="import-skip-row"):
+                yield Static(render.ui("Skip columns"), classes="transfer-label")
+                yield CheckingInput(
+                    self.inputs.skip,
+                    placeholder="optional: COLUMN; ... (remarks; comments: not read)",
+                    compact=True,
+                    id="import-skip",
+                )
             yield Static(
                 render.ui(
                     "enter checks the files (a dry run: nothing is written); ctrl+s then imports "
-                    "them. One import is one change: u undoes all of it."
+                    "them. One import is one change: u undoes all of it. A field the files do "
+                    "not give is left as it is."
                 ),
                 id="transfer-state",
             )
@@ -190,23 +285,40 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
                 sortable=False,
                 id="import-problems",
             )
-            yield Static(id="problem-detail", markup=False)
+            yield Static(id="problem-detail", classes="import-detail", markup=False)
+            yield ProblemTable(
+                (
+                    Column("record", "Record", 24, grow=12),
+                    Column("field", "Field", 12),
+                    Column("change", "Was -> would be", 0),
+                ),
+                sortable=False,
+                id="import-changes",
+            )
+            yield Static(id="change-detail", classes="import-detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
-        self.query_one(ListTable).display = False
-        self.query_one("#problem-detail").display = False
+        for widget in self.query(".import-detail, ListTable"):
+            widget.display = False
         self.query_one("#import-path").focus()
+
+    @on(LineInput.Changed)
+    def _remember(self, event: LineInput.Changed) -> None:
+        field = {"import-path": "files", "import-mapping": "columns", "import-skip": "skip"}
+        name = field.get(event.input.id or "")
+        if name is not None:
+            setattr(self.inputs, name, event.value)
 
     def _state(self, text: str, *, error: bool = False) -> None:
         state = self.query_one("#transfer-state", Static)
         state.update(render.paragraph(text))
         state.set_class(error, "-error")
 
-    def _inputs(self) -> tuple[list[str], dict[str, str]] | None:
-        """The files and the CSV mapping typed, or None (with the reason shown)."""
-        from db.fixtures import format_of, parse_mapping
+    def _inputs(self) -> tuple[list[str], dict[str, str], frozenset[str]] | None:
+        """The files, the CSV mapping and the columns to skip, or None (the reason shown)."""
+        from db.fixtures import format_of, parse_ignored, parse_mapping
 
         text = self.query_one("#import-path", LineInput).value
         paths = [str(Path(p).expanduser()) for p in split_paths(text)]
@@ -224,13 +336,26 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
                     error=True,
                 )
                 return None
-        mapping_text = self.query_one("#import-mapping", LineInput).value
         try:
-            mapping = parse_mapping(split_paths(mapping_text))
+            mapping = parse_mapping(split_paths(self.query_one("#import-mapping", LineInput).value))
         except ValueError as error:
-            self._state("CSV columns: " + str(error).replace("--map ", ""), error=True)
+            self._state(mapping_error(error), error=True)
             return None
-        return paths, mapping
+        try:
+            skipped = parse_ignored(
+                split_paths(self.query_one("#import-skip", LineInput).value), mapping
+            )
+        except ValueError as error:
+            self._state(skip_error(error), error=True)
+            return None
+        return paths, mapping, skipped
+
+    @staticmethod
+    def _key(
+        inputs: tuple[list[str], dict[str, str], frozenset[str]],
+    ) -> tuple[tuple[str, ...], str]:
+        paths, mapping, skipped = inputs
+        return tuple(paths), repr((sorted(mapping.items()), sorted(skipped)))
 
     def action_check(self) -> None:
         self._start(dry_run=True)
@@ -239,8 +364,7 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
         inputs = self._inputs()
         if inputs is None or self.running:
             return
-        key = (tuple(inputs[0]), repr(sorted(inputs[1].items())))
-        if self.checked != key:
+        if self.checked != self._key(inputs):
             # Nothing is imported unseen: the dry run's report comes first.
             self._start(dry_run=True)
             return
@@ -252,29 +376,37 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
         inputs = self._inputs()
         if inputs is None:
             return
-        paths, mapping = inputs
+        paths, mapping, skipped = inputs
         self.running = True
         self.checked = None
         self.query_one("#import-counts", Static).update("")
-        self.query_one(ListTable).display = False
-        self.query_one("#problem-detail").display = False
+        for widget in self.query(".import-detail, ListTable"):
+            widget.display = False
         bar = self.query_one(ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = True
         self._state("checking\u2026" if dry_run else "importing\u2026")
-        self._pending = (tuple(paths), repr(sorted(mapping.items())))
-        self._run(paths, mapping, dry_run)
+        self._pending = self._key(inputs)
+        self._run(paths, mapping, skipped, dry_run)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def _run(self, paths: list[str], mapping: dict[str, str], dry_run: bool) -> None:
-        from db.fixtures import import_files
+    def _run(
+        self, paths: list[str], mapping: dict[str, str], skipped: frozenset[str], dry_run: bool
+    ) -> None:
+        from db.fixtures import ColumnSyntax, import_files
 
         def progress(phase: str, done: int, total: int) -> None:
             self.post_message(Progress(phase, done, total))
 
         try:
             report = import_files(
-                self.ledger, paths, dry_run=dry_run, mapping=mapping or None, progress=progress
+                self.ledger,
+                paths,
+                dry_run=dry_run,
+                mapping=mapping or None,
+                ignored=skipped,
+                syntax=ColumnSyntax(DIALOG_SYNTAX_MAP, DIALOG_SYNTAX_IGNORE),
+                progress=progress,
             )
         except LedgerError as error:
             self.post_message(self.Refused(error, dry_run))
@@ -297,11 +429,29 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
             self.dismiss(report)
             return
         self.checked = self._pending
-        self.query_one("#import-counts", Static).update(counts_text(report))
+        counts = counts_text(report)
+        if report.notes:
+            counts = render.assemble(
+                counts, render.ui("\n"), render.paragraph("\n".join(report.notes))
+            )
+        self.query_one("#import-counts", Static).update(counts)
+        self.updates = report.updates
+        if self.updates:
+            table = self.query_one("#import-changes", ListTable)
+            table.set_rows(change_rows(self.updates))
+            table.display = True
+            self.query_one("#change-detail").display = True
+            self._change_detail(0)
         if report.changed:
+            listed = ""
+            if len(self.updates) > CHANGED_RECORDS_SHOWN:
+                listed = (
+                    f" The changes of the first {CHANGED_RECORDS_SHOWN:,} updated records are "
+                    f"listed; {len(self.updates) - CHANGED_RECORDS_SHOWN:,} more are not."
+                )
             self._state(
                 "Dry run: importing would change this (nothing was written yet). "
-                "ctrl+s imports; escape closes."
+                f"ctrl+s imports; escape closes.{listed}"
             )
         else:
             self._state(
@@ -318,7 +468,7 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
         error = message.error
         if isinstance(error, FixtureError):
             self.problems = list(error.problems)
-            table = self.query_one(ListTable)
+            table = self.query_one("#import-problems", ListTable)
             table.set_rows(problem_rows(self.problems))
             table.display = True
             self.query_one("#problem-detail").display = True
@@ -336,11 +486,26 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
     def _highlighted(self, event: ListTable.Highlighted) -> None:
         self._detail(event.index)
 
+    @on(ListTable.Highlighted, "#import-changes")
+    def _change_highlighted(self, event: ListTable.Highlighted) -> None:
+        self._change_detail(event.index)
+
     def _detail(self, index: int) -> None:
         """The highlighted problem in full, wrapped: the table cuts long messages."""
         if 0 <= index < len(self.problems):
             text = str(self.problems[index])
             self.query_one("#problem-detail", Static).update(render.paragraph(text))
+
+    def _change_detail(self, index: int) -> None:
+        """The highlighted change with both values (long ones cut less than in the table)."""
+        rows = self.query_one("#import-changes", ListTable).shown
+        if not 0 <= index < len(rows):
+            return
+        position, _, name = rows[index].key.partition(":")
+        update = self.updates[int(position)]
+        self.query_one("#change-detail", Static).update(
+            render.paragraph(change_detail(update, name))
+        )
 
     def action_cancel(self) -> None:
         if self.running:
