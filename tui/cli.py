@@ -20,6 +20,7 @@ from db.vocab import SORT_COLUMNS
 from tui.cli_common import (
     EXIT_ERROR,
     EXIT_USAGE,
+    QueryCommand,
     db_option,
     echo,
     fail,
@@ -131,7 +132,7 @@ def _run_app(ledger: Ledger) -> None:
     PledgesApp(ledger, first_listing=first, freeze_gc=True).run()
 
 
-@main.command("list")
+@main.command("list", cls=QueryCommand)
 @click.argument("query", nargs=-1)
 @click.option(
     "--json", "as_json", is_flag=True, help="Print a JSON array of pledges (fixture field names)."
@@ -160,11 +161,14 @@ def list_command(
 ) -> None:
     """List the pledges matching QUERY (the filter language of the UI's `/` line).
 
+    A word that starts with one dash and is not an option below is a negated term
+    (-status:withdrawn, -france); after --, every word is part of the query.
+
     \b
     Examples:
       pledges list status:committed is:conditional
       pledges list pledger:FRA "reassurance force" --sort announced
-      pledges list -- -status:withdrawn --json
+      pledges list -status:withdrawn --json
     """
     from db.records import Sort
 

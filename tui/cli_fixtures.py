@@ -15,6 +15,7 @@ import click
 from tui.cli_common import (
     EXIT_ERROR,
     EXIT_USAGE,
+    QueryCommand,
     db_option,
     echo,
     fail,
@@ -170,7 +171,7 @@ def _export_format(fmt: str | None, output: str | None) -> str:
     return _SUFFIXES[suffix]
 
 
-@click.command("export")
+@click.command("export", cls=QueryCommand)
 @click.argument("query", nargs=-1)
 @click.option(
     "--format",
@@ -199,12 +200,14 @@ def export_command(
     With a QUERY (the filter language of `pledges list`), only the matching pledges are
     exported; a YAML or JSON export also carries every actor, condition, source and pledge they
     refer to, so the file imports on its own. The same ledger always exports the same bytes.
+    A word that starts with one dash and is not an option below is a negated term
+    (-status:withdrawn); after --, every word is part of the query.
 
     \b
     Examples:
       pledges export -o coalition.yaml
       pledges export --format json status:committed pledger:FRA
-      pledges export -o committed.csv -- -status:withdrawn
+      pledges export -o open.csv -status:withdrawn
     """
     from db.errors import FileTargetError
     from db.files import check_target
