@@ -247,11 +247,10 @@ def inspect_file(path: Path) -> FileInfo:
 def backup(source: Path, destination: Path) -> None:
     """Copy a SQLite database with SQLite's online backup API, to a new file private to its
     owner (:mod:`db.files`): a copy that fails leaves nothing behind, and an existing file at
-    ``destination`` is never replaced (:class:`FileTargetError`).
+    ``destination`` is never replaced, nor a missing folder made (:class:`FileTargetError`).
 
     A plain file copy of a WAL database can miss committed transactions still in the WAL.
     """
-    destination.parent.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(
         f"{source.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
     )

@@ -231,12 +231,16 @@ def export_command(
             _refuse(error)
         except OSError as error:
             fail(f"cannot write {shown(target)}: {error.strerror or error}", EXIT_ERROR)
-    echo(f"exported {count:,} pledges to {shown(target)}", err=True)
+    # What a command did is reported on stdout, like every command's (stdout carries no data
+    # here: the export went to the file).
+    echo(f"exported {count:,} pledges to {shown(target)}")
 
 
 def _refuse(error: FileTargetError) -> NoReturn:
     if error.exists:
         fail(f"{shown(error.target)} already exists; add --force to overwrite it", EXIT_ERROR)
+    if error.no_folder:
+        fail(shown(error, LINE_VALUE), EXIT_ERROR)
     # A device, a pipe or a link is never replaced; stdout goes wherever the shell sends it.
     fail(f"{error}; to write to it anyway, leave out -o and redirect: > TARGET", EXIT_ERROR)
 
