@@ -7,6 +7,7 @@ from collections.abc import Callable
 from .records import ConditionDetail, PledgeDetail
 from .schemas import Source
 from .text import clean_line
+from .vocab import admiralty_code
 
 
 def cite(
@@ -17,7 +18,7 @@ def cite(
     Pledge fra-reassurance-force: "Deploy a reassurance force ..." (France -> Ukraine).
     Status: committed since 2025-09-04 (as of 2026-11-26); conditional.
     Conditions: us-backstop (pending); ceasefire (pending).
-    Source: "Elysee: guarantees ready", Elysee, 2025-09-02, https://www.elysee.fr/.
+    Source: "Elysee: guarantees ready", Elysee, 2025-09-02, graded B2, https://www.elysee.fr/.
 
     Every value taken from the ledger goes through ``shown``, which must make it one line of
     plain text: a ledger written by another tool may hold escape sequences or line breaks in a
@@ -70,6 +71,12 @@ def cite(
 
 
 def _source_line(source: Source, shown: Callable[[str], str]) -> str:
+    """``Source: "TITLE", PUBLISHER, DATE, graded B2, URL.`` (the parts it has)."""
     parts = [f'Source: "{shown(source.title)}"']
-    parts += [shown(value) for value in (source.publisher, source.published, source.url) if value]
+    parts += [shown(value) for value in (source.publisher, source.published) if value]
+    grading = admiralty_code(source.reliability, source.credibility)
+    if grading:
+        parts.append(f"graded {shown(grading)}")
+    if source.url:
+        parts.append(shown(source.url))
     return ", ".join(parts) + "."

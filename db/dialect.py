@@ -106,19 +106,49 @@ def to_url(target: str | Path) -> URL:
         raise LedgerOpenError(
             f"{shown}: pledges keeps ledgers in SQLite or PostgreSQL, not {backend}; {LEDGER_FORMS}"
         )
+    if url.drivername == "postgresql":
+        # The driver pledges is tested with and installs (its `postgresql` extra), whichever
+        # one this SQLAlchemy would pick by default.
+        url = url.set(drivername=f"postgresql+{POSTGRESQL_DRIVER}")
     try:
-        url.get_dialect().import_dbapi()
+        dialect = url.get_dialect()
     except NoSuchModuleError:
         raise LedgerOpenError(
             f"{shown}: there is no PostgreSQL driver {url.drivername!r}; {LEDGER_FORMS}"
         ) from None
-    except ImportError as error:
-        module = error.name or url.drivername
+    if dialect.is_async:
         raise LedgerOpenError(
-            f"{shown}: the PostgreSQL driver ({module}) is not installed; install it "
-            f"(pip install 'psycopg[binary]'), or name the driver you have in the URL"
-        ) from None
+            f"{shown}: {dialect.driver} is a driver for asyncio programs, which pledges is not; "
+            f"use postgresql+{POSTGRESQL_DRIVER}://... ({POSTGRESQL_INSTALL})"
+        )
+    try:
+        dialect.import_dbapi()
+    except Exception as error:  # a broken install may fail in any way: it is the driver's
+        raise LedgerOpenError(f"{shown}: {_driver_problem(dialect.driver, error)}") from None
     return url
+
+
+#: The PostgreSQL driver pledges uses for ``postgresql://`` URLs, and how to install it.
+POSTGRESQL_DRIVER: Final = "psycopg"
+POSTGRESQL_INSTALL: Final = "pip install 'pledges[postgresql]' installs it"
+
+
+def _driver_problem(driver: str, error: Exception) -> str:
+    """Why a PostgreSQL driver cannot be used, and what to install."""
+    missing = isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] == driver
+    if driver == POSTGRESQL_DRIVER:
+        remedy = "install it with pip install 'pledges[postgresql]' (or 'psycopg[binary]')"
+    else:
+        remedy = (
+            f"install it (pip install {driver}), or use postgresql+{POSTGRESQL_DRIVER}://... "
+            f"({POSTGRESQL_INSTALL})"
+        )
+    if missing:
+        return f"the PostgreSQL driver {driver} is not installed; {remedy}"
+    reason = (str(error).strip().splitlines() or [""])[0][:200]
+    if not isinstance(error, ImportError) or not reason:
+        reason = f"{type(error).__name__}: {reason}".rstrip(": ")
+    return f"the PostgreSQL driver {driver} cannot be loaded ({reason}); {remedy}"
 
 
 def _sqlite_url(url: URL, shown: str) -> URL:
@@ -247,11 +277,10 @@ def inspect_file(path: Path) -> FileInfo:
 def backup(source: Path, destination: Path) -> None:
     """Copy a SQLite database with SQLite's online backup API, to a new file private to its
     owner (:mod:`db.files`): a copy that fails leaves nothing behind, and an existing file at
-    ``destination`` is never replaced (:class:`FileTargetError`).
+    ``destination`` is never replaced, nor a missing folder made (:class:`FileTargetError`).
 
     A plain file copy of a WAL database can miss committed transactions still in the WAL.
     """
-    destination.parent.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(
         f"{source.absolute().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
     )

@@ -21,6 +21,15 @@ class LedgerOpenError(LedgerError):
     left untouched."""
 
 
+class NoLedgerError(LedgerOpenError):
+    """There is no ledger at the path: no file, or an empty one. Nothing was changed; the
+    caller may make one there (``Ledger.open(..., create=True)``)."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        self.path = path
+        super().__init__(message)
+
+
 class LedgerBusyError(LedgerError):
     """Another process held the ledger's write lock for longer than the busy timeout."""
 
@@ -29,8 +38,12 @@ class FileTargetError(LedgerError):
     """A file cannot be written where asked: a directory, a device, a named pipe or a link is
     there, or a file that may not be replaced (``exists``). Nothing was written."""
 
-    def __init__(self, target: Path, message: str, *, exists: bool = False) -> None:
-        self.target, self.exists = target, exists
+    def __init__(
+        self, target: Path, message: str, *, exists: bool = False, no_folder: bool = False
+    ) -> None:
+        #: ``exists``: a file is there that may not be replaced; ``no_folder``: the folder to
+        #: write in does not exist (it is never made: a mistyped path is refused, not built).
+        self.target, self.exists, self.no_folder = target, exists, no_folder
         super().__init__(message)
 
 

@@ -44,11 +44,13 @@ def check_target(target: Path, *, overwrite: bool) -> None:
 
     Raises :class:`FileTargetError` saying what is there. A symbolic link is refused even when
     it points at a regular file: writing through it would change a file the analyst did not
-    name (a link planted in a shared folder could aim at any of their files).
+    name (a link planted in a shared folder could aim at any of their files). A folder that
+    does not exist is refused too, never made: a mistyped path must not grow a tree of folders.
     """
     try:
         info = target.lstat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
+        check_folder(target)
         return
     if stat.S_ISLNK(info.st_mode):
         pointed = os.readlink(target)
@@ -66,6 +68,18 @@ def check_target(target: Path, *, overwrite: bool) -> None:
         )
     if not overwrite:
         raise FileTargetError(target, f"{target} already exists", exists=True)
+
+
+def check_folder(target: Path) -> None:
+    """Refuse ``target`` if the folder it would be written in does not exist (or is a file)."""
+    folder = target.parent
+    if folder.is_dir():
+        return
+    if os.path.lexists(folder):
+        problem = f"{folder} is not a folder; give another path"
+    else:
+        problem = f"the folder {folder} does not exist; make it first, or give another path"
+    raise FileTargetError(target, f"cannot write {target}: {problem}", no_folder=True)
 
 
 def special_kind(mode: int) -> str | None:

@@ -35,6 +35,7 @@ from .errors import (
     LedgerBusyError,
     LedgerError,
     LedgerOpenError,
+    NoLedgerError,
     NothingToUndoError,
     QueryTooComplexError,
     UndoConflictError,
@@ -734,6 +735,9 @@ class Ledger:
         target = Path(destination).expanduser()
         if target.is_dir():
             target = target / self.path.name
+        elif str(destination).endswith(("/", os.sep)):
+            # Meant as a folder (``backups/``): never a file named like it.
+            files.check_folder(target / self.path.name)
         try:
             dialect.backup(self.path, target)
         except FileTargetError as error:
@@ -812,7 +816,11 @@ def _check_file(path: Path, *, create: bool) -> str | None:
         raise LedgerOpenError(f"{path} is {kind}, not a ledger file; nothing was changed")
     if not path.exists():
         if not create:
-            raise LedgerOpenError(f"there is no ledger at {path}")
+            raise NoLedgerError(
+                path,
+                f"there is no ledger at {path}; `pledges import` or the terminal UI "
+                "(when you confirm) makes one there",
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             files.create_private(path)
@@ -840,9 +848,10 @@ def _check_file(path: Path, *, create: bool) -> str | None:
             )
         if not create:
             empty = "an empty file" if path.stat().st_size == 0 else "an empty SQLite database"
-            raise LedgerOpenError(
-                f"there is no ledger at {path} ({empty}); `pledges import` or the terminal "
-                "UI makes one there. Nothing was changed"
+            raise NoLedgerError(
+                path,
+                f"there is no ledger at {path} ({empty}); `pledges import` or the terminal UI "
+                "(when you confirm) makes one there. Nothing was changed",
             )
         return None
     if info.revision not in migrate.known_revisions():

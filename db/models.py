@@ -81,7 +81,10 @@ class Source(Base):
     url: Mapped[str | None] = mapped_column(Text)
     published: Mapped[str | None] = mapped_column(String(10))
     excerpt: Mapped[str | None] = mapped_column(Text)
+    #: The NATO Admiralty code: the source's reliability (A-F) and its information's
+    #: credibility (1-6), each optional (migration 0005 added the credibility).
     reliability: Mapped[str | None] = mapped_column(String(1))
+    credibility: Mapped[str | None] = mapped_column(String(1))
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[str] = mapped_column(String(32))
 

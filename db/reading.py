@@ -460,6 +460,7 @@ def source_rows(connection: Connection) -> list[SourceRow]:
         S.reliability,
         pledge_cites + condition_cites,
         S.version,
+        S.credibility,
     ).order_by(S.key)
     return [SourceRow(*row) for row in connection.execute(statement)]
 

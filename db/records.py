@@ -252,6 +252,12 @@ class SourceRow:
     reliability: str | None
     citations: int
     version: int
+    credibility: str | None = None
+
+    @property
+    def grading(self) -> str:
+        """The Admiralty code as written: ``B2``, ``B``, or ``""``."""
+        return vocab.admiralty_code(self.reliability, self.credibility)
 
 
 @dataclass(frozen=True, slots=True)

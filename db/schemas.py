@@ -117,6 +117,13 @@ ConditionStatus = Literal["pending", "partially_met", "met", "failed", "waived"]
 ActorKind = Literal["state", "organization", "coalition", "person", "other"]
 Confidence = Literal["confirmed", "reported", "unverified"]
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
+Credibility = Literal["1", "2", "3", "4", "5", "6"]
+#: A full Admiralty code: the source's reliability and the information's credibility.
+_ADMIRALTY: Final = re.compile(r"([A-F])([1-6])")
+ADMIRALTY_RULE: Final = (
+    "a letter A-F (the source's reliability), optionally followed by a digit 1-6 (the "
+    "credibility of its information), e.g. B or B2"
+)
 
 
 class Record(BaseModel):
@@ -255,7 +262,47 @@ class Source(Record):
     url: Url | None = None
     published: PartialDate | None = None
     excerpt: LongText | None = None
+    #: The NATO Admiralty code's two grades, kept apart; ``reliability: B2`` gives both.
     reliability: Reliability | None = None
+    credibility: Credibility | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _admiralty(cls, data: Any, info: ValidationInfo) -> Any:
+        """``reliability: B2`` (the full code) is reliability B and credibility 2; a JSON
+        number 2 is the credibility ``"2"``."""
+        if not isinstance(data, dict) or _as_stored(info):
+            return data
+        credibility = data.get("credibility")
+        if isinstance(credibility, int) and not isinstance(credibility, bool):
+            credibility = str(credibility)
+            data = {**data, "credibility": credibility}
+        code = data.get("reliability")
+        full = _ADMIRALTY.fullmatch(code.strip()) if isinstance(code, str) else None
+        if full is None:
+            return data
+        if isinstance(credibility, str):
+            credibility = credibility.strip() or None
+        if credibility is not None and credibility != full.group(2):
+            raise _fail(
+                "credibility",
+                "credibility: {credibility} but reliability {code} gives {digit}; give the "
+                "credibility once",
+                credibility=repr(credibility),
+                code=full.group(0),
+                digit=full.group(2),
+            )
+        return {**data, "reliability": full.group(1), "credibility": full.group(2)}
+
+    @model_validator(mode="after")
+    def _graded(self) -> Source:
+        if self.credibility and not self.reliability:
+            raise _fail(
+                "credibility",
+                "credibility: a credibility needs the source's reliability too "
+                "(F if it cannot be judged)",
+            )
+        return self
 
 
 class HistoryEntry(BaseModel):
@@ -420,6 +467,7 @@ _VOCABULARIES: dict[tuple[str, str], tuple[Mapping[str, str], str]] = {
     ("Actor", "kind"): (vocab.ACTOR_KINDS, "kind of actor"),
     ("Pledge", "confidence"): (vocab.CONFIDENCE_LEVELS, "confidence level"),
     ("Source", "reliability"): (vocab.RELIABILITY_CODES, "reliability code"),
+    ("Source", "credibility"): (vocab.CREDIBILITY_CODES, "credibility code"),
 }
 
 
@@ -474,6 +522,12 @@ def _message(item: Any, field: str, owner: type[BaseModel] | None) -> str:
         allowed = ", ".join(words) or item.get("ctx", {}).get("expected", "")
         if not isinstance(value, str):
             return f"{value!r} is not text; a {what} is one of: {allowed}"
+        if field == "reliability" and owner is Source:
+            upper = value.strip().upper()
+            hint = (
+                f"did you mean {upper}? " if _ADMIRALTY.fullmatch(upper) or upper in words else ""
+            )
+            return f"{value!r} is not a {what}; {hint}use {ADMIRALTY_RULE}"
         close = closest(value.lower(), words)
         hint = f"did you mean {close}? " if close else ""
         return f"{value!r} is not a {what}; {hint}use one of: {allowed}"

@@ -349,7 +349,16 @@ class SourceStore(Store):
     record_type = "source"
     schema = Source
     table = m.sources
-    scalars = ("key", "title", "publisher", "url", "published", "excerpt", "reliability")
+    scalars = (
+        "key",
+        "title",
+        "publisher",
+        "url",
+        "published",
+        "excerpt",
+        "reliability",
+        "credibility",
+    )
 
     def referrers(
         self, connection: Connection, keys: Sequence[str]

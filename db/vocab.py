@@ -52,6 +52,8 @@ CONFIDENCE_LEVELS: Final[dict[str, str]] = {
     "unverified": "claimed, but not verified",
 }
 
+#: The NATO Admiralty code grades a source twice: the reliability of the source (a letter) and
+#: the credibility of the information it gives (a digit), written together as ``B2``.
 RELIABILITY_CODES: Final[dict[str, str]] = {
     "A": "completely reliable",
     "B": "usually reliable",
@@ -60,6 +62,27 @@ RELIABILITY_CODES: Final[dict[str, str]] = {
     "E": "unreliable",
     "F": "reliability cannot be judged",
 }
+
+CREDIBILITY_CODES: Final[dict[str, str]] = {
+    "1": "confirmed by other sources",
+    "2": "probably true",
+    "3": "possibly true",
+    "4": "doubtful",
+    "5": "improbable",
+    "6": "truth cannot be judged",
+}
+
+
+def admiralty_code(reliability: str | None, credibility: str | None) -> str:
+    """A source's grading as written: ``B2``, ``B`` (its information not graded), or ``""``."""
+    return (reliability or "") + (credibility or "")
+
+
+def admiralty_meaning(reliability: str | None, credibility: str | None) -> str:
+    """What a grading says in words: ``usually reliable; probably true`` (``""`` if none)."""
+    words = [RELIABILITY_CODES.get(reliability or ""), CREDIBILITY_CODES.get(credibility or "")]
+    return "; ".join(w for w in words if w)
+
 
 SUGGESTED_CATEGORIES: Final[dict[str, str]] = {
     "troops": "personnel deployed or offered",

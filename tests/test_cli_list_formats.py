@@ -125,7 +125,7 @@ def test_an_export_that_carries_the_pledges_the_matching_ones_supersede_says_so(
     target = tmp_path / "restated.yaml"
     result = run(small, "export", "-o", str(target), "key:gbr-troops-restated")
     assert result.exit_code == 0, result.output
-    assert result.stderr == (
+    assert result.stdout == (
         f"exported 2 pledges: the 1 matching and 1 they supersede to {target}\n"
     )
     plain = run(small, "export", "-o", str(tmp_path / "csv.csv"), "key:gbr-troops-restated")

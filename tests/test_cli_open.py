@@ -24,10 +24,6 @@ NOT_A_LEDGER = "not a pledges ledger"
 @pytest.mark.parametrize(
     ("url", "says"),
     [
-        (
-            "postgresql://analyst:secret@db.example/ledger",
-            "the PostgreSQL driver (psycopg) is not installed",
-        ),
         ("postgresql+nosuchdriver://db.example/ledger", "there is no PostgreSQL driver"),
         ("mysql://db.example/ledger", "pledges keeps ledgers in SQLite or PostgreSQL, not mysql"),
         ("foo://x", "pledges keeps ledgers in SQLite or PostgreSQL, not foo"),

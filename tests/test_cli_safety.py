@@ -51,7 +51,7 @@ def test_export_and_backup_show_hostile_targets_visible(tmp_path: Path, small: L
     db = str(small.path)
     exported = pledges("export", "--db", db, "-o", str(tmp_path / f"{HOSTILE}.yaml"))
     assert exported.returncode == 0, exported.stderr
-    assert VISIBLE in exported.stderr and harmless(exported.stderr)
+    assert VISIBLE in exported.stdout and harmless(exported.stdout)
     again = pledges("export", "--db", db, "-o", str(tmp_path / f"{HOSTILE}.yaml"))
     assert again.returncode == 1 and "already exists" in again.stderr
     assert harmless(again.stderr)

@@ -93,7 +93,7 @@ def test_export_writes_to_stdout_or_a_file_and_never_overwrites_without_force(
     target = tmp_path / "ledger.json"
     written = pledges("--db", db, "export", "-o", str(target))
     assert written.returncode == 0, written.stderr
-    assert written.stderr == f"exported 5 pledges to {target}\n"
+    assert written.stdout == f"exported 5 pledges to {target}\n" and written.stderr == ""
     assert target.read_text(encoding="utf-8") == export_text(small, "json")
     target.write_text("precious")
     refused = pledges("--db", db, "export", "-o", str(target), "--format", "csv")

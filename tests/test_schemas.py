@@ -130,7 +130,12 @@ BROKEN = [
     ),
     (Condition, CONDITION, {"responsible": "usa"}, "responsible", "did you mean USA"),
     (Condition, CONDITION, {"resolved": "soon"}, "resolved", "is not a date"),
-    (Source, SOURCE, {"reliability": "G"}, "reliability", "A, B, C, D, E, F"),
+    (Source, SOURCE, {"reliability": "G"}, "reliability", "a letter A-F (the source's reliab"),
+    (Source, SOURCE, {"reliability": "B7"}, "reliability", "followed by a digit 1-6"),
+    (Source, SOURCE, {"reliability": "b2"}, "reliability", "did you mean B2?"),
+    (Source, SOURCE, {"reliability": "B", "credibility": "7"}, "credibility", "1, 2, 3, 4, 5, 6"),
+    (Source, SOURCE, {"credibility": "2"}, "credibility", "needs the source's reliability too"),
+    (Source, SOURCE, {"reliability": "B2", "credibility": "3"}, "credibility", "gives 2; give"),
     (Source, SOURCE, {"published": "2025/09/02"}, "published", "is not a date"),
     (Source, SOURCE, {"key": "Élysée"}, "key", "not a key"),
 ]

@@ -20,6 +20,7 @@ from db.vocab import SORT_COLUMNS
 from tui.cli_common import (
     EXIT_ERROR,
     EXIT_USAGE,
+    QueryCommand,
     db_option,
     echo,
     fail,
@@ -114,14 +115,36 @@ def run_ui(db: str | None, *, demo: bool = False) -> None:
             with demo_ledger() as ledger:
                 _run_app(ledger)
             return
-        from db.ledger import Ledger
-
-        # Like an editor, the UI makes a new ledger at a new path (its welcome screen says how
-        # to fill it); the read-only commands refuse a missing one instead.
-        with Ledger.open(db, create=True) as ledger:
+        with _open_for_ui(db) as ledger:
             _run_app(ledger)
     finally:
         gc.enable()
+
+
+def _open_for_ui(db: str | None) -> Ledger:
+    """The ledger the UI browses. The default one is made on first use, as by every command;
+    a ``--db`` path with no ledger (no file, or an empty one) is a new ledger only if the
+    analyst says so when asked, since it is as likely a mistyped name. Without a terminal to
+    ask on, it is refused as the other commands refuse it."""
+    from db.errors import NoLedgerError
+    from db.ledger import Ledger
+
+    try:
+        return Ledger.open(db, create=db is None)
+    except NoLedgerError as error:
+        if not _can_ask():
+            raise
+        folder = error.path.parent
+        where = f"{error.path}" + ("" if folder.is_dir() else f" (nor the folder {folder})")
+        echo(f"There is no ledger at {shown(where)}.")
+        if not click.confirm("Make a new, empty ledger there?", default=False):
+            fail(f"there is no ledger at {shown(error.path)}; nothing was made")
+    return Ledger.open(db, create=True)
+
+
+def _can_ask() -> bool:
+    """Whether someone at a terminal can answer a question (both ends of it are one)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _run_app(ledger: Ledger) -> None:
@@ -134,7 +157,7 @@ def _run_app(ledger: Ledger) -> None:
     PledgesApp(ledger, first_listing=first, freeze_gc=True).run()
 
 
-@main.command("list")
+@main.command("list", cls=QueryCommand)
 @click.argument("query", nargs=-1)
 @click.option(
     "--format",
@@ -170,11 +193,14 @@ def list_command(
 ) -> None:
     """List the pledges matching QUERY (the filter language of the UI's `/` line).
 
+    A word that starts with one dash and is not an option below is a negated term
+    (-status:withdrawn, -france); after --, every word is part of the query.
+
     \b
     Examples:
       pledges list status:committed is:conditional
       pledges list pledger:FRA "reassurance force" --sort announced
-      pledges list -- -status:withdrawn --json
+      pledges list -status:withdrawn --json
       pledges list is:overdue --format csv > overdue.csv
     """
     from db.records import Sort

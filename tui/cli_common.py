@@ -180,6 +180,63 @@ def query_problem(text: str, error: QueryError) -> str:
     return f"bad query: {shown(error.message, 2 * VALUE_LIMIT)}\n  {before}{marked}{after}\n  {pointer}"
 
 
+class QueryCommand(click.Command):
+    """A command whose arguments are the words of a query, negated terms included.
+
+    Click reads every word that starts with ``-`` as options: ``-status:withdrawn`` would be
+    ``-s`` (no such option) and, after ``--``, ``--json`` would be searched for. Here a word
+    with one dash that is not one of the command's own options (``-o``, ``-h``) is a query
+    word, wherever it stands; a word with two dashes is left to Click, which names an unknown
+    option and suggests the nearest. After ``--`` every word is a query word, so one of the
+    command's options there is refused, saying to put it before ``--``.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._words_last(ctx, args))
+
+    def _words_last(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """The arguments with every query word after a ``--``, in the order given."""
+        takes: dict[str, int] = {}  # option name -> how many values follow it
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                count = 0 if param.is_flag or param.count else param.nargs
+                takes.update(dict.fromkeys((*param.opts, *param.secondary_opts), count))
+        options: list[str] = []
+        words: list[str] = []
+        index = 0
+        while index < len(args):
+            arg = args[index]
+            index += 1
+            if arg == "--":
+                for word in args[index:]:
+                    if word.partition("=")[0] in takes:
+                        raise click.UsageError(
+                            f"{shown(word)} comes after --, where every word is part of the "
+                            "query; put options before -- (negated terms such as "
+                            "-status:withdrawn need no --)",
+                            ctx,
+                        )
+                words += args[index:]
+                break
+            name, equals, _ = arg.partition("=")
+            if name in takes:
+                options.append(arg)
+                if not equals and takes[name]:
+                    options += args[index : index + takes[name]]
+                    index += takes[name]
+            elif arg.startswith("--"):
+                if ":" in arg:
+                    raise click.UsageError(
+                        f"No such option {shown(arg)!r}; a negated query term takes one "
+                        f"dash: {shown(arg[1:])}",
+                        ctx,
+                    )
+                options.append(arg)  # Click: "No such option", with the nearest one
+            else:
+                words.append(arg)
+        return [*options, "--", *words] if words else options
+
+
 def db_option(command: F) -> F:
     """``--db PATH`` on every command (also accepted before the command name)."""
     return click.option(

@@ -15,6 +15,7 @@ import click
 from tui.cli_common import (
     EXIT_ERROR,
     EXIT_USAGE,
+    QueryCommand,
     db_option,
     echo,
     fail,
@@ -193,7 +194,7 @@ def _export_format(fmt: str | None, output: str | None) -> str:
     return _SUFFIXES[suffix]
 
 
-@click.command("export")
+@click.command("export", cls=QueryCommand)
 @click.argument("query", nargs=-1)
 @click.option(
     "--format",
@@ -222,12 +223,14 @@ def export_command(
     With a QUERY (the filter language of `pledges list`), only the matching pledges are
     exported; a YAML or JSON export also carries every actor, condition, source and pledge they
     refer to, so the file imports on its own. The same ledger always exports the same bytes.
+    A word that starts with one dash and is not an option below is a negated term
+    (-status:withdrawn); after --, every word is part of the query.
 
     \b
     Examples:
       pledges export -o coalition.yaml
       pledges export --format json status:committed pledger:FRA
-      pledges export -o committed.csv -- -status:withdrawn
+      pledges export -o open.csv -status:withdrawn
     """
     from db.errors import FileTargetError
     from db.files import check_target
@@ -251,12 +254,16 @@ def export_command(
             _refuse(error)
         except OSError as error:
             fail(f"cannot write {shown(target)}: {error.strerror or error}", EXIT_ERROR)
-    echo(f"exported {count.describe()} to {shown(target)}", err=True)
+    # What a command did is reported on stdout, like every command's (stdout carries no data
+    # here: the export went to the file).
+    echo(f"exported {count.describe()} to {shown(target)}")
 
 
 def _refuse(error: FileTargetError) -> NoReturn:
     if error.exists:
         fail(f"{shown(error.target)} already exists; add --force to overwrite it", EXIT_ERROR)
+    if error.no_folder:
+        fail(shown(error, LINE_VALUE), EXIT_ERROR)
     # A device, a pipe or a link is never replaced; stdout goes wherever the shell sends it.
     fail(f"{error}; to write to it anyway, leave out -o and redirect: > TARGET", EXIT_ERROR)
 

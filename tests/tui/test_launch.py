@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import make_app, pledge_table, screen_text, settle, wait_for
 
@@ -27,10 +28,15 @@ def test_a_file_that_is_not_a_ledger_is_one_line_on_stderr(tmp_path: Path) -> No
     assert bad.read_text() == "these are my notes, not a ledger\n"
 
 
-def test_a_ledger_that_cannot_be_created_is_one_line_on_stderr(tmp_path: Path) -> None:
-    # The UI makes a new ledger at a new path; under a plain file it cannot.
+def test_a_ledger_that_cannot_be_created_is_one_line_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Asked, the analyst wants a new ledger at a new path; under a plain file it cannot be.
+    monkeypatch.setattr("tui.cli._can_ask", lambda: True)
     (tmp_path / "a-file").write_text("not a directory")
-    result = CliRunner().invoke(main, ["--db", str(tmp_path / "a-file" / "ledger.sqlite")])
+    result = CliRunner().invoke(
+        main, ["--db", str(tmp_path / "a-file" / "ledger.sqlite")], input="y\n"
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith("pledges: cannot create the ledger ")
     assert len(result.stderr.strip().splitlines()) == 1

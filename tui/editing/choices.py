@@ -45,6 +45,7 @@ VOCABULARIES: dict[str, Mapping[str, str]] = {
     "kind": vocab.ACTOR_KINDS,
     "confidence": vocab.CONFIDENCE_LEVELS,
     "reliability": vocab.RELIABILITY_CODES,
+    "credibility": vocab.CREDIBILITY_CODES,
 }
 
 

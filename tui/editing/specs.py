@@ -70,7 +70,20 @@ SOURCE: tuple[FieldSpec, ...] = (
     FieldSpec("publisher", "Publisher"),
     FieldSpec("url", "URL"),
     FieldSpec("published", "Published", "date", hint=DATE_HINT),
-    FieldSpec("reliability", "Reliability", "choice", choices="reliability", hint="A-F"),
+    FieldSpec(
+        "reliability",
+        "Reliability",
+        "choice",
+        choices="reliability",
+        hint="the source's, A-F; or the full Admiralty code, e.g. B2",
+    ),
+    FieldSpec(
+        "credibility",
+        "Credibility",
+        "choice",
+        choices="credibility",
+        hint="of the information, 1-6 (needs a reliability)",
+    ),
     FieldSpec("excerpt", "Excerpt", "text"),
 )
 

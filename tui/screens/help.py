@@ -127,8 +127,10 @@ class HelpScreen(Screen[None]):
         yield from _vocabulary(vocab.CONFIDENCE_LEVELS)
         yield Heading("Kinds of actor")
         yield from _vocabulary(vocab.ACTOR_KINDS)
-        yield Heading("Source reliability (NATO Admiralty code)")
+        yield Heading("Source reliability (NATO Admiralty code: the letter of B2)")
         yield from _vocabulary(vocab.RELIABILITY_CODES)
+        yield Heading("Information credibility (the digit of B2)")
+        yield from _vocabulary(vocab.CREDIBILITY_CODES)
         yield Heading("Suggested categories")
         yield from _vocabulary(vocab.SUGGESTED_CATEGORIES)
 

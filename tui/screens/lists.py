@@ -213,7 +213,7 @@ class ActorsView(RecordsView):
 
 
 def source_row(row: SourceRow) -> ListRow:
-    values = (row.key, row.title, row.publisher, row.published, row.reliability, row.citations)
+    values = (row.key, row.title, row.publisher, row.published, row.grading, row.citations)
     return ListRow(
         "source",
         row.key,
@@ -222,7 +222,7 @@ def source_row(row: SourceRow) -> ListRow:
             (render.visible(row.title), ""),
             (render.visible(row.publisher or ""), ""),
             (row.published or "", ""),
-            (row.reliability or "", ""),
+            (row.grading, ""),
             (f"{row.citations:,}", ""),
         ),
         tuple(_fold(v) for v in values),

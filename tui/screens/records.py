@@ -443,13 +443,14 @@ class SourceScreen(RecordScreen):
     def build(self, detail: SourceDetail) -> list[Widget]:
         s = detail.source
         subtitle = render.assemble(("source ", render.MUTED), (s.key, render.KEY_STYLE))
-        reliability = (
-            render.assemble(
-                (s.reliability, "bold"),
-                ("  " + vocab.RELIABILITY_CODES.get(s.reliability, ""), render.MUTED),
-            )
-            if s.reliability
+        reliability, credibility = (
+            render.assemble((code, "bold"), ("  " + words.get(code, ""), render.MUTED))
+            if code
             else _dash(None)
+            for code, words in (
+                (s.reliability, vocab.RELIABILITY_CODES),
+                (s.credibility, vocab.CREDIBILITY_CODES),
+            )
         )
         widgets: list[Widget] = [
             *_title(s.title, subtitle),
@@ -457,6 +458,7 @@ class SourceScreen(RecordScreen):
             Field("Published", _dash(s.published)),
             Field("URL", _dash(s.url)),
             Field("Reliability", reliability),
+            Field("Credibility", credibility),
             Field(
                 "Recorded",
                 render.plain(

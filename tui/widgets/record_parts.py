@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from db.records import Brief, ChangeEntry
-from db.vocab import RELIABILITY_CODES
+from db.vocab import admiralty_code, admiralty_meaning
 
 from .. import render
 
@@ -171,7 +171,8 @@ def source_block(source: Any) -> Content:
             source.publisher and render.one_line(source.publisher),
             source.published,
             source.reliability
-            and f"reliability {source.reliability} ({RELIABILITY_CODES.get(source.reliability, '')})",
+            and f"graded {admiralty_code(source.reliability, source.credibility)} "
+            f"({admiralty_meaning(source.reliability, source.credibility)})",
         )
         if part
     )
