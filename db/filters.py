@@ -194,24 +194,26 @@ def _key(column: Any, value: str) -> ColumnElement[bool]:
 
 
 def _flag(flag: str, today: str, c: Any = P) -> ColumnElement[bool]:
+    # Flags are those of open pledges: a closed pledge is neither of them (see vocab).
     if flag == "conditional":
-        return c.conditions_state == 2  # type: ignore[no-any-return]
+        return and_(c.conditions_state == 2, is_open(c))
     if flag == "blocked":
-        return c.conditions_state == 3  # type: ignore[no-any-return]
+        return and_(c.conditions_state == 3, is_open(c))
     if flag == "unconditional":
-        return c.conditions_state < 2  # type: ignore[no-any-return]
+        return and_(c.conditions_state < 2, is_open(c))
     if flag == "overdue":
         return overdue(today, c)
     raise AssertionError(flag)
 
 
+def is_open(c: Any = P) -> ColumnElement[bool]:
+    """The pledge is open: its status is not one of :data:`db.vocab.CLOSED_PLEDGE_STATUSES`."""
+    return c.status.not_in(sorted(vocab.CLOSED_PLEDGE_STATUSES))  # type: ignore[no-any-return]
+
+
 def overdue(today: str, c: Any = P) -> ColumnElement[bool]:
     """Due date entirely past and the pledge still open."""
-    return and_(
-        c.due_hi.is_not(None),
-        c.due_hi < today,
-        c.status.not_in(sorted(vocab.CLOSED_PLEDGE_STATUSES)),
-    )
+    return and_(c.due_hi.is_not(None), c.due_hi < today, is_open(c))
 
 
 def _date(

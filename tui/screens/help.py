@@ -109,7 +109,9 @@ class HelpScreen(Screen[None]):
                 ("Status", "the pledge's status, by word and colour (below)"),
                 (
                     "Conditions",
-                    "blocked: a condition failed; N pending: N are still open; met: all resolved",
+                    "blocked: a condition failed; N pending: N are still open; met: all "
+                    "resolved; dimmed on a closed pledge (delivered, withdrawn, broken, "
+                    "superseded), which its conditions no longer hold back",
                 ),
                 ("Due " + OVERDUE, "overdue: the due date has passed and the pledge is still open"),
                 ("Changed", "the date the pledge was last changed in the ledger"),
