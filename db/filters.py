@@ -39,8 +39,8 @@ class _Columns:
     page of a filter that matches a large share of the ledger.
     """
 
-    def __init__(self, dialect_name: str, probe: bool) -> None:
-        self.dialect_name, self.probe = dialect_name, probe
+    def __init__(self, dialect_name: str, probe: bool, rough: bool = False) -> None:
+        self.dialect_name, self.probe, self.rough = dialect_name, probe, rough
 
     def __getattr__(self, name: str) -> ColumnElement[Any]:
         column: ColumnElement[Any] = P[name]
@@ -48,16 +48,19 @@ class _Columns:
 
 
 def pledge_filter(
-    query: Query, dialect_name: str, today: str, *, probe: bool = False
+    query: Query, dialect_name: str, today: str, *, probe: bool = False, rough: bool = False
 ) -> ColumnElement[bool]:
     """The SQL condition selecting the pledges that match every term of ``query``.
 
     ``probe`` shapes it for reading a page in display order (see :class:`_Columns` and
-    :meth:`db.ledger.Ledger.pledge_page`); the rows selected are the same.
+    :meth:`db.ledger.Ledger.pledge_page`); the rows selected are the same. ``rough`` selects
+    about the same rows, faster, for an estimate of how many match: the flags are taken from
+    their own index alone, closed pledges included (only an open pledge has flags, and its
+    status is not in that index).
     """
     if not query.terms:
         return true()
-    c = _Columns(dialect_name, probe)
+    c = _Columns(dialect_name, probe, rough)
     conditions: list[ColumnElement[bool]] = []
     expression = fulltext_expression(query)
     if expression is not None:
@@ -193,17 +196,16 @@ def _key(column: Any, value: str) -> ColumnElement[bool]:
     return and_(column >= prefix, column < upper)
 
 
-def _flag(flag: str, today: str, c: Any = P) -> ColumnElement[bool]:
-    # Flags are those of open pledges: a closed pledge is neither of them (see vocab).
-    if flag == "conditional":
-        return and_(c.conditions_state == 2, is_open(c))
-    if flag == "blocked":
-        return and_(c.conditions_state == 3, is_open(c))
-    if flag == "unconditional":
-        return and_(c.conditions_state < 2, is_open(c))
+def _flag(flag: str, today: str, c: _Columns) -> ColumnElement[bool]:
     if flag == "overdue":
         return overdue(today, c)
-    raise AssertionError(flag)
+    state: ColumnElement[bool] = {
+        "conditional": c.conditions_state == 2,
+        "blocked": c.conditions_state == 3,
+        "unconditional": c.conditions_state < 2,
+    }[flag]
+    # Flags are those of open pledges: a closed pledge is neither of them (see vocab).
+    return state if c.rough else and_(state, is_open(c))
 
 
 def is_open(c: Any = P) -> ColumnElement[bool]:

@@ -259,7 +259,7 @@ class Ledger:
         if parsed.terms and not filters_column(parsed, sort.column):
             # Probing reads about limit * total / matches rows; finding and sorting every
             # match costs about matches: probe once matches exceed sqrt(limit * total).
-            matches = self._count(connection, parsed)
+            matches = self._estimate(connection, parsed)
             total = self._count(connection, Query())
             probe = matches > PROBE_ABOVE and matches * matches > 4 * limit * total
         return pledge_filter(parsed, self._dialect, today_date(), probe=probe)
@@ -285,6 +285,22 @@ class Ledger:
         else:
             statement = select(func.count()).select_from(m.pledges).where(self._where(parsed))
             found = int(connection.execute(statement).scalar_one())
+        self._remember(key, found)
+        return found
+
+    def _estimate(self, connection: Connection, parsed: Query) -> int:
+        """About how many pledges match (for choosing how to read a page): the count, or for
+        a query with flags, the count of its rough filter, which an index answers alone."""
+        if not any(t.field == "is" for t in parsed.terms):
+            return self._count(connection, parsed)
+        key = ("estimate", parsed.terms, change_log.revision(connection), today_date())
+        with self._cache_lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return int(cached)
+        where = pledge_filter(parsed, self._dialect, today_date(), rough=True)
+        statement = select(func.count()).select_from(m.pledges).where(where)
+        found = int(connection.execute(statement).scalar_one())
         self._remember(key, found)
         return found
 

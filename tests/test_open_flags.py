@@ -72,3 +72,35 @@ def test_a_condition_lists_its_closed_dependents_apart(small: Ledger) -> None:
     assert detail.group_sizes["closed"] == 1
     grouped = detail.hinges_on_this + detail.also_held_by_others + detail.unconditional
     assert "usa-air-support" not in {b.key for b in grouped}
+
+
+def test_pages_read_in_display_order_leave_closed_pledges_out(
+    small: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The choice of reading a page in display order rests on an estimate that counts closed
+    # pledges too; the rows read must not.
+    from db import schemas
+
+    small.save_records(
+        [
+            schemas.Pledge(
+                key=f"plain-{i:02d}",
+                title="Plain pledge",
+                pledger="FRA",
+                status="delivered" if i % 2 else "committed",
+            )
+            for i in range(20)
+        ],
+        label="plain pledges",
+    )
+    monkeypatch.setattr("db.ledger.PROBE_ABOVE", 0)
+    listed: list[str] = []
+    page = small.pledge_page("is:unconditional", limit=2)
+    listed += [r.key for r in page.rows]
+    while page.more:
+        page = small.pledge_page("is:unconditional", limit=2, after=page.rows[-1].cursor)
+        listed += [r.key for r in page.rows]
+    assert listed == small.matching_pledge_keys("is:unconditional")
+    assert len(listed) == 11 and not any(
+        small.pledge_rows([k])[0].status == "delivered" for k in listed
+    )
