@@ -19,11 +19,12 @@ from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select, tru
 from . import dialect, vocab
 from . import models as m
 from .dates import bounds
-from .query import Query, Term
+from .query import Query, Term, actor_name
 
 P = m.pledges.c
 A = m.actors.c
 AL = m.actor_aliases.c
+CM = m.coalition_members.c
 PC = m.pledge_conditions.c
 PS = m.pledge_sources.c
 PT = m.pledge_tags.c
@@ -120,12 +121,14 @@ def _term(term: Term, dialect_name: str, today: str, c: _Columns) -> ColumnEleme
         case "confidence":
             return c.confidence.in_(values)
         case "pledger":
-            return c.pledger.in_(_actors_named(values))
+            return _is_actor(c.pledger, values)
         case "beneficiary":
-            return _known(c.beneficiary, c.beneficiary.in_(_actors_named(values)))
+            return _known(c.beneficiary, _is_actor(c.beneficiary, values))
         case "actor":
-            named = _actors_named(values)
-            return or_(c.pledger.in_(named), _known(c.beneficiary, c.beneficiary.in_(named)))
+            return or_(
+                _is_actor(c.pledger, values),
+                _known(c.beneficiary, _is_actor(c.beneficiary, values)),
+            )
         case "category":
             return _known(c.category, c.category.in_([v.lower() for v in values]))
         case "unit":
@@ -231,6 +234,38 @@ def _date(
         "=": and_(lo >= first, hi <= last),
     }[operator]
     return and_(lo.is_not(None), condition)
+
+
+def _is_actor(column: ColumnElement[Any], values: list[str]) -> ColumnElement[bool]:
+    """``column`` holds one of the actors named; for a name with ``+`` (``FRA+``), that
+    actor or any coalition it is a member of, directly or through another coalition."""
+    exact: list[str] = []
+    grouped: list[str] = []
+    for value in values:
+        name, with_coalitions = actor_name(value)
+        (grouped if with_coalitions else exact).append(name)
+    found: list[ColumnElement[bool]] = []
+    if exact:
+        found.append(column.in_(_actors_named(exact)))
+    if grouped:
+        found.append(column.in_(_with_coalitions(grouped)))
+    return or_(*found) if len(found) > 1 else found[0]
+
+
+def _with_coalitions(values: list[str]) -> Select[tuple[str]]:
+    """Codes of the actors named and of every coalition they are members of, found by one
+    recursive query over the coalitions' members (a cycle of coalitions ends: UNION keeps
+    each code once)."""
+    tree = _actors_named(values).cte(recursive=True)
+    coalition = m.actors.alias()
+    step = (
+        select(coalition.c.code)
+        .select_from(m.coalition_members)
+        .join(coalition, coalition.c.id == CM.coalition_id)
+        .join(tree, CM.member == tree.c.code)
+    )
+    tree = tree.union(step)
+    return select(tree.c.code)
 
 
 def _actors_named(values: list[str]) -> Select[tuple[str]]:

@@ -61,6 +61,22 @@ async def test_typing_a_filter_narrows_the_table_and_shows_the_count(browser: Le
         assert app.focused is table
 
 
+async def test_a_plus_lists_an_actor_s_coalition_pledges_too(sample: Ledger) -> None:
+    app = make_app(sample)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"pledger:FRA")
+        await settle(pilot)
+        table = pledge_table(app)
+        assert table is not None and table.row_count == 3
+        await pilot.press("plus")
+        await settle(pilot)
+        pledgers = {table.row_at(i).pledger for i in range(table.row_count)}
+        assert pledgers == {"FRA", "FRA-GBR", "COW"}
+        assert table.row_count == 3 + 3 + 19  # France's, the Franco-British pair's, the COW's
+        assert f"25 of {sample.count_pledges()} pledges" in screen_text(app)
+
+
 async def test_free_words_and_brackets_filter_as_text(browser: Ledger) -> None:
     app = make_app(browser)
     async with app.run_test(size=(200, 40)) as pilot:

@@ -94,7 +94,9 @@ class HelpScreen(Screen[None]):
             render.paragraph(
                 "Free words search the text of pledges (title, wording, notes, tags) and the names "
                 "of their pledger and beneficiary. field:value filters; several values separated by "
-                "commas are alternatives (status:announced,committed); - before a term negates it "
+                "commas are alternatives (status:announced,committed); an actor with + takes in the "
+                "coalitions it is a member of (pledger:FRA+: France's own pledges and those of "
+                "every coalition France belongs to); - before a term negates it "
                 '(-status:withdrawn); double quotes group words ("U.S. support"). All terms must '
                 "hold. Dates take YYYY, YYYY-MM or YYYY-MM-DD, after <, <=, > or >= if you like "
                 "(announced:>=2025-09). A malformed query is explained under the line, and the last "
