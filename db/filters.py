@@ -6,7 +6,11 @@ condition that is never NULL, so negation (``-beneficiary:UKR``) is the exact co
 
 Free words search one full-text index over each pledge's title, wording, notes, tags and the
 names of its pledger and beneficiary; all the positive words of a query go to the index as one
-expression, which it answers by intersecting its own lists.
+expression, which it answers by intersecting its own lists. A word may also be in the title of
+one of the pledge's conditions ("U.S. support" finds the pledges that hang on "Confirmed US
+backstop ... support if attacked"): conditions have no full-text index, so their titles are
+matched one by one (see :func:`db.dialect.title_matches`), only for the pledges that the
+index alone does not answer.
 """
 
 from __future__ import annotations
@@ -14,7 +18,18 @@ from __future__ import annotations
 import sys
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+)
 
 from . import dialect, vocab
 from . import models as m
@@ -57,7 +72,8 @@ def pledge_filter(
     :meth:`db.ledger.Ledger.pledge_page`); the rows selected are the same. ``rough`` selects
     about the same rows, faster, for an estimate of how many match: the flags are taken from
     their own index alone, closed pledges included (only an open pledge has flags, and its
-    status is not in that index).
+    status is not in that index), positive free words take in every pledge of a condition
+    whose title holds one of them, and the others are looked for in the pledges' own text.
     """
     if not query.terms:
         return true()
@@ -65,7 +81,13 @@ def pledge_filter(
     conditions: list[ColumnElement[bool]] = []
     expression = fulltext_expression(query)
     if expression is not None:
-        conditions.append(c.id.in_(dialect.fulltext_ids(dialect_name, m.pledges, expression)))
+        own = c.id.in_(dialect.fulltext_ids(dialect_name, m.pledges, expression))
+        titled = (
+            _in_condition_titles(_positive_words(query), c)
+            if rough
+            else _words_via_conditions(query, dialect_name, c)
+        )
+        conditions.append(or_(own, titled))
     for term in query.terms:
         if _indexed_text(term) and not term.negated:
             continue  # part of the one full-text expression above
@@ -104,6 +126,85 @@ def fulltext_expression(query: Query) -> str | None:
         if _indexed_text(t) and not t.negated
     ]
     return dialect.fulltext_all([p for p in phrases if p]) if phrases else None
+
+
+def _positive_words(query: Query) -> list[str]:
+    return [t.values[0] for t in query.terms if _indexed_text(t) and not t.negated]
+
+
+def _words_via_conditions(query: Query, dialect_name: str, c: _Columns) -> ColumnElement[bool]:
+    """Pledges whose positive free words are each in their own text or in the title of one of
+    their conditions, one at least in a title (the index answers those that hold them all)."""
+    phrases = _positive_words(query)
+    if len(phrases) == 1:
+        return _in_condition_titles(phrases, c)
+    each = [
+        or_(c.id.in_(_fulltext_ids(phrase, dialect_name)), _in_condition_titles([phrase], c))
+        for phrase in phrases
+    ]
+    return and_(_in_condition_titles(phrases, c), *each)
+
+
+def count_only_via_conditions(query: Query, dialect_name: str) -> Select[Any]:
+    """How many pledges a query of free words finds through their conditions' titles alone,
+    not through their own text (what a count from the full-text index leaves out).
+
+    The same test as the filter's, made on the pledge ids of the links alone (their index
+    holds them): reading each pledge's row to count it costs ten times more.
+    """
+    expression = fulltext_expression(query)
+    assert expression is not None
+    phrases = _positive_words(query)
+    titled = _titled_conditions(phrases, dialect_name)
+    if titled is None:
+        return select(literal(0))
+    candidates = (
+        select(PC.pledge_id.label("id")).where(PC.condition_id.in_(titled)).distinct().subquery()
+    )
+    pledge = candidates.c.id
+    tests: list[ColumnElement[bool]] = [
+        not_(pledge.in_(dialect.fulltext_ids(dialect_name, m.pledges, expression)))
+    ]
+    if len(phrases) > 1:
+        for phrase in phrases:
+            titled_so = _titled_conditions([phrase], dialect_name)
+            linked = (
+                pledge.in_(select(PC.pledge_id).where(PC.condition_id.in_(titled_so)))
+                if titled_so is not None
+                else false()
+            )
+            tests.append(or_(pledge.in_(_fulltext_ids(phrase, dialect_name)), linked))
+    return select(func.count()).select_from(candidates).where(and_(*tests))
+
+
+def condition_links_of_words(query: Query, dialect_name: str) -> Select[Any]:
+    """How many links there are to conditions whose title holds one of the query's positive
+    free words: at least as many as the pledges found through them (an index counts it)."""
+    titled = _titled_conditions(_positive_words(query), dialect_name)
+    counted = select(func.count()).select_from(m.pledge_conditions)
+    return counted.where(PC.condition_id.in_(titled) if titled is not None else false())
+
+
+def _fulltext_ids(phrase: str, dialect_name: str) -> Select[Any]:
+    expression = dialect.fulltext_phrase(phrase)
+    assert expression is not None
+    return dialect.fulltext_ids(dialect_name, m.pledges, expression)
+
+
+def _in_condition_titles(phrases: list[str], c: _Columns) -> ColumnElement[bool]:
+    """Pledges with a condition whose title holds one of the phrases (see
+    :func:`db.dialect.title_matches`)."""
+    titled = _titled_conditions(phrases, c.dialect_name)
+    if titled is None:
+        return false()
+    return _linked(c, select(PC.pledge_id), PC.pledge_id, PC.condition_id.in_(titled))
+
+
+def _titled_conditions(phrases: list[str], dialect_name: str) -> Select[Any] | None:
+    """The ids of the conditions whose title holds one of the phrases (None if none has words)."""
+    matches = [dialect.title_matches(dialect_name, C.title, phrase) for phrase in phrases]
+    found = [match for match in matches if match is not None]
+    return select(C.id).where(or_(*found)) if found else None
 
 
 def only_fulltext(query: Query) -> bool:
@@ -281,15 +382,23 @@ def _actors_named(values: list[str]) -> Select[tuple[str]]:
     )
 
 
-def _text(phrase: str, dialect_name: str, c: Any = P) -> ColumnElement[bool]:
-    """One free word or phrase on its own (a negated one, or one the index cannot see)."""
+def _text(phrase: str, dialect_name: str, c: _Columns) -> ColumnElement[bool]:
+    """One free word or phrase on its own (a negated one, or one the index cannot see), in the
+    pledge's text or in the title of one of its conditions."""
     expression = dialect.fulltext_phrase(phrase)
     if expression is None:
         # Nothing the index can see ("[/]", "%"): a plain substring search of the text.
         pattern = f"%{dialect.escape_like(phrase)}%"
         columns = [c.title, c.text, c.notes]
-        return or_(*(and_(x.is_not(None), x.like(pattern, escape="\\")) for x in columns))
+        own = or_(*(and_(x.is_not(None), x.like(pattern, escape="\\")) for x in columns))
+        titled = _linked(
+            c,
+            select(PC.pledge_id).join(m.conditions, C.id == PC.condition_id),
+            PC.pledge_id,
+            C.title.like(pattern, escape="\\"),
+        )
+        return own if c.rough else or_(own, titled)
     matches: ColumnElement[bool] = c.id.in_(
         dialect.fulltext_ids(dialect_name, m.pledges, expression)
     )
-    return matches
+    return matches if c.rough else or_(matches, _in_condition_titles([phrase], c))

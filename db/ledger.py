@@ -11,6 +11,7 @@ commit. Methods are safe to call from worker threads and return plain objects
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sqlite3
@@ -37,7 +38,14 @@ from .errors import (
     NothingToUndoError,
     QueryTooComplexError,
 )
-from .filters import filters_column, fulltext_expression, only_fulltext, pledge_filter
+from .filters import (
+    condition_links_of_words,
+    count_only_via_conditions,
+    filters_column,
+    fulltext_expression,
+    only_fulltext,
+    pledge_filter,
+)
 from .query import Query, parse
 from .records import (
     ActorDetail,
@@ -278,10 +286,20 @@ class Ledger:
                 counts.c.facet == "status"
             )
             found = int(connection.execute(statement).scalar_one())
+        elif len(parsed.terms) == 1 and parsed.terms[0].negated and parsed.terms[0].field is None:
+            # -word: the complement of word, which the index counts (a negated term is the
+            # exact complement), instead of testing every pledge for the word.
+            word = dataclasses.replace(parsed.terms[0], negated=False)
+            found = self._count(connection, Query()) - self._count(connection, Query((word,)))
         elif only_fulltext(parsed):
+            # The index counts the pledges whose own text holds the words; those found through
+            # their conditions' titles alone are counted apart.
             expression = fulltext_expression(parsed)
             assert expression is not None
-            found = dialect.fulltext_count(connection, expression)
+            elsewhere = count_only_via_conditions(parsed, self._dialect)
+            found = dialect.fulltext_count(connection, expression) + int(
+                connection.execute(elsewhere).scalar_one()
+            )
         else:
             statement = select(func.count()).select_from(m.pledges).where(self._where(parsed))
             found = int(connection.execute(statement).scalar_one())
@@ -289,18 +307,31 @@ class Ledger:
         return found
 
     def _estimate(self, connection: Connection, parsed: Query) -> int:
-        """About how many pledges match (for choosing how to read a page): the count, or for
-        a query with flags, the count of its rough filter, which an index answers alone."""
-        if not any(t.field == "is" for t in parsed.terms):
+        """About how many pledges match, for choosing how to read a page: the count, or for a
+        query with flags or free words, the count of its rough filter (see
+        :func:`db.filters.pledge_filter`), which indexes answer alone; for free words alone,
+        at most the full-text index's count and the links to conditions titled so."""
+        if not any(t.field in (None, "is") for t in parsed.terms):
             return self._count(connection, parsed)
         key = ("estimate", parsed.terms, change_log.revision(connection), today_date())
         with self._cache_lock:
             cached = self._cache.get(key)
         if cached is not None:
             return int(cached)
-        where = pledge_filter(parsed, self._dialect, today_date(), rough=True)
-        statement = select(func.count()).select_from(m.pledges).where(where)
-        found = int(connection.execute(statement).scalar_one())
+        expression = fulltext_expression(parsed)
+        if all(t.field is None for t in parsed.terms):
+            # Free words alone: at most those of the index and of the conditions titled so.
+            if expression is None:
+                found = self._count(connection, Query())
+            else:
+                links = condition_links_of_words(parsed, self._dialect)
+                found = dialect.fulltext_count(connection, expression) + int(
+                    connection.execute(links).scalar_one()
+                )
+        else:
+            where = pledge_filter(parsed, self._dialect, today_date(), rough=True)
+            statement = select(func.count()).select_from(m.pledges).where(where)
+            found = int(connection.execute(statement).scalar_one())
         self._remember(key, found)
         return found
 

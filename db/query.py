@@ -1,11 +1,11 @@
 """The filter language shared by the filter line and ``pledges list``; parsing only, no SQL.
 
-Free words search the text (title, wording, notes, tags, actor names); ``field:value`` filters
-(``status:committed``, ``status:announced,committed``, ``pledger:FRA``, ``pledger:FRA+`` with
-the coalitions France is a member of, ``is:conditional``, ``announced:>=2025-09``,
-``due:<2026``); ``-`` negates a term; double quotes group words. Terms are combined with AND.
-A malformed query raises :class:`~db.errors.QueryError` saying what is wrong and at which
-column, so the UI can point at it.
+Free words search the text (title, wording, notes, tags, actor names, conditions' titles);
+``field:value`` filters (``status:committed``, ``status:announced,committed``, ``pledger:FRA``,
+``pledger:FRA+`` with the coalitions France is a member of, ``is:conditional``,
+``announced:>=2025-09``, ``due:<2026``); ``-`` negates a term; double quotes group words.
+Terms are combined with AND. A malformed query raises :class:`~db.errors.QueryError` saying
+what is wrong and at which column, so the UI can point at it.
 
 A query holds at most :data:`MAX_TERMS` terms, and a term at most :data:`MAX_VALUES` values:
 far more than anyone types, and each becomes a condition of one SQL statement, whose engine

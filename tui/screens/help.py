@@ -92,8 +92,9 @@ class HelpScreen(Screen[None]):
         yield Heading("The filter line")
         yield Text(
             render.paragraph(
-                "Free words search the text of pledges (title, wording, notes, tags) and the names "
-                "of their pledger and beneficiary. field:value filters; several values separated by "
+                "Free words search the text of pledges (title, wording, notes, tags), the names "
+                "of their pledger and beneficiary, and the titles of their conditions. field:value "
+                "filters; several values separated by "
                 "commas are alternatives (status:announced,committed); an actor with + takes in the "
                 "coalitions it is a member of (pledger:FRA+: France's own pledges and those of "
                 "every coalition France belongs to); - before a term negates it "
