@@ -46,6 +46,7 @@ from .filters import (
     only_fulltext,
     pledge_filter,
 )
+from .hints import HINTED, QueryHint, query_hints
 from .query import Query, parse
 from .records import (
     ActorDetail,
@@ -504,6 +505,15 @@ class Ledger:
         """A number that changes whenever anyone commits a change to this ledger (cheap)."""
         with self._reading() as connection:
             return change_log.revision(connection)
+
+    def query_hints(self, query: QueryLike) -> list[QueryHint]:
+        """What in ``query`` names nothing in the ledger (``pledger:Frnace``), with the nearest
+        value that does: why a valid query may list no pledge. The query runs all the same."""
+        parsed = _parsed(query)
+        if not any(t.field in HINTED for t in parsed.terms):
+            return []
+        with self._reading() as connection:
+            return query_hints(connection, parsed)
 
     def what_if(self, condition: str, status: str) -> Impact:
         """The impact of setting a condition's status, without writing anything."""
