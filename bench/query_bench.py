@@ -10,7 +10,7 @@ The terms timed: an actor with the coalitions it is a member of (``pledger:A001+
 the actor alone; free words, which the full-text index answers for the pledges' own text and
 which are looked for in the titles of their conditions too (the generated conditions are
 titled "Ceasefire in force", "Confirmed US backstop" and so on, and each has some 80,000
-pledges on a million).
+pledges on a million); and the hints for values that name nothing (``Ledger.query_hints``).
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ QUERIES = [
     "zzzz",
     "-ceasefire",
 ]
+HINTED = ["pledger:A0O1", "condition:us", "category:troop", "tag:reassurance", "source:x"]
 
 
 def prepare(source: Path, target: Path) -> None:
@@ -115,6 +116,11 @@ def main() -> None:
             )
             matches = ledger.count_pledges(query)
             print(f"  {query:36} {matches:9,} {count:8.1f} {by_key:12.1f} {by_pledger:11.1f}")
+        print(f"  {'hints for':36} {'ms':>9}  hint")
+        for query in HINTED:
+            spent = timed(lambda q=query: ledger.query_hints(q), forget, args.runs)
+            found = ledger.query_hints(query)
+            print(f"  {query:36} {spent:9.1f}  {found[0].message[:60] if found else '-'}")
         ledger.close()
         shutil.rmtree(folder, ignore_errors=True)
 
