@@ -438,10 +438,24 @@ def actor_rows(connection: Connection) -> list[ActorRow]:
             .group_by(P.beneficiary)
         ).all()
     )
+    aliases: dict[int, list[str]] = defaultdict(list)
+    AL = m.actor_aliases.c
+    for actor_id, alias in connection.execute(
+        select(AL.actor_id, AL.alias).order_by(AL.actor_id, AL.position)
+    ):
+        aliases[actor_id].append(alias)
     return [
-        ActorRow(code, name, kind, made.get(code, 0), received.get(code, 0), version)
-        for code, name, kind, version in connection.execute(
-            select(A.code, A.name, A.kind, A.version).order_by(A.code)
+        ActorRow(
+            code,
+            name,
+            kind,
+            made.get(code, 0),
+            received.get(code, 0),
+            version,
+            tuple(aliases.get(actor_id, ())),
+        )
+        for actor_id, code, name, kind, version in connection.execute(
+            select(A.id, A.code, A.name, A.kind, A.version).order_by(A.code)
         )
     ]
 

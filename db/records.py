@@ -225,6 +225,8 @@ class ActorRow:
     pledges_made: int
     pledges_received: int
     version: int
+    #: The other names the actor goes by, in their order (what a search finds it by too).
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
