@@ -16,6 +16,7 @@ index alone does not answer.
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection
 from typing import Any, Final
 
 from sqlalchemy import (
@@ -64,7 +65,13 @@ class _Columns:
 
 
 def pledge_filter(
-    query: Query, dialect_name: str, today: str, *, probe: bool = False, rough: bool = False
+    query: Query,
+    dialect_name: str,
+    today: str,
+    *,
+    probe: bool = False,
+    rough: bool = False,
+    titled: Collection[str] | None = None,
 ) -> ColumnElement[bool]:
     """The SQL condition selecting the pledges that match every term of ``query``.
 
@@ -72,8 +79,10 @@ def pledge_filter(
     :meth:`db.ledger.Ledger.pledge_page`); the rows selected are the same. ``rough`` selects
     about the same rows, faster, for an estimate of how many match: the flags are taken from
     their own index alone, closed pledges included (only an open pledge has flags, and its
-    status is not in that index), positive free words take in every pledge of a condition
-    whose title holds one of them, and the others are looked for in the pledges' own text.
+    status is not in that index), and positive free words take in every pledge of a condition
+    whose title holds one of them. ``titled`` names the free words and phrases that some
+    condition's title holds (:func:`titled_phrases`); the others are looked for in the
+    pledges' own text alone, by the index. None (not known) looks for every one in titles too.
     """
     if not query.terms:
         return true()
@@ -82,16 +91,12 @@ def pledge_filter(
     expression = fulltext_expression(query)
     if expression is not None:
         own = c.id.in_(dialect.fulltext_ids(dialect_name, m.pledges, expression))
-        titled = (
-            _in_condition_titles(_positive_words(query), c)
-            if rough
-            else _words_via_conditions(query, dialect_name, c)
-        )
-        conditions.append(or_(own, titled))
+        via = _words_via_conditions(query, c, titled)
+        conditions.append(own if via is None else or_(own, via))
     for term in query.terms:
         if _indexed_text(term) and not term.negated:
             continue  # part of the one full-text expression above
-        condition = _term(term, dialect_name, today, c)
+        condition = _term(term, dialect_name, today, c, titled)
         conditions.append(not_(condition) if term.negated else condition)
     return and_(*conditions)
 
@@ -132,41 +137,116 @@ def _positive_words(query: Query) -> list[str]:
     return [t.values[0] for t in query.terms if _indexed_text(t) and not t.negated]
 
 
-def _words_via_conditions(query: Query, dialect_name: str, c: _Columns) -> ColumnElement[bool]:
-    """Pledges whose positive free words are each in their own text or in the title of one of
-    their conditions, one at least in a title (the index answers those that hold them all)."""
+def free_phrases(query: Query) -> list[str]:
+    """The query's free words and phrases the index can see, positive or negated."""
+    return list(dict.fromkeys(t.values[0] for t in query.terms if _indexed_text(t)))
+
+
+def titled_phrases(connection: Any, query: Query) -> frozenset[str]:
+    """The query's free words and phrases that the title of some condition holds: the others
+    need not be looked for in titles (one statement over the conditions, a small table)."""
+    phrases = free_phrases(query)
+    name = connection.dialect.name
+    tests = [(p, dialect.title_matches(name, C.title, p)) for p in phrases]
+    tests = [(p, test) for p, test in tests if test is not None]
+    if not tests:
+        return frozenset()
+    statement = select(*(select(C.id).where(test).exists() for _, test in tests))
+    found = connection.execute(statement).one()
+    return frozenset(p for (p, _), held in zip(tests, found, strict=True) if held)
+
+
+def _split(query: Query, titled: Collection[str] | None) -> tuple[list[str], list[str]]:
+    """The positive free words: those some condition's title holds, and the others."""
     phrases = _positive_words(query)
-    if len(phrases) == 1:
-        return _in_condition_titles(phrases, c)
-    each = [
-        or_(c.id.in_(_fulltext_ids(phrase, dialect_name)), _in_condition_titles([phrase], c))
-        for phrase in phrases
-    ]
-    return and_(_in_condition_titles(phrases, c), *each)
+    held = [p for p in phrases if titled is None or p in titled]
+    return held, [p for p in phrases if p not in held]
 
 
-def count_only_via_conditions(query: Query, dialect_name: str) -> Select[Any]:
+def _all_of(phrases: list[str]) -> str:
+    return dialect.fulltext_all([p for p in map(dialect.fulltext_phrase, phrases) if p])
+
+
+def _words_via_conditions(
+    query: Query, c: _Columns, titled: Collection[str] | None
+) -> ColumnElement[bool] | None:
+    """Pledges whose positive free words are each in their own text or in the title of one of
+    their conditions, one at least in a title (the index answers those that hold them all);
+    None when no condition's title holds any of them.
+
+    A word no title holds must be in the pledge's own text: all such words go to the index as
+    one expression, whose few pledges are then tested one by one for the others (their links
+    looked up row by row, before the list of the pledges holding the word in their text). Without such words the pledges of the conditions titled so are
+    the ones tested, against lists of the pledges holding each word.
+    """
+    held, others = _split(query, titled)
+    if not held:
+        return None
+    if c.rough:
+        return _in_condition_titles(held, c)
+    name = c.dialect_name
+    if others:
+        tests = [
+            c.id.in_(dialect.fulltext_ids(name, m.pledges, _all_of(others))),
+            _in_condition_titles(held, c, each_row=True),
+        ]
+        for phrase in held:
+            tests.append(
+                or_(
+                    _in_condition_titles([phrase], c, each_row=True),
+                    c.id.in_(_fulltext_ids(phrase, name)),
+                )
+            )
+        return and_(*tests)
+    tests = [_in_condition_titles(held, c)]
+    if len(held) > 1:
+        for phrase in held:
+            in_text = c.id.in_(_fulltext_ids(phrase, name))
+            tests.append(or_(in_text, _in_condition_titles([phrase], c)))
+    return and_(*tests)
+
+
+def count_only_via_conditions(
+    query: Query,
+    dialect_name: str,
+    titled: Collection[str] | None = None,
+    *,
+    by_links: bool = True,
+) -> Select[Any]:
     """How many pledges a query of free words finds through their conditions' titles alone,
     not through their own text (what a count from the full-text index leaves out).
 
-    The same test as the filter's, made on the pledge ids of the links alone (their index
-    holds them): reading each pledge's row to count it costs ten times more.
+    ``by_links``: the same test as the filter's is made on the pledge ids of the links to
+    the conditions titled so, alone (their index holds them): reading each pledge's row to
+    count it costs ten times more. Otherwise, for words that no title holds and fewer
+    pledges hold than there are such links, those pledges are tested (see the filter).
     """
     expression = fulltext_expression(query)
     assert expression is not None
-    phrases = _positive_words(query)
-    titled = _titled_conditions(phrases, dialect_name)
-    if titled is None:
+    held, others = _split(query, titled)
+    conditions = _titled_conditions(held, dialect_name)
+    if conditions is None:
         return select(literal(0))
+    if others and not by_links:
+        c = _Columns(dialect_name, probe=False)
+        own = c.id.in_(dialect.fulltext_ids(dialect_name, m.pledges, expression))
+        via = _words_via_conditions(query, c, titled)
+        assert via is not None
+        return select(func.count()).select_from(m.pledges).where(not_(own), via)
     candidates = (
-        select(PC.pledge_id.label("id")).where(PC.condition_id.in_(titled)).distinct().subquery()
+        select(PC.pledge_id.label("id"))
+        .where(PC.condition_id.in_(conditions))
+        .distinct()
+        .subquery()
     )
     pledge = candidates.c.id
     tests: list[ColumnElement[bool]] = [
         not_(pledge.in_(dialect.fulltext_ids(dialect_name, m.pledges, expression)))
     ]
-    if len(phrases) > 1:
-        for phrase in phrases:
+    if others:
+        tests.append(pledge.in_(dialect.fulltext_ids(dialect_name, m.pledges, _all_of(others))))
+    if len(held) + len(others) > 1:
+        for phrase in held:
             titled_so = _titled_conditions([phrase], dialect_name)
             linked = (
                 pledge.in_(select(PC.pledge_id).where(PC.condition_id.in_(titled_so)))
@@ -177,12 +257,27 @@ def count_only_via_conditions(query: Query, dialect_name: str) -> Select[Any]:
     return select(func.count()).select_from(candidates).where(and_(*tests))
 
 
-def condition_links_of_words(query: Query, dialect_name: str) -> Select[Any]:
-    """How many links there are to conditions whose title holds one of the query's positive
-    free words: at least as many as the pledges found through them (an index counts it)."""
-    titled = _titled_conditions(_positive_words(query), dialect_name)
-    counted = select(func.count()).select_from(m.pledge_conditions)
-    return counted.where(PC.condition_id.in_(titled) if titled is not None else false())
+def estimate_words(
+    connection: Any, query: Query, titled: Collection[str] | None = None
+) -> tuple[int, bool]:
+    """At least as many as the pledges a query of positive free words finds, quickly: the
+    index's count of those that hold them all, and of those found through titles at most the
+    fewer of the links to the conditions titled so and the pledges holding the other words;
+    and whether the links are the fewer (see :func:`count_only_via_conditions`)."""
+    expression = fulltext_expression(query)
+    assert expression is not None
+    name = connection.dialect.name
+    found = dialect.fulltext_count(connection, expression)
+    held, others = _split(query, titled)
+    conditions = _titled_conditions(held, name)
+    if conditions is None:
+        return found, True
+    links = select(func.count()).select_from(m.pledge_conditions)
+    through = int(connection.execute(links.where(PC.condition_id.in_(conditions))).scalar_one())
+    if not others:
+        return found + through, True
+    holding = dialect.fulltext_count(connection, _all_of(others))
+    return found + min(through, holding), through <= holding
 
 
 def _fulltext_ids(phrase: str, dialect_name: str) -> Select[Any]:
@@ -191,13 +286,17 @@ def _fulltext_ids(phrase: str, dialect_name: str) -> Select[Any]:
     return dialect.fulltext_ids(dialect_name, m.pledges, expression)
 
 
-def _in_condition_titles(phrases: list[str], c: _Columns) -> ColumnElement[bool]:
+def _in_condition_titles(
+    phrases: list[str], c: _Columns, *, each_row: bool = False
+) -> ColumnElement[bool]:
     """Pledges with a condition whose title holds one of the phrases (see
     :func:`db.dialect.title_matches`)."""
     titled = _titled_conditions(phrases, c.dialect_name)
     if titled is None:
         return false()
-    return _linked(c, select(PC.pledge_id), PC.pledge_id, PC.condition_id.in_(titled))
+    return _linked(
+        c, select(PC.pledge_id), PC.pledge_id, PC.condition_id.in_(titled), each_row=each_row
+    )
 
 
 def _titled_conditions(phrases: list[str], dialect_name: str) -> Select[Any] | None:
@@ -212,9 +311,11 @@ def only_fulltext(query: Query) -> bool:
     return bool(query.terms) and all(_indexed_text(t) and not t.negated for t in query.terms)
 
 
-def _term(term: Term, dialect_name: str, today: str, c: _Columns) -> ColumnElement[bool]:
+def _term(
+    term: Term, dialect_name: str, today: str, c: _Columns, titled: Collection[str] | None
+) -> ColumnElement[bool]:
     if term.field is None:
-        return _text(term.values[0], dialect_name, c)
+        return _text(term.values[0], dialect_name, c, titled)
     values = list(term.values)
     match term.field:
         case "status":
@@ -270,14 +371,20 @@ def _known(
 
 
 def _linked(
-    c: _Columns, links: Select[Any], pledge_id: Any, condition: ColumnElement[bool]
+    c: _Columns,
+    links: Select[Any],
+    pledge_id: Any,
+    condition: ColumnElement[bool],
+    *,
+    each_row: bool = False,
 ) -> ColumnElement[bool]:
     """Pledges with a matching link (tag, condition, source).
 
-    Normally the matching links are read first (an index answers them); when probing, each
-    row read in display order looks up its own links instead, so no list is built per page.
+    Normally the matching links are read first (an index answers them); when probing, or
+    ``each_row`` (few rows get this far), each row looks up its own links instead, so that no
+    list is built.
     """
-    if c.probe:
+    if c.probe or each_row:
         return links.where(condition, pledge_id == P.id).exists()
     found: ColumnElement[bool] = c.id.in_(links.where(condition))
     return found
@@ -382,7 +489,9 @@ def _actors_named(values: list[str]) -> Select[tuple[str]]:
     )
 
 
-def _text(phrase: str, dialect_name: str, c: _Columns) -> ColumnElement[bool]:
+def _text(
+    phrase: str, dialect_name: str, c: _Columns, titled: Collection[str] | None
+) -> ColumnElement[bool]:
     """One free word or phrase on its own (a negated one, or one the index cannot see), in the
     pledge's text or in the title of one of its conditions."""
     expression = dialect.fulltext_phrase(phrase)
@@ -391,14 +500,16 @@ def _text(phrase: str, dialect_name: str, c: _Columns) -> ColumnElement[bool]:
         pattern = f"%{dialect.escape_like(phrase)}%"
         columns = [c.title, c.text, c.notes]
         own = or_(*(and_(x.is_not(None), x.like(pattern, escape="\\")) for x in columns))
-        titled = _linked(
+        in_titles = _linked(
             c,
             select(PC.pledge_id).join(m.conditions, C.id == PC.condition_id),
             PC.pledge_id,
             C.title.like(pattern, escape="\\"),
         )
-        return own if c.rough else or_(own, titled)
+        return own if c.rough else or_(own, in_titles)
     matches: ColumnElement[bool] = c.id.in_(
         dialect.fulltext_ids(dialect_name, m.pledges, expression)
     )
-    return matches if c.rough else or_(matches, _in_condition_titles([phrase], c))
+    if c.rough or (titled is not None and phrase not in titled):
+        return matches
+    return or_(matches, _in_condition_titles([phrase], c))

@@ -39,12 +39,14 @@ from .errors import (
     QueryTooComplexError,
 )
 from .filters import (
-    condition_links_of_words,
     count_only_via_conditions,
+    estimate_words,
     filters_column,
+    free_phrases,
     fulltext_expression,
     only_fulltext,
     pledge_filter,
+    titled_phrases,
 )
 from .hints import HINTED, QueryHint, query_hints
 from .query import Query, parse
@@ -252,9 +254,27 @@ class Ledger:
             return result, BatchSummary(0, kind, label, self.author, batch.recorded_at, 0, [])
         return result, change_log.summary(batch)
 
-    def _where(self, query: QueryLike) -> Any:
-        """The SQL condition selecting the pledges that match a query."""
-        return pledge_filter(_parsed(query), self._dialect, today_date())
+    def _where(self, connection: Connection, query: QueryLike, **shape: bool) -> Any:
+        """The SQL condition selecting the pledges that match a query (``shape``: see
+        :func:`db.filters.pledge_filter`)."""
+        parsed = _parsed(query)
+        titled = self._titled(connection, parsed)
+        return pledge_filter(parsed, self._dialect, today_date(), titled=titled, **shape)
+
+    def _titled(self, connection: Connection, parsed: Query) -> frozenset[str]:
+        """The query's free words that some condition's title holds, remembered until the
+        ledger changes (one look at the conditions: only those are looked for in titles)."""
+        phrases = tuple(free_phrases(parsed))
+        if not phrases:
+            return frozenset()
+        key = ("titled", phrases, change_log.revision(connection))
+        with self._cache_lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        found = titled_phrases(connection, parsed)
+        self._remember(key, found)
+        return found
 
     def _page_where(self, connection: Connection, query: QueryLike, sort: Sort, limit: int) -> Any:
         """The condition shaped for reading a page in display order.
@@ -271,7 +291,7 @@ class Ledger:
             matches = self._estimate(connection, parsed)
             total = self._count(connection, Query())
             probe = matches > PROBE_ABOVE and matches * matches > 4 * limit * total
-        return pledge_filter(parsed, self._dialect, today_date(), probe=probe)
+        return self._where(connection, parsed, probe=probe)
 
     def _count(self, connection: Connection, parsed: Query) -> int:
         """The number of matching pledges, remembered until the ledger changes."""
@@ -297,12 +317,15 @@ class Ledger:
             # their conditions' titles alone are counted apart.
             expression = fulltext_expression(parsed)
             assert expression is not None
-            elsewhere = count_only_via_conditions(parsed, self._dialect)
+            titled = self._titled(connection, parsed)
+            by_links = self._estimate_words(connection, parsed)[1]
+            elsewhere = count_only_via_conditions(parsed, self._dialect, titled, by_links=by_links)
             found = dialect.fulltext_count(connection, expression) + int(
                 connection.execute(elsewhere).scalar_one()
             )
         else:
-            statement = select(func.count()).select_from(m.pledges).where(self._where(parsed))
+            where = self._where(connection, parsed)
+            statement = select(func.count()).select_from(m.pledges).where(where)
             found = int(connection.execute(statement).scalar_one())
         self._remember(key, found)
         return found
@@ -311,7 +334,7 @@ class Ledger:
         """About how many pledges match, for choosing how to read a page: the count, or for a
         query with flags or free words, the count of its rough filter (see
         :func:`db.filters.pledge_filter`), which indexes answer alone; for free words alone,
-        at most the full-text index's count and the links to conditions titled so."""
+        at most :func:`db.filters.estimate_words`."""
         if not any(t.field in (None, "is") for t in parsed.terms):
             return self._count(connection, parsed)
         key = ("estimate", parsed.terms, change_log.revision(connection), today_date())
@@ -325,14 +348,22 @@ class Ledger:
             if expression is None:
                 found = self._count(connection, Query())
             else:
-                links = condition_links_of_words(parsed, self._dialect)
-                found = dialect.fulltext_count(connection, expression) + int(
-                    connection.execute(links).scalar_one()
-                )
+                found = self._estimate_words(connection, parsed)[0]
         else:
-            where = pledge_filter(parsed, self._dialect, today_date(), rough=True)
+            where = self._where(connection, parsed, rough=True)
             statement = select(func.count()).select_from(m.pledges).where(where)
             found = int(connection.execute(statement).scalar_one())
+        self._remember(key, found)
+        return found
+
+    def _estimate_words(self, connection: Connection, parsed: Query) -> tuple[int, bool]:
+        """:func:`db.filters.estimate_words`, remembered until the ledger changes."""
+        key = ("words", parsed.terms, change_log.revision(connection))
+        with self._cache_lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        found = estimate_words(connection, parsed, self._titled(connection, parsed))
         self._remember(key, found)
         return found
 
@@ -383,8 +414,8 @@ class Ledger:
         self, key: str, query: QueryLike = None, sort: Sort | None = None
     ) -> int | None:
         """Where pledge ``key`` is in the sorted, filtered list (0-based), or None if absent."""
-        where = self._where(query)
         with self._reading() as connection:
+            where = self._where(connection, query)
             return paging.position(connection, where, sort or Sort(), key)
 
     def pledge_rows(self, keys: Sequence[str], sort: Sort | None = None) -> list[PledgeRow]:
@@ -398,8 +429,8 @@ class Ledger:
         filter, say) is instant even on a large ledger.
         """
         parsed = _parsed(query)
-        where = self._where(parsed)
         with self._reading() as connection:
+            where = self._where(connection, parsed)
             cache_key = (
                 "facets",
                 parsed.terms,
@@ -471,9 +502,9 @@ class Ledger:
             return reading.records(connection, record_type, keys, strict=strict)
 
     def matching_pledge_keys(self, query: QueryLike = None) -> list[str]:
-        where = self._where(query)
         P = m.pledges.c
         with self._reading() as connection:
+            where = self._where(connection, query)
             return list(connection.execute(select(P.key).where(where).order_by(P.key)).scalars())
 
     def keys(self, record_type: str) -> list[str]:

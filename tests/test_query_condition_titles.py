@@ -81,3 +81,35 @@ def test_probed_pages_select_the_same_rows(small: Ledger, query: str) -> None:
 def test_folded_words() -> None:
     assert dialect.folded_words("U.S. Élysée-backstop (ČR)") == ["us", "elysee", "backstop", "cr"]
     assert dialect.folded_words("[/] % _") == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"U.S. support"', "air confirmation", "reassurance force", "-confirmation air", "zz"],
+)
+def test_words_no_title_holds_are_left_to_the_index_with_the_same_rows(
+    small: Ledger, query: str
+) -> None:
+    # The ledger tells the filter which words some condition's title holds; told nothing,
+    # the filter looks for every word in titles too. Both select the same pledges.
+    unknown = pledge_filter(parse(query), "sqlite", "2026-01-01")
+    with small._reading() as connection:
+        found = set(connection.execute(select(m.pledges.c.key).where(unknown)).scalars())
+    assert keys(small, query) == found
+
+
+@pytest.mark.parametrize(
+    "query", ["air confirmation", "confirmation ceasefire", "force confirmation"]
+)
+def test_both_ways_of_counting_through_titles_agree(small: Ledger, query: str) -> None:
+    from db.filters import count_only_via_conditions
+
+    with small._reading() as connection:
+        counts = {
+            connection.execute(
+                count_only_via_conditions(parse(query), "sqlite", by_links=by_links)
+            ).scalar_one()
+            for by_links in (True, False)
+        }
+    assert len(counts) == 1
+    assert small.count_pledges(query) == len(small.matching_pledge_keys(query))
