@@ -38,14 +38,13 @@ from .errors import (
     NothingToUndoError,
     QueryTooComplexError,
 )
-from .filters import (
+from .filters import filters_column, pledge_filter
+from .free_words import (
     count_only_via_conditions,
     estimate_words,
-    filters_column,
     free_phrases,
     fulltext_expression,
     only_fulltext,
-    pledge_filter,
     titled_phrases,
 )
 from .hints import HINTED, QueryHint, query_hints

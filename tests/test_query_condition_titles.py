@@ -102,7 +102,7 @@ def test_words_no_title_holds_are_left_to_the_index_with_the_same_rows(
     "query", ["air confirmation", "confirmation ceasefire", "force confirmation"]
 )
 def test_both_ways_of_counting_through_titles_agree(small: Ledger, query: str) -> None:
-    from db.filters import count_only_via_conditions
+    from db.free_words import count_only_via_conditions
 
     with small._reading() as connection:
         counts = {
