@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -196,6 +197,7 @@ def _engine(url: URL, *, write: bool) -> Engine:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
+        dbapi_connection.create_function(TITLE_WORDS_FUNCTION, 1, _title_words, deterministic=True)
 
     begin = "BEGIN IMMEDIATE" if write else "BEGIN"
 
@@ -715,6 +717,42 @@ def fulltext_ids(dialect_name: str, pledges: Any, expression: str) -> Select[Any
             *(or_(*(c.ilike(f"%{escape_like(t)}%", escape="\\") for c in columns)) for t in tokens)
         )
     )
+
+
+#: The SQL function (SQLite) that gives a title's words as :func:`title_matches` matches them.
+TITLE_WORDS_FUNCTION: Final = "pledges_title_words"
+
+
+def folded_words(text: str) -> list[str]:
+    """The words of ``text`` as titles are matched: full stops dropped (so "U.S." is "us"),
+    case and diacritics folded (as the full-text index folds them)."""
+    decomposed = unicodedata.normalize("NFKD", text.replace(".", "").casefold())
+    return words("".join(char for char in decomposed if not unicodedata.combining(char)))
+
+
+def _title_words(text: str | None) -> str | None:
+    """The SQL function :data:`TITLE_WORDS_FUNCTION`: `` word word `` (a space each side)."""
+    return None if text is None else " " + " ".join(folded_words(str(text))) + " "
+
+
+def title_matches(dialect_name: str, column: Any, phrase: str) -> Any:
+    """The title in ``column`` holds the phrase's words in order, each as the start of a word
+    (``"U.S. support"`` finds "Confirmed US backstop (... support if attacked)"), or None if
+    the phrase has no words. For the titles of conditions, which have no full-text index.
+
+    Other databases than SQLite take each word anywhere in the title, in any case, as their
+    full-text fallback does (:func:`fulltext_ids`).
+    """
+    from sqlalchemy import func
+
+    tokens = folded_words(phrase)
+    if not tokens:
+        return None
+    if dialect_name == "sqlite":
+        pattern = "% " + "% ".join(escape_like(t) for t in tokens) + "%"
+        return getattr(func, TITLE_WORDS_FUNCTION)(column).like(pattern, escape="\\")
+    title = func.replace(column, ".", "")
+    return and_(*(title.ilike(f"%{escape_like(t)}%", escape="\\") for t in tokens))
 
 
 def fulltext_count(connection: Any, expression: str) -> int:

@@ -3,15 +3,13 @@
 Only bound parameters carry user text: words reach the full-text index as quoted tokens (see
 :func:`db.dialect.fulltext_phrase`) and ``LIKE`` patterns are escaped. Every term yields a
 condition that is never NULL, so negation (``-beneficiary:UKR``) is the exact complement.
-
-Free words search one full-text index over each pledge's title, wording, notes, tags and the
-names of its pledger and beneficiary; all the positive words of a query go to the index as one
-expression, which it answers by intersecting its own lists.
+Free words are :mod:`db.free_words`'.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select, true
@@ -19,11 +17,14 @@ from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select, tru
 from . import dialect, vocab
 from . import models as m
 from .dates import bounds
-from .query import Query, Term
+from .filter_columns import Columns, linked
+from .free_words import fulltext_expression, indexed_text, text_term, words_via_conditions
+from .query import Query, Term, actor_name
 
 P = m.pledges.c
 A = m.actors.c
 AL = m.actor_aliases.c
+CM = m.coalition_members.c
 PC = m.pledge_conditions.c
 PS = m.pledge_sources.c
 PT = m.pledge_tags.c
@@ -31,41 +32,39 @@ C = m.conditions.c
 S = m.sources.c
 
 
-class _Columns:
-    """The pledge columns a filter tests, as themselves or (``probe``) hidden from the planner.
-
-    Hidden columns make SQLite read rows in display order and test each one, instead of
-    finding every match through the filter's index and sorting them all: much faster for a
-    page of a filter that matches a large share of the ledger.
-    """
-
-    def __init__(self, dialect_name: str, probe: bool) -> None:
-        self.dialect_name, self.probe = dialect_name, probe
-
-    def __getattr__(self, name: str) -> ColumnElement[Any]:
-        column: ColumnElement[Any] = P[name]
-        return dialect.unindexed(self.dialect_name, column) if self.probe else column
-
-
 def pledge_filter(
-    query: Query, dialect_name: str, today: str, *, probe: bool = False
+    query: Query,
+    dialect_name: str,
+    today: str,
+    *,
+    probe: bool = False,
+    rough: bool = False,
+    titled: Collection[str] | None = None,
 ) -> ColumnElement[bool]:
     """The SQL condition selecting the pledges that match every term of ``query``.
 
-    ``probe`` shapes it for reading a page in display order (see :class:`_Columns` and
-    :meth:`db.ledger.Ledger.pledge_page`); the rows selected are the same.
+    ``probe`` shapes it for reading a page in display order (see :class:`Columns` and
+    :meth:`db.ledger.Ledger.pledge_page`); the rows selected are the same. ``rough`` selects
+    about the same rows, faster, for an estimate of how many match: the flags are taken from
+    their own index alone, closed pledges included (only an open pledge has flags, and its
+    status is not in that index), and positive free words take in every pledge of a condition
+    whose title holds one of them. ``titled`` names the free words and phrases that some
+    condition's title holds (:func:`titled_phrases`); the others are looked for in the
+    pledges' own text alone, by the index. None (not known) looks for every one in titles too.
     """
     if not query.terms:
         return true()
-    c = _Columns(dialect_name, probe)
+    c = Columns(dialect_name, probe, rough)
     conditions: list[ColumnElement[bool]] = []
     expression = fulltext_expression(query)
     if expression is not None:
-        conditions.append(c.id.in_(dialect.fulltext_ids(dialect_name, m.pledges, expression)))
+        own = c.id.in_(dialect.fulltext_ids(dialect_name, m.pledges, expression))
+        via = words_via_conditions(query, c, titled)
+        conditions.append(own if via is None else or_(own, via))
     for term in query.terms:
-        if _indexed_text(term) and not term.negated:
+        if indexed_text(term) and not term.negated:
             continue  # part of the one full-text expression above
-        condition = _term(term, dialect_name, today, c)
+        condition = _term(term, dialect_name, today, c, titled)
         conditions.append(not_(condition) if term.negated else condition)
     return and_(*conditions)
 
@@ -88,28 +87,11 @@ def filters_column(query: Query, column: str) -> bool:
     return any(not t.negated and SORT_COLUMN_OF.get(t.field or "") == column for t in query.terms)
 
 
-def _indexed_text(term: Term) -> bool:
-    return term.field is None and dialect.fulltext_phrase(term.values[0]) is not None
-
-
-def fulltext_expression(query: Query) -> str | None:
-    """The query's positive free words as one full-text expression, or None if it has none."""
-    phrases = [
-        dialect.fulltext_phrase(t.values[0])
-        for t in query.terms
-        if _indexed_text(t) and not t.negated
-    ]
-    return dialect.fulltext_all([p for p in phrases if p]) if phrases else None
-
-
-def only_fulltext(query: Query) -> bool:
-    """True when the query is nothing but positive free words the index can answer alone."""
-    return bool(query.terms) and all(_indexed_text(t) and not t.negated for t in query.terms)
-
-
-def _term(term: Term, dialect_name: str, today: str, c: _Columns) -> ColumnElement[bool]:
+def _term(
+    term: Term, dialect_name: str, today: str, c: Columns, titled: Collection[str] | None
+) -> ColumnElement[bool]:
     if term.field is None:
-        return _text(term.values[0], dialect_name, c)
+        return text_term(term.values[0], dialect_name, c, titled)
     values = list(term.values)
     match term.field:
         case "status":
@@ -117,12 +99,14 @@ def _term(term: Term, dialect_name: str, today: str, c: _Columns) -> ColumnEleme
         case "confidence":
             return c.confidence.in_(values)
         case "pledger":
-            return c.pledger.in_(_actors_named(values))
+            return _is_actor(c.pledger, values)
         case "beneficiary":
-            return _known(c.beneficiary, c.beneficiary.in_(_actors_named(values)))
+            return _known(c.beneficiary, _is_actor(c.beneficiary, values))
         case "actor":
-            named = _actors_named(values)
-            return or_(c.pledger.in_(named), _known(c.beneficiary, c.beneficiary.in_(named)))
+            return or_(
+                _is_actor(c.pledger, values),
+                _known(c.beneficiary, _is_actor(c.beneficiary, values)),
+            )
         case "category":
             return _known(c.category, c.category.in_([v.lower() for v in values]))
         case "unit":
@@ -130,18 +114,18 @@ def _term(term: Term, dialect_name: str, today: str, c: _Columns) -> ColumnEleme
         case "key":
             return or_(*(_key(c.key, v.lower()) for v in values))
         case "tag":
-            return _linked(
+            return linked(
                 c, select(PT.pledge_id), PT.pledge_id, PT.tag.in_([v.lower() for v in values])
             )
         case "condition":
-            return _linked(
+            return linked(
                 c,
                 select(PC.pledge_id).join(m.conditions, C.id == PC.condition_id),
                 PC.pledge_id,
                 C.key.in_([v.lower() for v in values]),
             )
         case "source":
-            return _linked(
+            return linked(
                 c,
                 select(PS.pledge_id).join(m.sources, S.id == PS.source_id),
                 PS.pledge_id,
@@ -162,20 +146,6 @@ def _known(
     return and_(column.is_not(None), condition)
 
 
-def _linked(
-    c: _Columns, links: Select[Any], pledge_id: Any, condition: ColumnElement[bool]
-) -> ColumnElement[bool]:
-    """Pledges with a matching link (tag, condition, source).
-
-    Normally the matching links are read first (an index answers them); when probing, each
-    row read in display order looks up its own links instead, so no list is built per page.
-    """
-    if c.probe:
-        return links.where(condition, pledge_id == P.id).exists()
-    found: ColumnElement[bool] = c.id.in_(links.where(condition))
-    return found
-
-
 def _key(column: Any, value: str) -> ColumnElement[bool]:
     """``key:fra-force`` is that key; ``key:fra-*`` every key starting so (an index range)."""
     if not value.endswith("*"):
@@ -193,25 +163,26 @@ def _key(column: Any, value: str) -> ColumnElement[bool]:
     return and_(column >= prefix, column < upper)
 
 
-def _flag(flag: str, today: str, c: Any = P) -> ColumnElement[bool]:
-    if flag == "conditional":
-        return c.conditions_state == 2  # type: ignore[no-any-return]
-    if flag == "blocked":
-        return c.conditions_state == 3  # type: ignore[no-any-return]
-    if flag == "unconditional":
-        return c.conditions_state < 2  # type: ignore[no-any-return]
+def _flag(flag: str, today: str, c: Columns) -> ColumnElement[bool]:
     if flag == "overdue":
         return overdue(today, c)
-    raise AssertionError(flag)
+    state: ColumnElement[bool] = {
+        "conditional": c.conditions_state == 2,
+        "blocked": c.conditions_state == 3,
+        "unconditional": c.conditions_state < 2,
+    }[flag]
+    # Flags are those of open pledges: a closed pledge is neither of them (see vocab).
+    return state if c.rough else and_(state, is_open(c))
+
+
+def is_open(c: Any = P) -> ColumnElement[bool]:
+    """The pledge is open: its status is not one of :data:`db.vocab.CLOSED_PLEDGE_STATUSES`."""
+    return c.status.not_in(sorted(vocab.CLOSED_PLEDGE_STATUSES))  # type: ignore[no-any-return]
 
 
 def overdue(today: str, c: Any = P) -> ColumnElement[bool]:
     """Due date entirely past and the pledge still open."""
-    return and_(
-        c.due_hi.is_not(None),
-        c.due_hi < today,
-        c.status.not_in(sorted(vocab.CLOSED_PLEDGE_STATUSES)),
-    )
+    return and_(c.due_hi.is_not(None), c.due_hi < today, is_open(c))
 
 
 def _date(
@@ -229,6 +200,38 @@ def _date(
     return and_(lo.is_not(None), condition)
 
 
+def _is_actor(column: ColumnElement[Any], values: list[str]) -> ColumnElement[bool]:
+    """``column`` holds one of the actors named; for a name with ``+`` (``FRA+``), that
+    actor or any coalition it is a member of, directly or through another coalition."""
+    exact: list[str] = []
+    grouped: list[str] = []
+    for value in values:
+        name, with_coalitions = actor_name(value)
+        (grouped if with_coalitions else exact).append(name)
+    found: list[ColumnElement[bool]] = []
+    if exact:
+        found.append(column.in_(_actors_named(exact)))
+    if grouped:
+        found.append(column.in_(_with_coalitions(grouped)))
+    return or_(*found) if len(found) > 1 else found[0]
+
+
+def _with_coalitions(values: list[str]) -> Select[tuple[str]]:
+    """Codes of the actors named and of every coalition they are members of, found by one
+    recursive query over the coalitions' members (a cycle of coalitions ends: UNION keeps
+    each code once)."""
+    tree = _actors_named(values).cte(recursive=True)
+    coalition = m.actors.alias()
+    step = (
+        select(coalition.c.code)
+        .select_from(m.coalition_members)
+        .join(coalition, coalition.c.id == CM.coalition_id)
+        .join(tree, CM.member == tree.c.code)
+    )
+    tree = tree.union(step)
+    return select(tree.c.code)
+
+
 def _actors_named(values: list[str]) -> Select[tuple[str]]:
     """Codes of the actors a user named by code, name or alias (case-insensitive, exact)."""
     codes = [v.upper() for v in values]
@@ -240,17 +243,3 @@ def _actors_named(values: list[str]) -> Select[tuple[str]]:
             A.id.in_(select(AL.actor_id).where(func.lower(AL.alias).in_(names))),
         )
     )
-
-
-def _text(phrase: str, dialect_name: str, c: Any = P) -> ColumnElement[bool]:
-    """One free word or phrase on its own (a negated one, or one the index cannot see)."""
-    expression = dialect.fulltext_phrase(phrase)
-    if expression is None:
-        # Nothing the index can see ("[/]", "%"): a plain substring search of the text.
-        pattern = f"%{dialect.escape_like(phrase)}%"
-        columns = [c.title, c.text, c.notes]
-        return or_(*(and_(x.is_not(None), x.like(pattern, escape="\\")) for x in columns))
-    matches: ColumnElement[bool] = c.id.in_(
-        dialect.fulltext_ids(dialect_name, m.pledges, expression)
-    )
-    return matches

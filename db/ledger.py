@@ -11,6 +11,7 @@ commit. Methods are safe to call from worker threads and return plain objects
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sqlite3
@@ -40,7 +41,16 @@ from .errors import (
     QueryTooComplexError,
     UndoConflictError,
 )
-from .filters import filters_column, fulltext_expression, only_fulltext, pledge_filter
+from .filters import filters_column, pledge_filter
+from .free_words import (
+    count_only_via_conditions,
+    estimate_words,
+    free_phrases,
+    fulltext_expression,
+    only_fulltext,
+    titled_phrases,
+)
+from .hints import HINTED, QueryHint, query_hints
 from .query import Query, parse
 from .records import (
     ActorDetail,
@@ -253,9 +263,27 @@ class Ledger:
             return result, BatchSummary(0, kind, label, self.author, batch.recorded_at, 0, [])
         return result, change_log.summary(batch)
 
-    def _where(self, query: QueryLike) -> Any:
-        """The SQL condition selecting the pledges that match a query."""
-        return pledge_filter(_parsed(query), self._dialect, today_date())
+    def _where(self, connection: Connection, query: QueryLike, **shape: bool) -> Any:
+        """The SQL condition selecting the pledges that match a query (``shape``: see
+        :func:`db.filters.pledge_filter`)."""
+        parsed = _parsed(query)
+        titled = self._titled(connection, parsed)
+        return pledge_filter(parsed, self._dialect, today_date(), titled=titled, **shape)
+
+    def _titled(self, connection: Connection, parsed: Query) -> frozenset[str]:
+        """The query's free words that some condition's title holds, remembered until the
+        ledger changes (one look at the conditions: only those are looked for in titles)."""
+        phrases = tuple(free_phrases(parsed))
+        if not phrases:
+            return frozenset()
+        key = ("titled", phrases, change_log.revision(connection))
+        with self._cache_lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        found = titled_phrases(connection, parsed)
+        self._remember(key, found)
+        return found
 
     def _page_where(self, connection: Connection, query: QueryLike, sort: Sort, limit: int) -> Any:
         """The condition shaped for reading a page in display order.
@@ -269,10 +297,10 @@ class Ledger:
         if parsed.terms and not filters_column(parsed, sort.column):
             # Probing reads about limit * total / matches rows; finding and sorting every
             # match costs about matches: probe once matches exceed sqrt(limit * total).
-            matches = self._count(connection, parsed)
+            matches = self._estimate(connection, parsed)
             total = self._count(connection, Query())
             probe = matches > PROBE_ABOVE and matches * matches > 4 * limit * total
-        return pledge_filter(parsed, self._dialect, today_date(), probe=probe)
+        return self._where(connection, parsed, probe=probe)
 
     def _count(self, connection: Connection, parsed: Query) -> int:
         """The number of matching pledges, remembered until the ledger changes."""
@@ -288,13 +316,63 @@ class Ledger:
                 counts.c.facet == "status"
             )
             found = int(connection.execute(statement).scalar_one())
+        elif len(parsed.terms) == 1 and parsed.terms[0].negated and parsed.terms[0].field is None:
+            # -word: the complement of word, which the index counts (a negated term is the
+            # exact complement), instead of testing every pledge for the word.
+            word = dataclasses.replace(parsed.terms[0], negated=False)
+            found = self._count(connection, Query()) - self._count(connection, Query((word,)))
         elif only_fulltext(parsed):
+            # The index counts the pledges whose own text holds the words; those found through
+            # their conditions' titles alone are counted apart.
             expression = fulltext_expression(parsed)
             assert expression is not None
-            found = dialect.fulltext_count(connection, expression)
+            titled = self._titled(connection, parsed)
+            by_links = self._estimate_words(connection, parsed)[1]
+            elsewhere = count_only_via_conditions(parsed, self._dialect, titled, by_links=by_links)
+            found = dialect.fulltext_count(connection, expression) + int(
+                connection.execute(elsewhere).scalar_one()
+            )
         else:
-            statement = select(func.count()).select_from(m.pledges).where(self._where(parsed))
+            where = self._where(connection, parsed)
+            statement = select(func.count()).select_from(m.pledges).where(where)
             found = int(connection.execute(statement).scalar_one())
+        self._remember(key, found)
+        return found
+
+    def _estimate(self, connection: Connection, parsed: Query) -> int:
+        """About how many pledges match, for choosing how to read a page: the count, or for a
+        query with flags or free words, the count of its rough filter (see
+        :func:`db.filters.pledge_filter`), which indexes answer alone; for free words alone,
+        at most :func:`db.filters.estimate_words`."""
+        if not any(t.field in (None, "is") for t in parsed.terms):
+            return self._count(connection, parsed)
+        key = ("estimate", parsed.terms, change_log.revision(connection), today_date())
+        with self._cache_lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return int(cached)
+        expression = fulltext_expression(parsed)
+        if all(t.field is None for t in parsed.terms):
+            # Free words alone: at most those of the index and of the conditions titled so.
+            if expression is None:
+                found = self._count(connection, Query())
+            else:
+                found = self._estimate_words(connection, parsed)[0]
+        else:
+            where = self._where(connection, parsed, rough=True)
+            statement = select(func.count()).select_from(m.pledges).where(where)
+            found = int(connection.execute(statement).scalar_one())
+        self._remember(key, found)
+        return found
+
+    def _estimate_words(self, connection: Connection, parsed: Query) -> tuple[int, bool]:
+        """:func:`db.filters.estimate_words`, remembered until the ledger changes."""
+        key = ("words", parsed.terms, change_log.revision(connection))
+        with self._cache_lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        found = estimate_words(connection, parsed, self._titled(connection, parsed))
         self._remember(key, found)
         return found
 
@@ -345,8 +423,8 @@ class Ledger:
         self, key: str, query: QueryLike = None, sort: Sort | None = None
     ) -> int | None:
         """Where pledge ``key`` is in the sorted, filtered list (0-based), or None if absent."""
-        where = self._where(query)
         with self._reading() as connection:
+            where = self._where(connection, query)
             return paging.position(connection, where, sort or Sort(), key)
 
     def pledge_rows(self, keys: Sequence[str], sort: Sort | None = None) -> list[PledgeRow]:
@@ -360,8 +438,8 @@ class Ledger:
         filter, say) is instant even on a large ledger.
         """
         parsed = _parsed(query)
-        where = self._where(parsed)
         with self._reading() as connection:
+            where = self._where(connection, parsed)
             cache_key = (
                 "facets",
                 parsed.terms,
@@ -444,9 +522,9 @@ class Ledger:
             return {k: (s.version, s.state) for k, s in stored.items()}
 
     def matching_pledge_keys(self, query: QueryLike = None) -> list[str]:
-        where = self._where(query)
         P = m.pledges.c
         with self._reading() as connection:
+            where = self._where(connection, query)
             return list(connection.execute(select(P.key).where(where).order_by(P.key)).scalars())
 
     def keys(self, record_type: str) -> list[str]:
@@ -478,6 +556,15 @@ class Ledger:
         """A number that changes whenever anyone commits a change to this ledger (cheap)."""
         with self._reading() as connection:
             return change_log.revision(connection)
+
+    def query_hints(self, query: QueryLike) -> list[QueryHint]:
+        """What in ``query`` names nothing in the ledger (``pledger:Frnace``), with the nearest
+        value that does: why a valid query may list no pledge. The query runs all the same."""
+        parsed = _parsed(query)
+        if not any(t.field in HINTED for t in parsed.terms):
+            return []
+        with self._reading() as connection:
+            return query_hints(connection, parsed)
 
     def what_if(self, condition: str, status: str) -> Impact:
         """The impact of setting a condition's status, without writing anything."""

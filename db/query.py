@@ -1,10 +1,11 @@
 """The filter language shared by the filter line and ``pledges list``; parsing only, no SQL.
 
-Free words search the text (title, wording, notes, tags, actor names); ``field:value`` filters
-(``status:committed``, ``status:announced,committed``, ``pledger:FRA``, ``is:conditional``,
-``announced:>=2025-09``, ``due:<2026``); ``-`` negates a term; double quotes group words. Terms
-are combined with AND. A malformed query raises :class:`~db.errors.QueryError` saying what is
-wrong and at which column, so the UI can point at it.
+Free words search the text (title, wording, notes, tags, actor names, conditions' titles);
+``field:value`` filters (``status:committed``, ``status:announced,committed``, ``pledger:FRA``,
+``pledger:FRA+`` with the coalitions France is a member of, ``is:conditional``,
+``announced:>=2025-09``, ``due:<2026``); ``-`` negates a term; double quotes group words.
+Terms are combined with AND. A malformed query raises :class:`~db.errors.QueryError` saying
+what is wrong and at which column, so the UI can point at it.
 
 A query holds at most :data:`MAX_TERMS` terms, and a term at most :data:`MAX_VALUES` values:
 far more than anyone types, and each becomes a condition of one SQL statement, whose engine
@@ -26,9 +27,10 @@ from .errors import QueryError
 #: Field name -> what it filters on (shown in help and in "unknown field" messages).
 FIELDS: Final[dict[str, str]] = {
     "status": "pledge status, e.g. status:committed or status:announced,committed",
-    "pledger": "actor code or name of the pledger, e.g. pledger:FRA",
-    "beneficiary": "actor code or name of the beneficiary, e.g. beneficiary:UKR",
-    "actor": "pledger or beneficiary, e.g. actor:USA",
+    "pledger": "the pledger's code, name or alias; with + also the coalitions it is a member "
+    "of, e.g. pledger:FRA or pledger:FRA+",
+    "beneficiary": "the beneficiary's code, name or alias (+ as for pledger), e.g. beneficiary:UKR",
+    "actor": "pledger or beneficiary (+ as for pledger), e.g. actor:USA",
     "category": "category, e.g. category:troops",
     "tag": "tag, e.g. tag:paris-declaration",
     "condition": "condition key, e.g. condition:us-backstop",
@@ -41,6 +43,10 @@ FIELDS: Final[dict[str, str]] = {
     "unit": "unit of the amount, e.g. unit:EUR",
 }
 DATE_FIELDS: Final = frozenset({"announced", "due"})
+#: Fields that name actors; a value ending in :data:`WITH_COALITIONS` also takes in every
+#: coalition the actor is a member of (directly or through another coalition).
+ACTOR_FIELDS: Final = frozenset({"pledger", "beneficiary", "actor"})
+WITH_COALITIONS: Final = "+"
 OPERATORS: Final = (">=", "<=", ">", "<", "=")
 _RESERVED: Final = frozenset({"AND", "OR", "NOT"})
 _FIELD_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz_")
@@ -232,6 +238,9 @@ def _field_term(scanner: _Scanner, field: str, negated: bool, start: int, word_s
     values: tuple[str, ...]
     if scanner.peek() == '"':
         values = (scanner.quoted(),)
+        if field in ACTOR_FIELDS and scanner.peek() == WITH_COALITIONS:
+            scanner.pos += 1  # pledger:"United Kingdom"+
+            values = (values[0] + WITH_COALITIONS,)
         if not (scanner.at_end() or scanner.peek().isspace()):
             raise QueryError("unexpected text after the closing quote", scanner.pos)
     else:
@@ -251,7 +260,22 @@ def _field_term(scanner: _Scanner, field: str, negated: bool, start: int, word_s
         )
     if field in DATE_FIELDS:
         return _date_term(field, values, negated, start, end, value_start)
+    if field in ACTOR_FIELDS and any(not actor_name(v)[0].strip() for v in values):
+        raise QueryError(
+            f"{field}: {WITH_COALITIONS} follows an actor, e.g. {field}:FRA{WITH_COALITIONS} "
+            "(France and the coalitions it is a member of)",
+            value_start,
+            end - value_start,
+        )
     return Term(field, _check_values(field, values, value_start), negated, None, start, end)
+
+
+def actor_name(value: str) -> tuple[str, bool]:
+    """The actor a value of an actor field names, and whether it takes in its coalitions
+    (``FRA+``)."""
+    if value.endswith(WITH_COALITIONS):
+        return value[: -len(WITH_COALITIONS)], True
+    return value, False
 
 
 def _check_values(field: str, values: tuple[str, ...], position: int) -> tuple[str, ...]:

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, false, func, select
+from sqlalchemy import Connection, and_, false, func, not_, select
 
 from . import dialect, history, vocab
 from . import models as m
 from .errors import InvalidRecordError, NotFoundError
-from .filters import P, overdue
+from .filters import P, is_open, overdue
 from .records import (
     ActorDetail,
     ActorRow,
@@ -207,9 +207,9 @@ def _chain(connection: Connection, pledge_id: int, *, older: bool, limit: int = 
 
 
 def condition_detail(connection: Connection, key: str, limit: int | None = None) -> ConditionDetail:
-    """A condition with its dependents in three groups (at most ``limit`` each, with the full
-    counts in ``group_sizes``): those that hinge on it alone, those held by other conditions
-    too, and those with no open condition."""
+    """A condition with its dependents in groups (at most ``limit`` each, with the full counts
+    in ``group_sizes``): the open pledges that hinge on it alone, those held by other
+    conditions too and those with no open condition, and apart the closed ones."""
     stored = load_one(connection, "condition", key)
     record = to_record(
         "condition", stored.state, history.status_history(connection, "condition", [key]).get(key)
@@ -218,13 +218,16 @@ def condition_detail(connection: Connection, key: str, limit: int | None = None)
     names = _actor_names(connection, [record.responsible])
     holding = record.status in _HOLDING
     held = P.conditions_open + P.conditions_failed
+    still_open = is_open()
     groups = {
-        # Pledges this condition alone holds back (when it holds), ...
-        "hinges_on_this": (held == 1) if holding else false(),
+        # Open pledges this condition alone holds back (when it holds), ...
+        "hinges_on_this": and_(still_open, held == 1) if holding else false(),
         # ... those other conditions hold back too, ...
-        "also_held_by_others": (held > 1) if holding else (held > 0),
-        # ... and those nothing holds back.
-        "unconditional": false() if holding else (held == 0),
+        "also_held_by_others": and_(still_open, (held > 1) if holding else (held > 0)),
+        # ... those nothing holds back, ...
+        "unconditional": false() if holding else and_(still_open, held == 0),
+        # ... and the closed ones, which no condition holds back any more.
+        "closed": not_(still_open),
     }
     dependents = (
         select(P.key, P.title, P.status)
@@ -252,6 +255,7 @@ def condition_detail(connection: Connection, key: str, limit: int | None = None)
         history=history.record_history(connection, "condition", key),
         status_since=history.status_since(connection, "condition", key),
         group_sizes=sizes,
+        closed=lists["closed"],
     )
 
 
@@ -310,6 +314,9 @@ def what_if(connection: Connection, key: str, proposed: str) -> Impact:
     )
     for pledge in _dependents(connection, stored.id):
         brief = Brief("pledge", pledge["key"], pledge["title"], pledge["status"])
+        if not vocab.is_open_pledge(pledge["status"]):
+            impact.closed.append(brief)
+            continue
         before_open, before_failed = pledge["open"], pledge["failed"]
         after_open, after_failed = before_open + delta_open, before_failed + delta_failed
         was_held = before_open + before_failed > 0
@@ -431,10 +438,24 @@ def actor_rows(connection: Connection) -> list[ActorRow]:
             .group_by(P.beneficiary)
         ).all()
     )
+    aliases: dict[int, list[str]] = defaultdict(list)
+    AL = m.actor_aliases.c
+    for actor_id, alias in connection.execute(
+        select(AL.actor_id, AL.alias).order_by(AL.actor_id, AL.position)
+    ):
+        aliases[actor_id].append(alias)
     return [
-        ActorRow(code, name, kind, made.get(code, 0), received.get(code, 0), version)
-        for code, name, kind, version in connection.execute(
-            select(A.code, A.name, A.kind, A.version).order_by(A.code)
+        ActorRow(
+            code,
+            name,
+            kind,
+            made.get(code, 0),
+            received.get(code, 0),
+            version,
+            tuple(aliases.get(actor_id, ())),
+        )
+        for actor_id, code, name, kind, version in connection.execute(
+            select(A.id, A.code, A.name, A.kind, A.version).order_by(A.code)
         )
     ]
 

@@ -74,12 +74,17 @@ class PledgeRow:
     cursor: Cursor
 
     @property
+    def is_open(self) -> bool:
+        """Not delivered, withdrawn, broken or superseded: only an open pledge has flags."""
+        return vocab.is_open_pledge(self.status)
+
+    @property
     def conditional(self) -> bool:
-        return self.conditions.open > 0
+        return self.is_open and self.conditions.open > 0
 
     @property
     def blocked(self) -> bool:
-        return self.conditions.failed > 0
+        return self.is_open and self.conditions.failed > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,12 +185,17 @@ class PledgeDetail:
     status_since: str | None = None
 
     @property
+    def is_open(self) -> bool:
+        """Not delivered, withdrawn, broken or superseded: only an open pledge has flags."""
+        return vocab.is_open_pledge(self.pledge.status)
+
+    @property
     def conditional(self) -> bool:
-        return self.summary.open > 0
+        return self.is_open and self.summary.open > 0
 
     @property
     def blocked(self) -> bool:
-        return self.summary.failed > 0
+        return self.is_open and self.summary.failed > 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,17 +216,20 @@ class ConditionDetail:
     updated_at: str
     responsible_name: str | None
     sources: list[schemas.Source]
-    #: Dependent pledges whose only open or failed conditions are this one.
+    #: Open dependent pledges whose only open or failed conditions are this one.
     hinges_on_this: list[Brief]
-    #: Dependent pledges held back by other conditions too.
+    #: Open dependent pledges held back by other conditions too.
     also_held_by_others: list[Brief]
-    #: Dependent pledges with no open or failed condition.
+    #: Open dependent pledges with no open or failed condition.
     unconditional: list[Brief]
     history: list[ChangeEntry]
     #: When the current status took effect (partial date), if the log says.
     status_since: str | None = None
     #: How many pledges each group holds (the lists may stop at a limit).
     group_sizes: dict[str, int] = field(default_factory=dict)
+    #: Closed dependent pledges (delivered, withdrawn, broken, superseded): nothing holds
+    #: them back any more, whatever the condition's status.
+    closed: list[Brief] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +240,8 @@ class ActorRow:
     pledges_made: int
     pledges_received: int
     version: int
+    #: The other names the actor goes by, in their order (what a search finds it by too).
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +296,11 @@ class Impact:
     becomes_blocked: list[Brief] = field(default_factory=list)
     no_longer_blocked: list[Brief] = field(default_factory=list)
     becomes_conditional: list[Brief] = field(default_factory=list)
+    #: Open pledges whose standing stays as it is.
     unchanged: list[Brief] = field(default_factory=list)
+    #: Closed pledges that depend on it (delivered, withdrawn, broken, superseded): a closed
+    #: pledge has no flags, so resolving the condition changes nothing for them.
+    closed: list[Brief] = field(default_factory=list)
 
     @property
     def changed(self) -> list[Brief]:

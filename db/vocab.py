@@ -18,10 +18,18 @@ PLEDGE_STATUSES: Final[dict[str, str]] = {
     "superseded": "replaced by a later pledge",
 }
 
-#: Statuses after which a pledge can no longer be overdue.
+#: Statuses that close a pledge. The derived flags (below) are those of open pledges: a closed
+#: pledge can no longer be overdue, and its conditions no longer hold it back, so it is neither
+#: conditional, blocked nor unconditional (its conditions are still listed, apart).
 CLOSED_PLEDGE_STATUSES: Final[frozenset[str]] = frozenset(
     {"delivered", "withdrawn", "broken", "superseded"}
 )
+
+
+def is_open_pledge(status: str | None) -> bool:
+    """True unless ``status`` closes the pledge (see :data:`CLOSED_PLEDGE_STATUSES`)."""
+    return status not in CLOSED_PLEDGE_STATUSES
+
 
 CONDITION_STATUSES: Final[dict[str, str]] = {
     "pending": "not yet met; the pledges that depend on it are conditional",
@@ -102,11 +110,12 @@ SUGGESTED_CATEGORIES: Final[dict[str, str]] = {
 SUGGESTED_UNITS: Final[tuple[str, ...]] = ("EUR", "USD", "GBP", "troops", "systems", "missiles")
 
 #: The derived flags of a pledge, computed from its conditions and dates, never stored by hand.
+#: Only an open pledge has them: a delivered, withdrawn, broken or superseded one has none.
 PLEDGE_FLAGS: Final[dict[str, str]] = {
-    "conditional": "at least one of its conditions is pending or partially met",
-    "blocked": "at least one of its conditions has failed",
-    "overdue": "its due date has passed and it is not delivered, withdrawn, broken or superseded",
-    "unconditional": "none of its conditions is open or failed (or it has none)",
+    "conditional": "open, and at least one of its conditions is pending or partially met",
+    "blocked": "open, and at least one of its conditions has failed",
+    "overdue": "open (not delivered, withdrawn, broken or superseded), and its due date has passed",
+    "unconditional": "open, and none of its conditions is still open or has failed (or it has none)",
 }
 
 RECORD_TYPES: Final[tuple[str, ...]] = ("actor", "source", "condition", "pledge")

@@ -129,4 +129,4 @@ def test_an_export_that_carries_the_pledges_the_matching_ones_supersede_says_so(
         f"exported 2 pledges: the 1 matching and 1 they supersede to {target}\n"
     )
     plain = run(small, "export", "-o", str(tmp_path / "csv.csv"), "key:gbr-troops-restated")
-    assert plain.stderr.startswith("exported 1 pledge to ")
+    assert plain.stdout.startswith("exported 1 pledge to ")

@@ -53,3 +53,23 @@ def test_history_undo_and_the_past(pg: Ledger) -> None:
     assert pg.status_as_of("pledge", "fra-reassurance-force", "2025-06") == "announced"
     freed = {b.key for b in pg.what_if("us-backstop", "met").becomes_unconditional}
     assert freed == {"usa-air-support", "fra-reassurance-force", "deu-neighbouring-territory"}
+
+
+def test_coalitions_condition_titles_flags_and_hints(pg: Ledger) -> None:
+    from db import schemas
+
+    pg.create(schemas.Pledge(key="cow-fund", title="Fund", pledger="COW", beneficiary="UKR"))
+    assert set(pg.matching_pledge_keys("pledger:FRA+")) == {"fra-reassurance-force", "cow-fund"}
+    # The LIKE fallback finds words in the pledges' conditions' titles too.
+    assert set(pg.matching_pledge_keys('"U.S. support"')) == {
+        "fra-reassurance-force",
+        "usa-air-support",
+        "deu-neighbouring-territory",
+    }
+    assert pg.count_pledges('"U.S. support"') == 3
+    assert pg.count_pledges("-confirmation") == 3
+    pg.change_status("pledge", "usa-air-support", "withdrawn", note="retracted")
+    assert "usa-air-support" not in pg.matching_pledge_keys("is:conditional")
+    assert [b.key for b in pg.what_if("us-backstop", "met").closed] == ["usa-air-support"]
+    assert pg.query_hints("pledger:Frnace")[0].suggestion == "FRA"
+    assert pg.query_hints("tag:ukefx")[0].suggestion == "ukef"

@@ -147,7 +147,8 @@ def test_empty_query_matches_everything(small: Ledger) -> None:
         ('"air-defence missiles"', {"gbr-missiles"}),
         ("france", {"fra-reassurance-force"}),
         ("britain", {"gbr-troops", "gbr-missiles"}),
-        ("U.S.", {"usa-air-support"}),
+        # The US pledge by its pledger's alias, the others by their condition's title.
+        ("U.S.", {"usa-air-support", "fra-reassurance-force", "deu-neighbouring-territory"}),
         ("ukef", {"gbr-missiles"}),
         ("reassurance ceasefire", {"fra-reassurance-force"}),
         ("troops -status:committed", set()),

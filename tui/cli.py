@@ -217,6 +217,9 @@ def list_command(
             _print_delimited(ledger, parsed, sort, limit, "\t" if fmt == "tsv" else ",")
         else:
             _print_table(ledger, parsed, sort, limit)
+        # After the list, on stderr: why it may be empty (pledger:Frnace), kept out of the data.
+        for hint in ledger.query_hints(parsed):
+            click.echo(f"hint: {hint.message}", err=True)
 
 
 def _rows(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> Iterator[Any]:

@@ -2,9 +2,9 @@
 
 Actions are offered by the app (:meth:`tui.app.PledgesApp.get_system_commands`), from the keys
 active on the screen. Records come from :class:`RecordCommands`: conditions, actors and sources
-(a few hundred) are read once when the palette opens and matched in memory; pledges (perhaps a
-million) are searched in the ledger as you type, by the start of their key and by full text.
-Every title is shown as plain text.
+(a few hundred) are read once when the palette opens and matched in memory (actors by their
+aliases too: ``Norge`` finds Norway); pledges (perhaps a million) are searched in the ledger as
+you type, by the start of their key and by full text. Every title is shown as plain text.
 
 The work of one keystroke is bounded, whatever the ledger holds. Records are matched by
 :func:`match`, which takes time in proportion to the text (Textual's fuzzy matcher tries every
@@ -65,6 +65,8 @@ class Candidate:
     record_type: str
     key: str
     title: str
+    #: Other names that find it (an actor's aliases: ``Norge`` for Norway), one string.
+    names: str = ""
 
 
 def match(query: str, candidate: str) -> tuple[float, list[int]]:
@@ -131,7 +133,8 @@ def rank(
             break
         key_score, offsets = match(query, candidate.key[:KEY_CHARS])
         title_score, _ = match(query, candidate.title[:TITLE_CHARS])
-        score = max(key_score, title_score * 0.9)
+        names_score = match(query, candidate.names[:TITLE_CHARS])[0] if candidate.names else 0.0
+        score = max(key_score, title_score * 0.9, names_score * 0.9)
         if score > 0:
             found.append((candidate, score, offsets))
     return heapq.nlargest(RECORD_HITS, found, key=lambda hit: hit[1])
@@ -141,7 +144,9 @@ def small_records(app: PledgesApp) -> list[Candidate]:
     """Every condition, actor and source (runs in a thread)."""
     ledger = app.ledger
     found = [Candidate("condition", c.key, c.title) for c in ledger.conditions()]
-    found += [Candidate("actor", a.code, a.name) for a in ledger.actors()]
+    found += [
+        Candidate("actor", a.code, a.name, " \u00b7 ".join(a.aliases)) for a in ledger.actors()
+    ]
     found += [Candidate("source", s.key, s.title) for s in ledger.sources()]
     return found
 
@@ -170,6 +175,13 @@ def pledges_by_text(app: PledgesApp, text: str) -> list[Candidate]:
     except LedgerError:
         rows = []
     return [Candidate("pledge", r.key, r.title) for r in rows]
+
+
+def _help(candidate: Candidate) -> str:
+    """The title, and the other names it goes by (what an alias typed found it by)."""
+    if not candidate.names:
+        return candidate.title
+    return f"{candidate.title[:HELP_CELLS]} (also {candidate.names[:HELP_CELLS]})"
 
 
 def _prompt(candidate: Candidate, offsets: list[int]) -> object:
@@ -219,7 +231,7 @@ class RecordCommands(Provider):
             _prompt(candidate, offsets),  # type: ignore[arg-type]
             open_record,
             text=f"{candidate.record_type} {render.one_line(candidate.key, KEY_CHARS)}",
-            help=render.plain(render.one_line(candidate.title, HELP_CELLS), render.MUTED),  # type: ignore[arg-type]
+            help=render.plain(render.one_line(_help(candidate), HELP_CELLS), render.MUTED),  # type: ignore[arg-type]
         )
 
     async def search(self, query: str) -> Hits:

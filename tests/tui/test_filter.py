@@ -61,6 +61,60 @@ async def test_typing_a_filter_narrows_the_table_and_shows_the_count(browser: Le
         assert app.focused is table
 
 
+async def test_a_plus_lists_an_actor_s_coalition_pledges_too(sample: Ledger) -> None:
+    app = make_app(sample)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"pledger:FRA")
+        await settle(pilot)
+        table = pledge_table(app)
+        assert table is not None and table.row_count == 3
+        await pilot.press("plus")
+        await settle(pilot)
+        pledgers = {table.row_at(i).pledger for i in range(table.row_count)}
+        assert pledgers == {"FRA", "FRA-GBR", "COW"}
+        assert table.row_count == 3 + 3 + 19  # France's, the Franco-British pair's, the COW's
+        assert f"25 of {sample.count_pledges()} pledges" in screen_text(app)
+
+
+async def test_a_value_that_names_nothing_gets_a_hint_and_still_runs(sample: Ledger) -> None:
+    app = make_app(sample)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"pledger:Frnace")
+        await settle(pilot)
+        table = pledge_table(app)
+        assert table is not None and table.row_count == 0
+        hint = "hint: pledger: no actor has the code, name or alias 'Frnace'; did you mean"
+        await wait_for(pilot, lambda: hint in screen_text(app))
+        assert "'France' (FRA)?" in screen_text(app)
+        line = app.screen.query_one(FilterLine)
+        assert line.error is None  # a hint, not an error: the query ran
+        # Fixed, the hint goes; another mistake gets its own.
+        line.set_text("pledger:France condition:us")
+        await settle(pilot)
+        await wait_for(pilot, lambda: "did you mean us-backstop?" in screen_text(app))
+        assert "Frnace" not in screen_text(app)
+        line.set_text("pledger:France")
+        await settle(pilot)
+        await wait_for(pilot, lambda: "hint:" not in screen_text(app))
+        assert table.row_count == 3
+
+
+async def test_a_hint_shows_hostile_values_as_text(browser: Ledger) -> None:
+    app = make_app(browser)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        line = app.screen.query_one(FilterLine)
+        line.set_text('pledger:"[/] [@click=app.quit]\u200f" tag:' + "x" * 10_000)
+        await settle(pilot)
+        await wait_for(pilot, lambda: "hint: tag: no pledge has the tag" in screen_text(app))
+        assert "hint: pledger: no actor has the code, name or alias '[/] [@click=app.quit]" in (
+            screen_text(app)
+        )
+        assert app.is_running
+
+
 async def test_free_words_and_brackets_filter_as_text(browser: Ledger) -> None:
     app = make_app(browser)
     async with app.run_test(size=(200, 40)) as pilot:

@@ -193,6 +193,20 @@ async def test_condition_screen_groups_dependent_pledges(browser: Ledger) -> Non
         assert MARKUP_CONDITION in text and MARKUP_ACTION in text
 
 
+async def test_condition_screen_lists_closed_dependents_apart(browser: Ledger) -> None:
+    browser.change_status("pledge", "usa-air-support", "withdrawn", note="retracted")
+    app = make_app(browser)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        await open_record(pilot, "condition", "us-backstop")
+        text = record_text(app)
+        assert "Dependent pledges (3)" in text
+        hinges = text.split("Hinges on this condition alone")[1].split("Also held back")[0]
+        closed = text.split("Closed: delivered, withdrawn, broken, superseded (1)")[1]
+        assert "usa-air-support" not in hinges  # withdrawn: nothing holds it back any more
+        assert "usa-air-support" in closed.split("Sources (")[0]
+
+
 async def test_actor_screen_lists_pledges_by_status_members_and_speakers(browser: Ledger) -> None:
     app = make_app(browser)
     async with app.run_test(size=(120, 60)) as pilot:

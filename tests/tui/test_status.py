@@ -191,3 +191,47 @@ def test_a_long_jump_filter_is_cut_after_a_whole_key() -> None:
     assert len(short[:-2].split(",")[-1]) == len("pledge-number-000")
     assert shortened("key:a,b") == "key:a,b"
     assert shortened("x" * 80) == "x" * 59 + "\u2026"
+
+
+async def test_the_impact_leaves_closed_pledges_apart_and_uncounted(sample: Ledger) -> None:
+    # Two of the pledges that hang on us-backstop are superseded: resolving the condition
+    # frees neither of them, and the preview says so apart from the counts.
+    closed = {b.key for b in sample.what_if("us-backstop", "met").closed}
+    assert closed == {
+        "cow-guarantees-pending-us-support-2025-09",
+        "deu-no-troop-commitment-2025-09",
+    }
+    app = make_app(sample, poll_seconds=0)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        app.open_record("condition", "us-backstop")
+        await until_screen(pilot, RecordScreen)
+        await pilot.press("s")
+        await until_screen(pilot, StatusDialog)
+        await choose(pilot, "met")
+        panel = app.screen.query_one(ImpactPanel)
+        await wait_for(pilot, lambda: panel.impact is not None)
+        shown = str(panel.visual)
+        assert "2 pledges become unconditional" in shown
+        assert "2 closed pledges depending on it" in shown and "are not counted" in shown
+        for key in closed:
+            assert key not in shown
+
+
+async def test_a_closed_pledge_s_conditions_are_dimmed_in_the_table(sample: Ledger) -> None:
+    from tui.render import MUTED
+
+    app = make_app(sample, poll_seconds=0)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"condition:us-backstop")
+        await settle(pilot)
+        table = pledge_table(app)
+        assert table is not None
+        cells = {}
+        for index in range(table.row_count):
+            row = table.row_at(index)
+            cells[row.key] = table.row_cells(index)[5]
+        # The same "1 pending", a warning on an open pledge, dimmed on a superseded one.
+        assert cells["usa-air-support-possible-2025-08"] == ("1 pending", "$text-warning")
+        assert cells["deu-no-troop-commitment-2025-09"] == ("1 pending", MUTED)

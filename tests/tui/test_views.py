@@ -146,6 +146,7 @@ async def test_help_lists_every_key_and_the_vocabularies(browser: Ledger) -> Non
             for word, definition in words.items():
                 assert word in text and definition in text
         assert "ctrl+p" in text and "announced:>=2025-09" in text
+        assert "pledger:FRA+" in text  # the coalitions an actor is a member of
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

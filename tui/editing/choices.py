@@ -30,10 +30,13 @@ class Choice:
     value: str
     label: str = ""
     detail: str = ""
+    #: Other names that stand for the value, in any case: an actor's name and aliases
+    #: (``Norway``, ``Norge`` for ``NOR``), as the CSV reader and the query language take them.
+    names: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
-        return f"{self.value} {self.label} {self.detail}".casefold()
+        return " ".join((self.value, self.label, self.detail, *self.names)).casefold()
 
 
 #: Lists read from the ledger, by name.
@@ -67,7 +70,9 @@ def load_choices(ledger: Ledger, names: Iterable[str]) -> dict[str, list[Choice]
     found: dict[str, list[Choice]] = {}
     for name in names:
         if name == "actor":
-            found[name] = [Choice(a.code, a.name, a.kind) for a in ledger.actors()]
+            found[name] = [
+                Choice(a.code, a.name, a.kind, (a.name, *a.aliases)) for a in ledger.actors()
+            ]
         elif name == "condition":
             found[name] = [Choice(c.key, c.title, c.status) for c in ledger.conditions()]
         elif name == "source":
@@ -114,8 +119,36 @@ def matching(choices: Sequence[Choice], text: str, limit: int = 500) -> list[Cho
         return list(choices[:limit])
     hits = [c for c in choices if all(w in c.text for w in words)]
     first = text.casefold().strip()
-    hits.sort(key=lambda c: (not c.value.casefold().startswith(first), c.value.casefold()))
+    hits.sort(
+        key=lambda c: (
+            not c.value.casefold().startswith(first),
+            not any(n.casefold().startswith(first) for n in c.names),
+            c.value.casefold(),
+        )
+    )
     return hits[:limit]
+
+
+class Directory:
+    """The values of a list, looked up as the ledger's readers look them up: a value in any
+    case (``ukr`` is ``UKR``), else a name or alias of exactly one choice (``Norge``)."""
+
+    def __init__(self, choices: Iterable[Choice]) -> None:
+        self.values: dict[str, str] = {}
+        named: dict[str, set[str]] = {}
+        for choice in choices:
+            self.values.setdefault(choice.value.casefold(), choice.value)
+            for name in choice.names:
+                if name.strip():
+                    named.setdefault(name.strip().casefold(), set()).add(choice.value)
+        self.named = {name: next(iter(v)) for name, v in named.items() if len(v) == 1}
+
+    def resolve(self, text: str) -> str | None:
+        """The value ``text`` stands for, or None if it names none (or several)."""
+        folded = text.strip().casefold()
+        if not folded:
+            return None
+        return self.values.get(folded) or self.named.get(folded)
 
 
 def split_list(text: str) -> list[str]:

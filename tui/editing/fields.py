@@ -28,7 +28,7 @@ from textual.widgets import Input, Static, TextArea
 from db.text import clean_line, clean_text
 
 from .. import keys, render
-from .choices import Choice, join_list, split_list
+from .choices import Choice, Directory, join_list, split_list
 from .specs import FieldSpec
 
 
@@ -70,11 +70,13 @@ class LongText(TextArea):
 
 class ChoiceSuggester(Suggester):
     """Completes the value being typed (in a list field, the last entry) from the known ones,
-    whatever the case typed: ``fr`` offers ``FRA``."""
+    whatever the case typed: ``fr`` offers ``FRA``; failing a value, from their names and
+    aliases (``norw`` offers ``Norway``, which the field takes for ``NOR``)."""
 
     def __init__(self, *, multiple: bool) -> None:
         super().__init__(use_cache=False, case_sensitive=True)
         self.multiple = multiple
+        #: What completes: the values first, then the names that stand for them.
         self.values: list[str] = []
 
     async def get_suggestion(self, value: str) -> str | None:
@@ -128,6 +130,8 @@ class FormField(Vertical):
         self.problems: list[str] = []
         #: Known values of the field's picker, by value (to name what a code stands for).
         self.known: dict[str, Choice] = {}
+        #: The same, looked up in any case and by name or alias (``ukr``, ``Norge``).
+        self.directory = Directory(())
         self.suggester: ChoiceSuggester | None = None
         self._hint_shown: tuple[bool, str] | None = None
         self.set_class(spec.required, "-required")
@@ -179,8 +183,18 @@ class FormField(Vertical):
 
     @property
     def text(self) -> str:
-        """The value as typed, with the stand-ins of stored characters turned back."""
-        return render.restore(self.shown, self.stored, multiline=self.multiline)
+        """The value as typed, with the stand-ins of stored characters turned back; in a field
+        with a picker, a value, name or alias of a known choice typed in any case is that
+        choice's value (``ukr`` and ``Ukraine`` are ``UKR``), as the ledger's readers take it."""
+        typed = render.restore(self.shown, self.stored, multiline=self.multiline)
+        if not self.known or self.multiline:
+            return typed
+        if self.spec.kind == "list":
+            entries = split_list(typed)
+            resolved = [self.directory.resolve(e) or e for e in entries]
+            return typed if resolved == entries else join_list(resolved)
+        resolved_one = self.directory.resolve(typed)
+        return typed if resolved_one is None or resolved_one == typed.strip() else resolved_one
 
     def set_text(self, text: str) -> None:
         """Show ``text`` (stored text, or a value chosen from a list), made visible."""
@@ -209,9 +223,11 @@ class FormField(Vertical):
 
     def set_known(self, choices: list[Choice]) -> None:
         self.known = {c.value: c for c in choices}
+        self.directory = Directory(choices)
         if self.suggester is not None:
             # A suggestion is drawn after the cursor as it is: never a stored control character.
-            self.suggester.values = [render.visible(c.value) for c in choices]
+            names = [name for c in choices for name in c.names]
+            self.suggester.values = [render.visible(v) for v in (*self.known, *names)]
         self.show_hint()
 
     # -- hint and problems -----------------------------------------------------------------------
@@ -277,7 +293,9 @@ class FormField(Vertical):
                     f"{c.label} ({c.detail})" if c.label and c.detail else c.label or c.detail
                     for c in named
                 ]
-                if spec.kind == "list":
+                typed = render.restore(self.shown, self.stored).strip()
+                if spec.kind == "list" or typed != named[0].value:
+                    # A list names each entry; a name typed for a code says which code it is.
                     parts = [f"{c.value}: {p}" for c, p in zip(named, parts, strict=True)]
                 return render.plain("; ".join(parts), render.MUTED)
         return render.plain(spec.hint, render.MUTED)

@@ -84,7 +84,16 @@ def impact_content(impact: Impact) -> Any:
                 render.MUTED,
             )
         )
-    if not impact.changed and not impact.unchanged:
+    if impact.closed:
+        parts.append(
+            render.ui(
+                f"\n\n{render.count(len(impact.closed), 'closed pledge')} depending on it "
+                "(delivered, withdrawn, broken or superseded) are not counted: nothing holds "
+                "them back any more",
+                render.MUTED,
+            )
+        )
+    if not impact.changed and not impact.unchanged and not impact.closed:
         parts.append(render.ui("\n\nNo pledge depends on this condition.", render.MUTED))
     return render.assemble(*parts)
 

@@ -92,9 +92,12 @@ class HelpScreen(Screen[None]):
         yield Heading("The filter line")
         yield Text(
             render.paragraph(
-                "Free words search the text of pledges (title, wording, notes, tags) and the names "
-                "of their pledger and beneficiary. field:value filters; several values separated by "
-                "commas are alternatives (status:announced,committed); - before a term negates it "
+                "Free words search the text of pledges (title, wording, notes, tags), the names "
+                "of their pledger and beneficiary, and the titles of their conditions. field:value "
+                "filters; several values separated by "
+                "commas are alternatives (status:announced,committed); an actor with + takes in the "
+                "coalitions it is a member of (pledger:FRA+: France's own pledges and those of "
+                "every coalition France belongs to); - before a term negates it "
                 '(-status:withdrawn); double quotes group words ("U.S. support"). All terms must '
                 "hold. Dates take YYYY, YYYY-MM or YYYY-MM-DD, after <, <=, > or >= if you like "
                 "(announced:>=2025-09). A malformed query is explained under the line, and the last "
@@ -109,7 +112,9 @@ class HelpScreen(Screen[None]):
                 ("Status", "the pledge's status, by word and colour (below)"),
                 (
                     "Conditions",
-                    "blocked: a condition failed; N pending: N are still open; met: all resolved",
+                    "blocked: a condition failed; N pending: N are still open; met: all "
+                    "resolved; dimmed on a closed pledge (delivered, withdrawn, broken, "
+                    "superseded), which its conditions no longer hold back",
                 ),
                 ("Due " + OVERDUE, "overdue: the due date has passed and the pledge is still open"),
                 ("Changed", "the date the pledge was last changed in the ledger"),

@@ -13,6 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import Worker
 
+from db.errors import LedgerError
 from db.query import Query
 from db.records import Facets, Sort
 
@@ -70,6 +71,14 @@ class PledgesView(EditsRecords, LedgerScreen):
     BINDINGS: ClassVar = keys.bindings("view") + keys.bindings("edit")
     new_record_type = "pledge"
 
+    class HintsRead(Message):
+        """Why ``query`` may list nothing: its values that name nothing in the ledger."""
+
+        def __init__(self, query: Query, hints: list[str]) -> None:
+            self.query = query
+            self.hints = hints
+            super().__init__()
+
     class FacetsLoaded(Message):
         def __init__(self, query: Query, facets: Facets) -> None:
             self.query = query
@@ -123,6 +132,7 @@ class PledgesView(EditsRecords, LedgerScreen):
     def reload(self) -> None:
         self.table.reload()
         self._want_facets(self.table.query, delay=0, again=True)
+        self._read_hints(self.table.query)  # a value may name something now
 
     # -- keys ----------------------------------------------------------------------------------
 
@@ -176,6 +186,20 @@ class PledgesView(EditsRecords, LedgerScreen):
             return
         self.table.show(query=event.query)
         self._want_facets(event.query, delay=FACETS_DELAY)
+        self._read_hints(event.query)
+
+    @work(thread=True, exclusive=True, group="query-hints", exit_on_error=False)
+    def _read_hints(self, query: Query) -> None:
+        try:
+            hints = [hint.message for hint in self.ledger.query_hints(query)]
+        except LedgerError:
+            return  # a hint is a courtesy: the listing itself reports what went wrong
+        self.post_message(self.HintsRead(query, hints))
+
+    @on(HintsRead)
+    def _hints_read(self, message: HintsRead) -> None:
+        if message.query == self.table.query:
+            self.filter_line.show_hints(message.hints)
 
     @on(FilterLine.Done)
     @on(FilterLine.Cleared)

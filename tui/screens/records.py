@@ -330,7 +330,10 @@ class ConditionScreen(RecordScreen):
     def build(self, detail: ConditionDetail) -> list[Widget]:
         c = detail.condition
         dependents = (
-            len(detail.hinges_on_this) + len(detail.also_held_by_others) + len(detail.unconditional)
+            len(detail.hinges_on_this)
+            + len(detail.also_held_by_others)
+            + len(detail.unconditional)
+            + len(detail.closed)
         )
         subtitle = render.assemble(
             ("condition ", render.MUTED),
@@ -375,6 +378,15 @@ class ConditionScreen(RecordScreen):
         widgets += brief_links(detail.also_held_by_others, more_query=query)
         widgets.append(Heading(f"Unconditional now ({len(detail.unconditional):,})"))
         widgets += brief_links(detail.unconditional, more_query=query)
+        if detail.closed:
+            # Closed pledges have no flags: listed apart, so none is counted as held back.
+            widgets.append(
+                Heading(
+                    f"Closed: delivered, withdrawn, broken, superseded ({len(detail.closed):,})"
+                )
+            )
+            closed = f"{query} status:{','.join(sorted(vocab.CLOSED_PLEDGE_STATUSES))}"
+            widgets += brief_links(detail.closed, more_query=closed)
         widgets.append(Heading(f"Sources ({len(detail.sources):,})"))
         widgets += [
             RecordLink("source", s.key, source_block(s)) for s in detail.sources

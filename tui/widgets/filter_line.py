@@ -102,6 +102,8 @@ class FilterLine(Widget):
         self.error: QueryError | None = None
         self.applied = ""
         self._status = Content("")
+        #: Why the applied query may list nothing (values that name nothing in the ledger).
+        self._hints: list[str] = []
         #: The text last set by the program (a facet's value may hold stored control
         #: characters, shown by stand-ins that :attr:`text` turns back).
         self._set = ""
@@ -136,8 +138,24 @@ class FilterLine(Widget):
         if self.error is None:
             self._show(self._status, error=False)
 
+    def show_hints(self, hints: list[str]) -> None:
+        """Values of the applied query that name nothing in the ledger, under the status (the
+        query has run all the same); an empty list clears them."""
+        self._hints = hints
+        if self.error is None:
+            self._show(self._status, error=False)
+
     def _show(self, content: Content, *, error: bool) -> None:
         status = self.query_one("#filter-status", Static)
+        if not error and self._hints:
+            content = render.assemble(
+                content,
+                *[
+                    part
+                    for hint in self._hints
+                    for part in (render.ui("\n"), ("hint: " + hint, "$text-warning"))
+                ],
+            )
         status.update(content)
         status.set_class(error, "-error")
         self.input.set_class(error, "-invalid")
@@ -167,10 +185,11 @@ class FilterLine(Widget):
                 return
             query = parsed
         self.error = None
-        self._show(self._status, error=False)
         if text != self.applied or query is None:
             self.applied = text
+            self._hints = []  # those of the last query; the new one's come when they are read
             self.post_message(self.Changed(self, text, query))
+        self._show(self._status, error=False)
 
     def _explain(self, text: str, error: QueryError) -> None:
         self.error = error

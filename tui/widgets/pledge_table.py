@@ -59,6 +59,8 @@ OVERDUE = "!"
 def pledge_cells(row: PledgeRow) -> tuple[Cell, ...]:
     """A pledge row as the table's cells: plain, visible text and a style for each."""
     label = row.conditions.label
+    # A closed pledge's conditions no longer hold it back: listed, but not as a warning.
+    label_style = render.conditions_style(label) if row.is_open else render.MUTED
     due = row.due or ""
     return (
         (render.visible(row.key), ""),
@@ -66,7 +68,7 @@ def pledge_cells(row: PledgeRow) -> tuple[Cell, ...]:
         (render.visible(row.title), ""),
         (render.visible(row.category or ""), ""),
         (row.status, render.status_style(row.status)),
-        (label, render.conditions_style(label)),
+        (label, label_style),
         (row.announced or "", ""),
         (due + OVERDUE if row.overdue else due, "$text-error" if row.overdue else ""),
         (render.date_part(row.updated_at), render.MUTED),
