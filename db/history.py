@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, in
 from . import dialect
 from . import models as m
 from .dates import bounds, lower_bound
+from .query import Query
 from .records import BatchSummary, ChangeEntry, Difference, Snapshot
 from .store import State
 from .text import clean_note
@@ -243,24 +244,19 @@ def recent(
     limit: int = 200,
     before_batch: int | None = None,
     text: str | None = None,
+    query: Query | None = None,
 ) -> list[ChangeEntry]:
-    """The newest entries across the ledger, newest first; ``text`` filters on record key,
-    author, note, batch label or record type (case-insensitive substring)."""
+    """The newest entries across the ledger, newest first, matching ``query`` (the History
+    view's filter, :mod:`db.history_query`); ``text`` is a filter to parse."""
+    from . import history_query
+
     statement = _entries_query()
     if before_batch is not None:
         statement = statement.where(L.batch_id < before_batch)
-    if text:
-        from .dialect import escape_like
-
-        pattern = f"%{escape_like(text.lower())}%"
-        statement = statement.where(
-            L.record_key.ilike(pattern, escape="\\")
-            | L.author.ilike(pattern, escape="\\")
-            | L.note.ilike(pattern, escape="\\")
-            | B.label.ilike(pattern, escape="\\")
-            | L.record_type.ilike(pattern, escape="\\")
-            | L.action.ilike(pattern, escape="\\")
-        )
+    if query is None and text:
+        query = history_query.parse(text)
+    if query:
+        statement = statement.where(history_query.condition(query, _undone()))
     return [_entry(r) for r in connection.execute(statement.order_by(L.id.desc()).limit(limit))]
 
 

@@ -3,6 +3,8 @@ malformed queries pointed at. Pure functions over strings and the core's parser 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from db.errors import QueryError
 from db.query import Query, Term, parse
 
@@ -10,9 +12,9 @@ from db.query import Query, Term, parse
 FACET_FIELDS: tuple[str, ...] = ("status", "pledger", "category", "condition")
 
 
-def try_parse(text: str) -> Query | QueryError:
+def try_parse(text: str, parser: Callable[[str], Query] | None = None) -> Query | QueryError:
     try:
-        return parse(text)
+        return (parser or parse)(text)
     except QueryError as error:
         return error
 

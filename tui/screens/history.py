@@ -1,7 +1,9 @@
 """View 5, History: the change log across the whole ledger, newest first.
 
 The log only grows, so it is read a page at a time as the cursor nears the end of what is
-loaded. ``/`` filters in the ledger (record key, author, note, batch label, type, action).
+loaded. ``/`` filters in the ledger, by field (``recorded:-7d author:ana type:pledge
+action:status is:undone``, :mod:`db.history_query`) and by words (record key, author, note,
+batch label, type, action). Undone changes and undos are marked in the Action column.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Sequence
 from textual import on, work
 from textual.message import Message
 
+from db import history_query
 from db.records import ChangeEntry
 
 from .. import render
@@ -33,6 +36,18 @@ def what_changed(entry: ChangeEntry) -> str:
     return render.change_summary(entry.changes)
 
 
+def _action(entry: ChangeEntry) -> tuple[str, str]:
+    """The Action cell: the action, and whether it stands (an undo's own entry, an undone one
+    and a redo are marked so that the log never reads an undone change as evidence)."""
+    if entry.batch_kind == "undo":
+        return f"undo {entry.action}", render.MUTED
+    if entry.undone:
+        return f"{entry.action} undone", render.MUTED
+    if entry.batch_kind == "redo":
+        return f"redo {entry.action}", ""
+    return entry.action, ""
+
+
 def entry_row(entry: ChangeEntry, index: int) -> ListRow:
     evidence = " \u00b7 ".join(
         part
@@ -46,11 +61,11 @@ def entry_row(entry: ChangeEntry, index: int) -> ListRow:
         "entry",
         f"{entry.batch}:{index}",
         (
-            (render.timestamp(entry.recorded_at), render.MUTED),
+            (render.timestamp(entry.recorded_at).removesuffix(" UTC"), render.MUTED),
             (entry.effective or "", ""),
             (render.visible(entry.author), ""),
             (f"{entry.record_type} {render.visible(entry.record_key)}", ""),
-            (entry.action, ""),
+            _action(entry),
             (what_changed(entry), ""),
             (evidence, render.MUTED),
         ),
@@ -63,12 +78,18 @@ class HistoryView(RecordsView):
     view = "history"
     noun = "change"
     sortable = False
+    filter_parser = staticmethod(history_query.parse)
+    filter_placeholder = (
+        "/ filter: recorded:-7d author:NAME type:pledge action:status is:undone, or words"
+    )
+    # Who and when stay at 80 columns: "what changed this week, and who did it" is the view's
+    # question. The note goes first, then the effective date.
     columns = (
-        Column("recorded", "Recorded", 20, priority=3),
-        Column("effective", "Effective", 10),
-        Column("author", "Who", 10, priority=4),
-        Column("record", "Record", 28),
-        Column("action", "Action", 7, priority=2),
+        Column("recorded", "Recorded UTC", 16),
+        Column("effective", "Effective", 10, priority=3),
+        Column("author", "Who", 8),
+        Column("record", "Record", 24, grow=40),
+        Column("action", "Action", 13),
         Column("changes", "What changed", 0),
         Column("evidence", "Note / source", 0, priority=5, min_width=16),
     )
@@ -114,7 +135,7 @@ class HistoryView(RecordsView):
         self.table.set_rows([entry_row(e, i) for i, e in enumerate(self.entries)])
         self.filter_line.show_status(
             f"{render.count(len(self.entries), 'change')}{' so far' if self.more else ''}, newest first"
-            + (f" \u00b7 matching {self.text!r}" if self.text else "")
+            + (f" \u00b7 matching {render.one_line(self.text, 80)}" if self.text else "")
         )
         self._maybe_more()
 

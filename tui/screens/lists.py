@@ -6,13 +6,14 @@ and sorted and filtered in memory; ``/`` filters by any text shown in the row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 
+from db.query import Query
 from db.records import ActorRow, ConditionRow, SourceRow
 
 from .. import keys, render
@@ -32,6 +33,10 @@ class RecordsView(EditsRecords, LedgerScreen):
     columns: ClassVar[tuple[Column, ...]] = ()
     noun = "record"
     sortable = True
+    #: A view whose filter is a language of its own (the History view's fields) gives its
+    #: parser; the others filter their rows by words.
+    filter_parser: ClassVar[Callable[[str], Query] | None] = None
+    filter_placeholder: ClassVar[str] = ""
 
     def __init__(self) -> None:
         super().__init__()
@@ -46,7 +51,12 @@ class RecordsView(EditsRecords, LedgerScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()
-        yield FilterLine(language=False, placeholder=f"/ filter the {self.noun}s", id="filter")
+        yield FilterLine(
+            language=False,
+            placeholder=self.filter_placeholder or f"/ filter the {self.noun}s",
+            id="filter",
+            parser=self.filter_parser,
+        )
         yield ListTable(self.columns, sortable=self.sortable, id="list-table")
         yield from self.compose_bottom()
 

@@ -5,6 +5,7 @@ it, or the reason a query is malformed, pointed at, while the last good result s
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual import on
@@ -93,9 +94,12 @@ class FilterLine(Widget):
         language: bool = True,
         placeholder: str = "",
         id: str | None = None,
+        parser: Callable[[str], Query] | None = None,
     ) -> None:
         super().__init__(id=id)
-        self.language = language
+        self.language = language or parser is not None
+        #: The language's parser: the pledge filter's unless a view has its own.
+        self.parser = parser
         self.placeholder = placeholder
         self._timer: Timer | None = None
         self._applied_at = 0.0
@@ -179,7 +183,7 @@ class FilterLine(Widget):
         text = self.text
         query: Query | None = None
         if self.language:
-            parsed = try_parse(text)
+            parsed = try_parse(text, self.parser)
             if isinstance(parsed, QueryError):
                 self._explain(text, parsed)
                 return

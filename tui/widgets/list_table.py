@@ -60,6 +60,12 @@ class ListTable(LineTable):
         self.filter_text = text.casefold().strip()
         self._arrange()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A table that cannot sort (the History view's log, newest first) offers no sort keys.
+        if action in ("sort_next", "sort_reverse") and not self.sortable:
+            return False
+        return super().check_action(action, parameters)
+
     def sort_by(self, column: str, descending: bool) -> None:
         if not self.sortable:
             return
