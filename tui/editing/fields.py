@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.document._document import EditResult, Location
@@ -33,7 +33,12 @@ from .specs import FieldSpec
 
 
 class LineInput(Input):
-    """One line of text; ``enter`` goes to the next field."""
+    """One line of text; ``enter`` goes to the next field.
+
+    Entering the field (tab, or the form opening on it) selects its text, Textual's
+    ``select_on_focus``: typing replaces a pre-filled value (a date, a status) rather than
+    running on from its end, and an arrow key first puts the cursor in it to edit in place.
+    """
 
     BINDINGS: ClassVar = [keys.binding("form.next")]
 
@@ -60,7 +65,17 @@ class PickInput(LineInput):
 
 
 class LongText(TextArea):
-    """Long text with its line breaks (wording, notes, excerpts)."""
+    """Long text with its line breaks (wording, notes, excerpts).
+
+    Entering it selects its text, as a one-line field does (:class:`LineInput`): one rule for
+    every field of a form. An arrow key puts the cursor in the text; ``ctrl+z`` brings back
+    text replaced by mistake.
+    """
+
+    def on_focus(self, event: events.Focus) -> None:
+        # Not when the terminal itself regained the focus: the analyst was in the middle of it.
+        if not event.from_app_focus:
+            self.select_all()
 
     def _replace_via_keyboard(
         self, insert: str, start: Location, end: Location
@@ -154,17 +169,10 @@ class FormField(Vertical):
                 shown,
                 suggester=self.suggester,
                 compact=True,
-                select_on_focus=False,
                 id=f"editor-{spec.name}",
                 disabled=self.fixed,
             )
-        return LineInput(
-            shown,
-            compact=True,
-            select_on_focus=False,
-            id=f"editor-{spec.name}",
-            disabled=self.fixed,
-        )
+        return LineInput(shown, compact=True, id=f"editor-{spec.name}", disabled=self.fixed)
 
     def on_mount(self) -> None:
         self.show_hint()

@@ -125,8 +125,13 @@ class Picker(LedgerDialog[Picked | None]):
         placeholder = "type to search" + (" the ledger" if self.search_ledger else "")
         with Vertical(classes="dialog"):
             yield Static(render.ui(self.title_text), classes="dialog-title", markup=False)
+            # What the field held is kept, the cursor after it: typing goes on from it.
             yield SearchInput(
-                self.search_text, placeholder=placeholder, compact=True, id="picker-search"
+                self.search_text,
+                placeholder=placeholder,
+                compact=True,
+                select_on_focus=False,
+                id="picker-search",
             )
             yield OptionList(id="picker-options")
             if self.multiple:
