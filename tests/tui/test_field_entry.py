@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_app, settle
 from form_helpers import field, open_form, until_screen
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from db.ledger import Ledger
 from tui.editing.fields import LongText
@@ -135,9 +135,32 @@ async def test_the_picker_goes_on_from_what_was_typed_in_the_field(
         await pilot.press("enter")
         await until_screen(pilot, Picker)
         search = app.screen.query_one("#picker-search", Input)
+        # What was typed is kept (it stands for UKR, which is highlighted), the cursor after it.
         assert search.value == "Ukr"
+        assert app.screen.query_one(OptionList).highlighted_option.id == "=UKR"  # type: ignore[union-attr]
         await pilot.press(*"ai")
         assert search.value == "Ukrai"
         await pilot.press("enter")
         await until_screen(pilot, RecordForm)
         assert field(app, "beneficiary").text == "UKR"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_name_begun_in_the_field_is_finished_in_the_picker(
+    browser: Ledger, size: tuple[int, int]
+) -> None:
+    app = make_app(browser, poll_seconds=0)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await open_form(pilot, "n")
+        await _tab_to(pilot, "pledger")
+        await pilot.press(*"Fran", "enter")
+        await until_screen(pilot, Picker)
+        search = app.screen.query_one("#picker-search", Input)
+        await pilot.press(*"ce")
+        # "Fran" + "ce" searches France, not "ce".
+        assert search.value == "France"
+        assert app.screen.query_one(OptionList).highlighted_option.id == "=FRA"  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await until_screen(pilot, RecordForm)
+        assert field(app, "pledger").text == "FRA"

@@ -411,6 +411,7 @@ class RecordForm(LedgerDialog[Saved | None]):
             multiple=multiple,
             chosen=field.values if multiple else (),
             current="" if multiple else field.text.strip(),
+            typed=None if multiple else field.shown,
             free=spec.free,
             create=spec.create,
             search_ledger=name == "pledge",

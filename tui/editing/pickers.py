@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -20,7 +21,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from .. import keys, render
 from ..widgets.footer import Footer
@@ -101,6 +102,7 @@ class Picker(LedgerDialog[Picked | None]):
         multiple: bool = False,
         chosen: Sequence[str] = (),
         current: str = "",
+        typed: str | None = None,
         free: bool = False,
         create: str | None = None,
         search_ledger: bool = False,
@@ -111,11 +113,14 @@ class Picker(LedgerDialog[Picked | None]):
         self.multiple = multiple
         self.chosen = list(chosen)
         # A value already chosen is highlighted among all the others; a partial one (typed in
-        # the field) is where the search starts.
+        # the field) is where the search starts. ``typed`` is what the field shows when it is
+        # not the value itself (``Ukr``, ``Norge`` for a known actor): the search starts from
+        # it as typed, with the value it stands for highlighted.
         known = {c.value for c in self.choices}
         self.current = current if current in known else ""
+        shown = (typed if typed is not None else current).strip()
         # The search line draws its text as it is: a stored control character is shown.
-        self.search_text = "" if current in known else render.visible(current)
+        self.search_text = "" if shown == self.current else render.visible(shown)
         self.free = free
         self.create = create
         self.search_ledger = search_ledger
@@ -143,7 +148,8 @@ class Picker(LedgerDialog[Picked | None]):
         self.query_one(SearchInput).focus()
         self._show()
         if self.current:
-            self.options.highlighted = self.options.get_option_index("=" + self.current)
+            with suppress(OptionDoesNotExist):
+                self.options.highlighted = self.options.get_option_index("=" + self.current)
         if self.search_ledger and self.search_text:
             self._search(self.search_text)
 

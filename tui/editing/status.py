@@ -270,6 +270,7 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
                 "Source: choose one (the evidence of this change)",
                 self.sources,
                 current=field.text.strip(),
+                typed=field.shown,
                 create="source",
             ),
             picked,
