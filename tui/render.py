@@ -189,6 +189,30 @@ LABEL_STYLE = "$foreground-muted"
 HEADING_STYLE = "bold $text-accent"
 
 
+def status_width(record_type: str | None = None) -> int:
+    """How wide a column of status words must be for every word of the vocabulary (of pledges,
+    of conditions, or of both when ``record_type`` is None): its longest word. A column of
+    them leaves a gap after this (:func:`status_cell`), so that no word runs into the next."""
+    from db import vocab
+
+    words = {
+        "pledge": vocab.PLEDGE_STATUSES,
+        "condition": vocab.CONDITION_STATUSES,
+    }
+    chosen = [words[record_type]] if record_type in words else list(words.values())
+    return max(len(word) for vocabulary in chosen for word in vocabulary)
+
+
+#: The gap after a padded status word.
+STATUS_GAP = 2
+
+
+def status_cell(status: str, width: int) -> str:
+    """``status`` padded to ``width``, then the gap: a word longer than the vocabulary's (a
+    ledger written by another tool) still never touches what follows."""
+    return status.ljust(width) + " " * STATUS_GAP
+
+
 def status_style(status: str | None, record_type: str = "pledge") -> str:
     """The style of a status word (pledges and conditions have their own vocabularies)."""
     if not status:

@@ -171,7 +171,10 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
             options.set_options(
                 Option(
                     render.assemble(
-                        render.plain(f"{word:<14}", render.status_style(word, self.record_type)),
+                        render.plain(
+                            render.status_cell(word, render.status_width(self.record_type)),
+                            render.status_style(word, self.record_type),
+                        ),
                         (meaning, render.MUTED),
                         ("  (now)", "bold") if word == current.status else None,
                     ),

@@ -180,7 +180,7 @@ class ConditionsView(RecordsView):
     columns = (
         Column("key", "Key", 24, grow=16),
         Column("title", "Title", 0),
-        Column("status", "Status", 13),
+        Column("status", "Status", render.status_width("condition")),
         Column("responsible", "Responsible", 11, priority=2),
         Column("resolved", "Resolved", 10, priority=3),
         Column("dependents", "Pledges", 8, priority=1, align="right"),

@@ -47,7 +47,7 @@ COLUMNS = (
     Column("pledger", "Pledger", 9, priority=3),
     Column("title", "Title", 0, min_width=16),
     Column("category", "Category", 12, priority=5),
-    Column("status", "Status", 11),
+    Column("status", "Status", render.status_width("pledge")),
     Column("conditions", "Conditions", 12, priority=2),
     Column("announced", "Announced", 11, priority=4),
     Column("due", "Due", 11, priority=6),

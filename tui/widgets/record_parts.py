@@ -119,10 +119,15 @@ class Field(Horizontal):
 
 
 def brief_line(brief: Brief, *, mark: str = "") -> Content:
-    """``committed  fra-reassurance-force  Deploy a reassurance force``."""
+    """``committed      fra-reassurance-force  Deploy a reassurance force``: the status in a
+    column as wide as the longest status word of pledges and conditions, so that lists of
+    either (and lists that mix them) line up, and ``partially_met`` never touches the key."""
     status = brief.status or ""
     return render.assemble(
-        (f"{status:<13}" if status else "", render.status_style(status, brief.record_type)),
+        (
+            render.status_cell(status, render.status_width()) if status else "",
+            render.status_style(status, brief.record_type),
+        ),
         (brief.key, render.KEY_STYLE),
         "  ",
         brief.title,
