@@ -156,6 +156,33 @@ def one_line(text: str | None, width: int | None = None) -> str:
     return set_cell_size(line, max(width - 1, 0)) + "\u2026"
 
 
+def middle_cut(text: str | None, width: int) -> str:
+    """A single visible line cut in the middle to ``width`` cells, with an ellipsis there.
+
+    For keys: keys that share their start (``cow-paris-decl-armed-...-2026-01`` and
+    ``cow-paris-decl-ceasefire-...-2026-01``) read the same when cut at the end, but rarely
+    share both their start and their end (the date, the last words).
+    """
+    if not text:
+        return ""
+    line = visible(text)
+    from rich.cells import cell_len, set_cell_size
+
+    if width <= 0 or cell_len(line) <= width:
+        return line if width > 0 else ""
+    if width < 3:
+        return one_line(line, width)
+    head_width = (width - 1) // 2
+    tail_width = width - 1 - head_width
+    tail = ""
+    for char in reversed(line):
+        if cell_len(char + tail) > tail_width:
+            break
+        tail = char + tail
+    head = set_cell_size(line, width - 1 - cell_len(tail))
+    return head + "\u2026" + tail
+
+
 # -- Textual content ----------------------------------------------------------------------------
 #
 # Everything below builds Textual ``Content`` from plain text: the text is made visible first and

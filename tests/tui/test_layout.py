@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import make_app, screen_text, settle
+from conftest import make_app, pledge_table, screen_text, settle, wait_for
 from textual.pilot import Pilot
 
 from db import vocab
 from db.ledger import Ledger
 from tui import render
+from tui.app import PledgesApp
+from tui.screens.base import fit_trail
+from tui.screens.pledges import PledgesView
 from tui.screens.records import RecordScreen
 from tui.widgets.record_parts import RecordLink
 
@@ -60,3 +63,106 @@ def test_status_columns_are_as_wide_as_the_longest_word_and_a_gap() -> None:
         assert cell.startswith(word) and cell.endswith("  ") and len(cell) == width + 2
     # A word a foreign tool stored, longer than any the vocabulary has, keeps its gap.
     assert render.status_cell("reconsidered_by_parliament", width).endswith("t  ")
+
+
+def _key_column(app: PledgesApp) -> list[str]:
+    """The key cells of the rows the pledge table shows, as drawn."""
+    table = pledge_table(app)
+    assert table is not None
+    width = table.layout_columns(table.scrollable_content_region.width)[0][1]
+    lines = screen_text(app).splitlines()
+    top = table.region.y + 1  # the header is the table's first line
+    rows = lines[top : top + min(table.page_height, table.row_count - table.first_visible)]
+    return [row[table.region.x : table.region.x + width].rstrip() for row in rows]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_every_pledge_key_the_table_shows_reads_differently(
+    sample: Ledger, size: tuple[int, int]
+) -> None:
+    app = make_app(sample, poll_seconds=0)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        table = pledge_table(app)
+        assert table is not None
+        table.focus()
+        shown: dict[str, str] = {}
+        while True:
+            for index, cell in enumerate(_key_column(app), table.first_visible):
+                shown[cell] = sample_key = table.row_at(index).key  # type: ignore[union-attr]
+                # A cut key keeps the start and the end of the key.
+                head, _, tail = cell.partition("\u2026")
+                assert sample_key.startswith(head) and sample_key.endswith(tail)
+            if table.last_visible >= table.row_count - 1:
+                break
+            await pilot.press("pagedown")
+            await settle(pilot)
+        assert len(shown) == sample.count_pledges() == 45
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_trail_shows_whole_keys_when_they_fit_and_cuts_them_in_the_middle(
+    sample: Ledger, size: tuple[int, int]
+) -> None:
+    app = make_app(sample, poll_seconds=0)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.open_record("pledge", HELD_BACK)
+        await settle(pilot)
+        app.open_record("condition", "us-backstop")
+        await settle(pilot)
+        top = screen_text(app).splitlines()[0].rstrip()
+        assert len(top) <= size[0]
+        assert top.endswith("condition us-backstop")
+        if size[0] >= 200:
+            assert f"Pledges \u203a pledge {HELD_BACK} \u203a condition us-backstop" in top
+        else:
+            # The older key is cut in the middle, keeping its start and its date (the view's
+            # name gives way first: its number is lit).
+            assert "pledge cow-guar" in top and "-2025-09 \u203a condition" in top
+
+
+def test_the_trail_gives_way_from_its_oldest_step() -> None:
+    crumbs = [
+        ("Pledges", ""),
+        ("pledge", HELD_BACK),
+        ("condition", "us-backstop"),
+        ("pledge", "cow-26-countries-deploy-2025-09"),
+    ]
+    assert fit_trail(crumbs, 200) == " \u203a ".join(
+        ["Pledges", f"pledge {HELD_BACK}", "condition us-backstop", "pledge " + crumbs[3][1]]
+    )
+    for room in (30, 50, 70, 100):
+        trail = fit_trail(crumbs, room)
+        assert len(trail) <= room
+        # The newest step is always there, its key cut in the middle if need be.
+        assert trail.endswith("-2025-09") and "pledge cow-26-" in trail
+    assert fit_trail(crumbs, 70) == (
+        "\u2026 \u203a condition us-backstop \u203a pledge cow-26-countries-deploy-2025-09"
+    )
+    assert fit_trail(crumbs, 100).startswith("Pledges \u203a pledge cow-guarant\u2026")
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_facet_labels_take_the_width_of_the_sidebar_and_keep_their_counts(
+    sample: Ledger, size: tuple[int, int]
+) -> None:
+    app = make_app(sample, poll_seconds=0)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PledgesView)
+        if not screen.facet_list.display:
+            await pilot.press("f")
+        await wait_for(pilot, lambda: screen._facets_for == screen.table.query)
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        coalition = next(line for line in lines if "\u25a1 COW " in line)
+        facets = screen.facet_list.region
+        label = coalition[facets.x : facets.right].rstrip(" \u258f\u2595")
+        assert label.endswith(" 19")
+        if size[0] >= 200:
+            assert "COW Coalition of the Willing 19" in label
+        else:
+            # Cut to the sidebar's width, not to a fixed 20 cells.
+            assert len(label) >= facets.width - 3

@@ -34,7 +34,8 @@ async def test_first_screen_lists_pledges_in_key_order_with_the_count(browser: L
         lines = shown.splitlines()
         header = next(i for i, line in enumerate(lines) if "Key \u25b2" in line)
         for offset, key in enumerate(keys, 1):
-            assert key[:20] in lines[header + offset]
+            # A long key is cut in the middle: its start and its end are shown.
+            assert key[:10] in lines[header + offset] and key[-10:] in lines[header + offset]
 
 
 async def test_hostile_titles_appear_exactly_as_stored(browser: Ledger) -> None:

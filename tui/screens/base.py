@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.content import Content
@@ -35,34 +36,96 @@ VIEWS: dict[str, str] = {
 }
 
 
+#: One step of the trail in the top bar: what it is (``Pledges``, ``pledge``) and its key.
+Crumb = tuple[str, str]
+SEPARATOR = " \u203a "
+#: A key in the trail is never cut shorter than this; older steps give way first.
+SHORTEST_KEY = 16
+
+
+def fit_keys(lengths: list[int], room: int) -> list[int] | None:
+    """How many cells each key may take for all of them to fit in ``room``: every key whole
+    if they fit, else the longest cut to an equal share (short keys stay whole); None when
+    even :data:`SHORTEST_KEY` each does not fit."""
+    if sum(lengths) <= room:
+        return list(lengths)
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    widths = list(lengths)
+    left, count = room, len(lengths)
+    for position, index in enumerate(order):
+        share = left // (count - position)
+        if lengths[index] <= share:
+            left -= lengths[index]
+            continue
+        for rest in order[position:]:
+            widths[rest] = share
+        break
+    if any(w < min(SHORTEST_KEY, n) for w, n in zip(widths, lengths, strict=True)):
+        return None
+    return widths
+
+
+def fit_trail(crumbs: list[Crumb], room: int) -> str:
+    """The trail in ``room`` cells: whole keys when they fit, else keys cut in the middle
+    (so that they stay distinguishable), and past that the oldest steps replaced by ``…``."""
+    shown = list(crumbs)
+    dropped = False
+    while shown:
+        texts = [what + (" " if key else "") for what, key in shown]
+        fixed = sum(len(t) for t in texts) + len(SEPARATOR) * (len(shown) - 1)
+        if dropped:
+            fixed += len("\u2026" + SEPARATOR)
+        keys = [render.visible(key) for _, key in shown]
+        widths = fit_keys([cell_len(k) for k in keys], room - fixed)
+        if widths is not None:
+            parts = [
+                text + render.middle_cut(key, width)
+                for text, key, width in zip(texts, keys, widths, strict=True)
+            ]
+            return SEPARATOR.join((["\u2026"] if dropped else []) + parts)
+        if len(shown) == 1:
+            return render.one_line(texts[0] + keys[0], room)
+        shown.pop(0)
+        dropped = True
+    return ""
+
+
 class TopBar(Static):
-    """One line: the ledger, the five views (the current one lit), and where we are."""
+    """One line: the ledger, the five views (the current one lit), and where we are, fitted to
+    the width there is (a key is cut only when the line would overflow)."""
 
     DEFAULT_CSS = """
     TopBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
 
-    def __init__(self, view: str, trail: str = "") -> None:
+    def __init__(self, view: str, trail: list[Crumb] | None = None) -> None:
         super().__init__(markup=False)
         self.view = view
-        self.trail = trail
+        self.trail = list(trail or [])
 
     def on_mount(self) -> None:
         self.draw()
 
-    def set_trail(self, trail: str) -> None:
-        self.trail = trail
+    def on_resize(self) -> None:
+        self.draw()
+
+    def set_trail(self, trail: list[Crumb]) -> None:
+        self.trail = list(trail)
         self.draw()
 
     def draw(self) -> None:
         parts: list[Any] = [("pledges", "bold $text-accent"), " "]
+        used = len("pledges ")
         for number, (name, label) in enumerate(VIEWS.items(), 1):
             style = "reverse bold" if name == self.view else render.MUTED
             # Deeper down, the trail needs the room: the views shrink to their numbers.
-            parts.append((f" {number} " if self.trail else f" {number} {label} ", style))
+            text = f" {number} " if self.trail else f" {number} {label} "
+            parts.append((text, style))
+            used += len(text)
         if self.trail:
+            width = self.content_region.width or self.app.size.width - 2
             parts.append(("  ", ""))
-            parts.append((self.trail, ""))
+            parts.append((fit_trail(self.trail, max(width - used - 2, 1)), ""))
         self.update(render.assemble(*parts))
 
 
@@ -94,8 +157,9 @@ class LedgerScreen(ReportsErrors, Screen[None]):
     def compose_bottom(self) -> ComposeResult:
         yield Footer()
 
-    def trail(self) -> str:
-        return ""
+    def trail(self) -> list[Crumb]:
+        """Where this screen is, for the top bar: the view, then the records on the way."""
+        return []
 
     def on_mount(self) -> None:
         self.pledges_app.ledger_changed.subscribe(self, self._ledger_changed)

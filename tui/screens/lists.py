@@ -178,7 +178,7 @@ class ConditionsView(RecordsView):
     new_record_type = "condition"
     noun = "condition"
     columns = (
-        Column("key", "Key", 24, grow=16),
+        Column("key", "Key", 24, grow=16, cut="middle"),
         Column("title", "Title", 0),
         Column("status", "Status", render.status_width("condition")),
         Column("responsible", "Responsible", 11, priority=2),
@@ -244,7 +244,7 @@ class SourcesView(RecordsView):
     new_record_type = "source"
     noun = "source"
     columns = (
-        Column("key", "Key", 24, grow=30),
+        Column("key", "Key", 24, grow=30, cut="middle"),
         Column("title", "Title", 0),
         Column("publisher", "Publisher", 18, priority=2),
         Column("published", "Published", 10, priority=3),

@@ -33,7 +33,7 @@ from ..widgets.record_parts import (
     source_block,
     timeline,
 )
-from .base import VIEWS, LedgerScreen
+from .base import VIEWS, Crumb, LedgerScreen
 
 #: Lines scrolled by ``j``/``k`` when no link is in view.
 STEP = 3
@@ -70,14 +70,14 @@ class RecordScreen(EditsRecords, LedgerScreen):
         self.view = view
         self.detail: Any = None
 
-    def trail(self) -> str:
-        names = [VIEWS.get(self.view, self.view)]
+    def trail(self) -> list[Crumb]:
+        crumbs: list[Crumb] = [(VIEWS.get(self.view, self.view), "")]
         for screen in self.app.screen_stack:
             if isinstance(screen, RecordScreen):
-                names.append(f"{screen.record_type} {render.one_line(screen.key, 24)}")
+                crumbs.append((screen.record_type, screen.key))
         if not isinstance(self.app.screen, RecordScreen) or self.app.screen is not self:
-            names.append(f"{self.record_type} {render.one_line(self.key, 24)}")
-        return " \u203a ".join(names[-4:])
+            crumbs.append((self.record_type, self.key))
+        return crumbs
 
     def compose(self) -> ComposeResult:
         yield from self.compose_top()

@@ -34,7 +34,10 @@ class FacetList(OptionList):
 
     DEFAULT_CSS = """
     FacetList {
-        width: 30;
+        /* Wider on a wide terminal, where the table has room to spare for it. */
+        width: 18%; min-width: 30; max-width: 40;
+        /* Labels are cut to the width left of the scroll bar, there or not. */
+        scrollbar-gutter: stable;
         height: 1fr;
         max-height: 100%;
         border: none;
@@ -56,9 +59,23 @@ class FacetList(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
+        self._shown: tuple[Facets | None, dict[str, set[str]], bool] | None = None
+        self._label_width = 0
+
+    def on_resize(self) -> None:
+        # Labels are cut to the width there is: a new width lists them again.
+        if self._shown is not None and self._width() != self._label_width:
+            facets, active, counting = self._shown
+            self.show(facets, active, counting=counting)
+
+    def _width(self) -> int:
+        """The cells an option has (before it is laid out: the narrowest the list gets)."""
+        return self.scrollable_content_region.width or 28
 
     def show(self, facets: Facets | None, active: dict[str, set[str]], *, counting: bool) -> None:
         """List the counts, marking the values the filter selects now."""
+        self._shown = (facets, active, counting)
+        self._label_width = self._width()
         highlighted = self.highlighted_option.id if self.highlighted_option else None
         options: list[Option] = []
         if counting:
@@ -100,10 +117,13 @@ class FacetList(OptionList):
             else value
         )
         style = render.status_style(value) if field == "status" else ""
+        counted = f" {count:,}" if count is not None else ""
+        # The name takes what the mark and the count leave: the count is never cut off.
+        room = max(self._label_width - len(mark) - len(counted), 4)
         prompt = render.assemble(
             (mark, "$text-accent" if mark == SELECTED else render.MUTED),
-            (render.one_line(name, 20), style),
-            (f" {count:,}" if count is not None else "", render.MUTED),
+            (render.one_line(name, room), style),
+            (counted, render.MUTED),
         )
         return Option(prompt, id=f"{field}\x00{value}")
 

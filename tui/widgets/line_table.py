@@ -25,7 +25,7 @@ from textual.strip import Strip
 from textual.style import Style
 
 from .. import keys
-from ..render import MUTED, one_line
+from ..render import MUTED, middle_cut, one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,9 @@ class Column:
     min_width: int = 12
     #: Cells this fixed column may grow by when the flexible one is wide (long keys).
     grow: int = 0
+    #: Where a text too long for the column is cut: at the "end", or in the "middle" (keys,
+    #: whose rows would otherwise read the same when they share a long start).
+    cut: str = "end"
 
 
 #: One cell: its text (already visible, see tui.render) and a style string, or "".
@@ -254,7 +257,9 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
             else:
                 text, style = by_name.get(column.name, ("", ""))
             segments.append(
-                Segment(_fit(text, column_width, column.align), self._style(kind, style))
+                Segment(
+                    _fit(text, column_width, column.align, column.cut), self._style(kind, style)
+                )
             )
         return Strip(segments).adjust_cell_length(width, self._style(kind, ""))
 
@@ -398,9 +403,13 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = index
 
 
-def _fit(text: str, width: int, align: str = "left") -> str:
-    """``text`` cut (with an ellipsis) or padded to exactly ``width`` cells."""
-    fitted = one_line(text, width) if cell_len(text) > width else text
+def _fit(text: str, width: int, align: str = "left", cut: str = "end") -> str:
+    """``text`` cut (with an ellipsis at the end, or in the middle) or padded to exactly
+    ``width`` cells."""
+    if cell_len(text) > width:
+        fitted = middle_cut(text, width) if cut == "middle" else one_line(text, width)
+    else:
+        fitted = text
     pad = width - cell_len(fitted)
     if pad <= 0:
         return fitted

@@ -43,7 +43,7 @@ CACHE_PAGES = 60
 PREFETCH = 1
 
 COLUMNS = (
-    Column("key", "Key", 22, grow=24),
+    Column("key", "Key", 22, grow=24, cut="middle"),
     Column("pledger", "Pledger", 9, priority=3),
     Column("title", "Title", 0, min_width=16),
     Column("category", "Category", 12, priority=5),
