@@ -54,32 +54,48 @@ def jump_query(impact: Impact) -> str:
     return "key:" + ",".join(keys_)
 
 
-def impact_content(impact: Impact) -> Any:
-    """The impact as text: a heading per group, then its pledges."""
-    parts: list[Any] = [
-        render.assemble(
-            ("condition ", render.MUTED),
-            (impact.condition, render.KEY_STYLE),
-            ": ",
-            render.status(impact.current, "condition"),
-            " \u2192 ",
-            render.status(impact.proposed, "condition"),
+def impact_content(impact: Impact, *, heading: bool = True) -> Any:
+    """The impact as text: the groups of pledges that change, each a heading and its pledges,
+    then the groups that stay empty, one line each, and the pledges that keep their standing.
+
+    What changes comes first, without blank lines: at 80x24 the status dialog has room for
+    a handful of lines under its list of statuses. ``heading`` adds the change itself
+    (``condition ceasefire: pending -> met``) on top, for dialogs that do not say it already.
+    """
+    parts: list[Any] = []
+    if heading:
+        parts.append(
+            render.assemble(
+                ("condition ", render.MUTED),
+                (impact.condition, render.KEY_STYLE),
+                ": ",
+                render.status(impact.current, "condition"),
+                " \u2192 ",
+                render.status(impact.proposed, "condition"),
+            )
         )
-    ]
+    empty: list[str] = []
     for name, words, style in _GROUPS:
         briefs: list[Brief] = getattr(impact, name)
-        if not briefs and name in ("no_longer_blocked", "becomes_conditional"):
+        if not briefs:
+            if name not in ("no_longer_blocked", "becomes_conditional"):
+                empty.append(words)
             continue
-        parts.append(render.ui("\n\n"))
+        if parts:
+            parts.append(render.ui("\n"))
         parts.append(render.ui(f"{render.count(len(briefs), 'pledge')} {words}", f"bold {style}"))
         for brief in briefs[:SHOWN]:
             parts += [render.ui("\n  "), brief_line(brief)]
         if len(briefs) > SHOWN:
             parts.append(render.ui(f"\n  \u2026 and {len(briefs) - SHOWN:,} more", render.MUTED))
+    for words in empty:
+        if parts:
+            parts.append(render.ui("\n"))
+        parts.append(render.ui(f"0 pledges {words}", render.MUTED))
     if impact.unchanged:
         parts.append(
             render.ui(
-                f"\n\n{render.count(len(impact.unchanged), 'other pledge')} depending on it "
+                f"\n{render.count(len(impact.unchanged), 'other pledge')} depending on it "
                 "keep their standing (held back by other conditions, or already free of them)",
                 render.MUTED,
             )
@@ -87,14 +103,14 @@ def impact_content(impact: Impact) -> Any:
     if impact.closed:
         parts.append(
             render.ui(
-                f"\n\n{render.count(len(impact.closed), 'closed pledge')} depending on it "
+                f"\n{render.count(len(impact.closed), 'closed pledge')} depending on it "
                 "(delivered, withdrawn, broken or superseded) are not counted: nothing holds "
                 "them back any more",
                 render.MUTED,
             )
         )
     if not impact.changed and not impact.unchanged and not impact.closed:
-        parts.append(render.ui("\n\nNo pledge depends on this condition.", render.MUTED))
+        parts.append(render.ui("\nNo pledge depends on this condition.", render.MUTED))
     return render.assemble(*parts)
 
 
@@ -108,13 +124,14 @@ class ImpactPanel(Static):
     }
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, heading: bool = True, **kwargs: Any) -> None:
         super().__init__(markup=False, **kwargs)
         self.impact: Impact | None = None
+        self.heading = heading
 
     def show_impact(self, impact: Impact) -> None:
         self.impact = impact
-        self.update(impact_content(impact))
+        self.update(impact_content(impact, heading=self.heading))
 
     def show_reading(self, status: str) -> None:
         self.impact = None

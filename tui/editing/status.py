@@ -72,9 +72,15 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
         + """
     StatusDialog > .dialog { height: 100%; max-height: 100%; max-width: 120; width: 100%; }
     StatusDialog #status-body { height: 1fr; }
-    StatusDialog #status-options { height: auto; max-height: 10; border: none; padding: 0; }
+    /* One line per status and for the record: at 80x24 the impact under the statuses must
+       be in view while one is chosen. */
+    StatusDialog #status-now { text-wrap: nowrap; text-overflow: ellipsis; }
+    StatusDialog #status-options {
+        height: auto; max-height: 10; border: none; padding: 0;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     StatusDialog #status-options:focus { background: $boost; }
-    StatusDialog .status-label { color: $foreground-muted; margin-top: 1; }
+    StatusDialog .status-label { color: $foreground-muted; }
     StatusDialog #evidence-rule { margin-top: 1; }
     StatusDialog #evidence-rule.-error { color: $text-error; text-style: bold; }
     StatusDialog #status-change { height: 1; margin-top: 1; }
@@ -119,7 +125,8 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
                 yield Static(render.ui("New status"), classes="status-label")
                 yield OptionList(id="status-options")
                 if self.record_type == "condition":
-                    yield ImpactPanel()
+                    # The change itself is spelled out under the body (#status-change).
+                    yield ImpactPanel(heading=False)
                 yield FormField(EFFECTIVE, today_date())
                 yield FormField(NOTE)
                 yield FormField(SOURCE_REF)
@@ -175,8 +182,9 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
                             render.status_cell(word, render.status_width(self.record_type)),
                             render.status_style(word, self.record_type),
                         ),
+                        # Before the meaning, which a narrow dialog cuts.
+                        ("(now) ", "bold") if word == current.status else None,
                         (meaning, render.MUTED),
-                        ("  (now)", "bold") if word == current.status else None,
                     ),
                     id=word,
                 )
