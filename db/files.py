@@ -154,3 +154,31 @@ def _move_into_place(temporary: Path, target: Path, *, overwrite: bool) -> None:
         if error.errno not in _NO_LINKS:
             raise
         os.replace(temporary, target)
+
+
+def read_only_problem(path: Path) -> str | None:
+    """Why the ledger file at ``path`` can be read but not written, in a sentence that says
+    what to do; None when pledges may write it (as far as the file system tells).
+
+    SQLite opens such a ledger all the same and refuses only the first write; the UI asks
+    this on opening, to say so at once rather than after an analyst typed a change.
+    """
+    folder = path.parent
+    try:
+        read_only_system = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return None  # not there (yet), or not ours to look at: opening will say
+    if read_only_system:
+        return f"{path} is on a read-only file system; copy it elsewhere to change it"
+    written = [path] + [
+        companion
+        for companion in (Path(f"{path}{suffix}") for suffix in ("-wal", "-shm"))
+        if companion.exists()
+    ]
+    for file in written:
+        if not os.access(file, os.W_OK):
+            return (
+                f"{file} is read-only for you; to change the ledger, make its files and "
+                f"their folder {folder} writable"
+            )
+    return None

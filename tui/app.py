@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.signal import Signal
 
+from db import files
 from db.errors import LedgerError
 from db.ledger import Ledger
 
@@ -78,9 +79,21 @@ class PledgesApp(EditsLedger, ReportsErrors, App[None]):
         #: Published with the new revision when another process (or window) changed the ledger.
         self.ledger_changed: Signal[int] = Signal(self, "ledger-changed")
         self.theme = "textual-dark"
+        #: Why the ledger cannot be written (a read-only file), or None. Said on opening,
+        #: marked in the top bar, and given by every key that would change the ledger.
+        self.read_only = files.read_only_problem(ledger.path) if ledger.path else None
 
     def on_mount(self) -> None:
         self.switch_mode("pledges")
+        if self.read_only:
+            self.notify(
+                f"{self.read_only}. You can browse, search, cite and export; the keys that "
+                "change the ledger (n, e, d, s, u, ctrl+r, i) are refused.",
+                title="Read-only ledger",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         self._read_revision()
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self._poll)

@@ -48,6 +48,21 @@ def citation(ledger: Ledger, record_type: str, key: str) -> str:
     return cite(detail, today(), shown=render.visible)
 
 
+def refused_as_read_only(app: Any) -> bool:
+    """Refuse a key that would change the ledger when the ledger is read-only, saying why
+    (before any dialog opens, rather than after a change was typed in it)."""
+    reason = getattr(app, "read_only", None)
+    if not reason:
+        return False
+    app.notify(
+        f"This ledger is read-only: nothing can be changed here. {reason}.",
+        title="Read-only",
+        severity="warning",
+        markup=False,
+    )
+    return True
+
+
 class CitationRead(Message):
     def __init__(self, record_type: str, key: str, text: str, show: bool) -> None:
         self.record_type = record_type
@@ -126,12 +141,14 @@ class EditsRecords:
     def action_new_record(self) -> None:
         from .form import RecordForm
 
-        if self.new_record_type is not None:
+        if self.new_record_type is not None and not refused_as_read_only(self.app):
             self.app.push_screen(RecordForm(self.new_record_type), self._saved)
 
     def action_edit_record(self) -> None:
         from .form import RecordForm
 
+        if refused_as_read_only(self.app):
+            return
         record = self._record_or_say()
         if record is not None:
             self.app.push_screen(RecordForm(*record), self._saved)
@@ -140,16 +157,21 @@ class EditsRecords:
         if result is None:
             return
         title = "Saved" if result.summary.entries else "Unchanged"
-        self._written(title, result.message)
+        jump = result.impact is not None
+        self._written(title, result.message, say=not jump)
         self.show_record(result.record_type, result.key, created=result.created)
         if result.impact is not None:
-            self._offer_jump(f"{result.record_type} {result.key} saved", result.impact)
+            self._offer_jump(
+                f"{result.record_type} {result.key} saved", result.impact, (title, result.message)
+            )
 
     # -- s ---------------------------------------------------------------------------------------
 
     def action_change_status(self) -> None:
         from .status import StatusDialog
 
+        if refused_as_read_only(self.app):
+            return
         record = self._record_or_say()
         if record is None:
             return
@@ -165,20 +187,33 @@ class EditsRecords:
     def _status_changed(self, result: StatusChanged | None) -> None:
         if result is None:
             return
-        self._written("Saved", result.message)
+        jump = result.impact is not None and bool(result.impact.changed)
+        self._written("Saved", result.message, say=not jump)
         self.show_record(result.record_type, result.key, created=False)
-        if result.impact is not None and result.impact.changed:
-            self._offer_jump(f"Condition {result.key} is now {result.status}", result.impact)
+        if result.impact is not None and jump:
+            self._offer_jump(
+                f"Condition {result.key} is now {result.status}",
+                result.impact,
+                ("Saved", result.message),
+            )
 
-    def _written(self, title: str, message: str) -> None:
-        """After a commit: say what was written, and have every view read the ledger again."""
-        self.app.notify(render.one_line(message, 200), title=title, markup=False)
+    def _written(self, title: str, message: str, *, say: bool = True) -> None:
+        """After a commit: say what was written (unless a dialog about it follows), and have
+        every view read the ledger again."""
+        if say:
+            self._say_written(title, message)
         self.app.ledger_written()
 
-    def _offer_jump(self, title: str, impact: Any) -> None:
+    def _say_written(self, title: str, message: str) -> None:
+        self.app.notify(render.one_line(message, 200), title=title, markup=False)
+
+    def _offer_jump(self, title: str, impact: Any, written: tuple[str, str]) -> None:
         from .impact import ImpactDone, jump_query
 
         def answered(show: bool | None) -> None:
+            # The dialog said what was saved in its title; the toast comes after it, not over
+            # its last lines (at 80x24 it lay on "enter lists ...; escape closes").
+            self._say_written(*written)
             if show:
                 self.app.show_pledges(jump_query(impact))
 
@@ -189,6 +224,8 @@ class EditsRecords:
     def action_delete_record(self) -> None:
         from .delete import DeleteDialog
 
+        if refused_as_read_only(self.app):
+            return
         record = self._record_or_say()
         if record is not None:
             self.app.push_screen(DeleteDialog(*record), self._deleted)
@@ -291,6 +328,8 @@ class EditsLedger:
         self._reverse("redo")
 
     def _reverse(self: Any, kind: str, way: str | None = None) -> None:
+        if refused_as_read_only(self):
+            return
         ledger = self.ledger
 
         def run() -> None:
@@ -342,6 +381,8 @@ class EditsLedger:
     def action_import_fixtures(self: Any) -> None:
         from .transfer import ImportDialog, ImportInputs
 
+        if refused_as_read_only(self):
+            return
         if self.import_inputs is None:
             self.import_inputs = ImportInputs()
         self.push_screen(ImportDialog(self.import_inputs), partial(_imported, self))

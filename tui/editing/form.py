@@ -23,7 +23,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import Input, Static, TextArea
 
 from db import vocab
 from db.dates import PartialDateError, parse_partial_date
@@ -155,6 +155,8 @@ class RecordForm(LedgerDialog[Saved | None]):
         self._ready = key is None
         self._saving = False
         self._taken_key: str | None = None
+        #: The status line counts the problems a refused save found (kept up to date).
+        self._said_problems = False
 
     @property
     def editing(self) -> bool:
@@ -362,6 +364,33 @@ class RecordForm(LedgerDialog[Saved | None]):
             name = field.spec.name
             if names is None or name in names or field.problems:
                 field.show_problems(problems.get(name, []))
+        if self._said_problems:
+            self._say_problems(problems)
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _edited(self) -> None:
+        """A change anywhere checks again the fields that show problems, so that none still
+        shows one that is fixed (a note typed answers the status field's need for evidence
+        too); fields without problems are checked when they are left, as before."""
+        if self._ready and not self._saving and any(f.problems for f in self.fields()):
+            self._show(self.problems(), set())
+
+    def _say_problems(self, problems: dict[str, list[str]]) -> None:
+        """The status line after a refused save: how many problems are left, or the keys
+        again once there are none."""
+        if not problems:
+            self._said_problems = False
+            self._status_keys()
+            return
+        self._said_problems = True
+        count = sum(len(p) for p in problems.values())
+        whole = "; ".join(problems.get(WHOLE, []))
+        self._status(
+            f"{count} problem{'s' if count != 1 else ''}: fix the fields marked in red; "
+            "nothing was saved" + (f". {whole}" if whole else ""),
+            error=True,
+        )
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         # Leaving a field for a picker or a dialog is not leaving it.
@@ -441,13 +470,7 @@ class RecordForm(LedgerDialog[Saved | None]):
         problems = self.problems()
         self._show(problems)
         if problems:
-            count = sum(len(p) for p in problems.values())
-            whole = "; ".join(problems.get(WHOLE, []))
-            self._status(
-                f"{count} problem{'s' if count != 1 else ''}: fix the fields marked in red; "
-                "nothing was saved" + (f". {whole}" if whole else ""),
-                error=True,
-            )
+            self._say_problems(problems)
             first = next((f for f in self.fields() if f.problems), None)
             if first is not None and not first.fixed:
                 first.editor.focus()
@@ -475,6 +498,7 @@ class RecordForm(LedgerDialog[Saved | None]):
 
     def _save_record(self, record: Record, impact: Impact | None) -> None:
         self._saving = True
+        self._said_problems = False
         self._status("saving\u2026")
         history = {spec.name: self.field(spec.name).text.strip() or None for spec in self.history}
         self._write(record, self.version, history, impact)

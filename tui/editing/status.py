@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db import vocab
@@ -44,6 +44,11 @@ from .specs import EFFECTIVE, NOTE, SOURCE_REF
 
 if TYPE_CHECKING:
     from db.ledger import Ledger
+
+
+KEYS_LINE = (
+    "\u2191\u2193 status \u00b7 tab: date, note, source \u00b7 ctrl+s save \u00b7 esc cancel"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +115,8 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
         self.impact: Impact | None = None
         self._saving = False
         self._save_when_read = False
+        #: The status line says why ctrl+s was refused (kept up to date as the fields change).
+        self._refused = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -196,10 +203,7 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
             options.highlighted = min(start + 1, len(words) - 1)
             self.query_one("#status-body").disabled = False
             options.focus()
-            self._line(
-                "\u2191\u2193 status \u00b7 tab: date, note, source \u00b7 ctrl+s save "
-                "\u00b7 esc cancel"
-            )
+            self._line(KEYS_LINE)
 
     @on(Missing)
     def _missing(self, message: Missing) -> None:
@@ -229,6 +233,7 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
             if status != self.current.status
             else render.plain("the current status: choose another one", render.MUTED)
         )
+        self._recheck()
         if self.record_type != "condition":
             return
         panel = self.query_one(ImpactPanel)
@@ -321,6 +326,33 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
             self.query_one(f"#field-{name}", FormField).show_problems(problems.get(name, []))
         self.query_one("#evidence-rule").set_class("note" in problems, "-error")
 
+    @on(Input.Changed)
+    def _edited(self) -> None:
+        self._recheck()
+
+    def _recheck(self) -> None:
+        """Check again what shows a problem, as the fields and the chosen status change: a
+        fixed field is cleared at once (a note typed answers the need for evidence), and the
+        line that said why ctrl+s was refused follows, never left stale until ctrl+s."""
+        shown = {
+            name: self.query_one(f"#field-{name}", FormField)
+            for name in ("effective", "note", "source")
+        }
+        if self.current is None or not (self._refused or any(f.problems for f in shown.values())):
+            return
+        problems = self.problems()
+        for name, form_field in shown.items():
+            if form_field.problems:
+                form_field.show_problems(problems.get(name, []))
+        self.query_one("#evidence-rule").set_class("note" in problems, "-error")
+        if self._refused:
+            if problems:
+                messages = [m for ms in problems.values() for m in ms]
+                self._line("not saved: " + "; ".join(messages), error=True)
+            else:
+                self._refused = False
+                self._line(KEYS_LINE)
+
     def _line(self, text: str, *, error: bool = False) -> None:
         line = self.query_one("#status-line", Static)
         line.update(render.paragraph(text))
@@ -334,7 +366,9 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
         if problems:
             messages = [m for ms in problems.values() for m in ms]
             self._line("not saved: " + "; ".join(messages), error=True)
+            self._refused = True
             return
+        self._refused = False
         status = self.chosen
         assert status is not None
         if self.record_type == "condition" and self.impact is None:

@@ -116,6 +116,9 @@ class TopBar(Static):
     def draw(self) -> None:
         parts: list[Any] = [("pledges", "bold $text-accent"), " "]
         used = len("pledges ")
+        if getattr(self.app, "read_only", None):
+            parts.append(("read-only ", "bold $text-warning"))
+            used += len("read-only ")
         for number, (name, label) in enumerate(VIEWS.items(), 1):
             style = "reverse bold" if name == self.view else render.MUTED
             # Deeper down, the trail needs the room: the views shrink to their numbers.
