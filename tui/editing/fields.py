@@ -149,6 +149,8 @@ class FormField(Vertical):
         self.directory = Directory(())
         self.suggester: ChoiceSuggester | None = None
         self._hint_shown: tuple[bool, str] | None = None
+        #: Said under the field instead of its hint while set (a key the form suggested).
+        self._note = ""
         self.set_class(spec.required, "-required")
 
     def compose(self) -> ComposeResult:
@@ -289,9 +291,20 @@ class FormField(Vertical):
             parts.append(f"{_few(kept)}: invisible marks, kept as they are")
         return "stored with invisible characters, shown as " + "; ".join(parts)
 
+    @property
+    def note(self) -> str:
+        return self._note
+
+    @note.setter
+    def note(self, text: str) -> None:
+        self._note = text
+        self.show_hint()
+
     def _description(self) -> Any:
         """What the value stands for (``France (state)``), else the field's hint."""
         spec = self.spec
+        if self._note:
+            return render.plain(self._note, "$text-accent")
         if self.known and spec.kind in ("choice", "list"):
             values = self.values if spec.kind == "list" else [self.text]
             found = [self.known.get(v) for v in values if v]

@@ -40,6 +40,7 @@ from db.errors import (
 )
 from db.records import BatchSummary, Impact
 from db.schemas import RECORD_MODELS, Record, explain
+from db.slugs import key_from_title, numbered
 
 from .. import render
 from ..widgets.footer import Footer
@@ -89,8 +90,29 @@ def key_exists(ledger: Ledger, record_type: str, key: str) -> bool:
     return key in ledger.keys(record_type)
 
 
+#: The record types whose new records are offered a key made from their title.
+SUGGESTS_KEYS = frozenset({"pledge", "condition", "source"})
+SUGGESTED = "suggested from the title: keep it, or type another"
+
+
+def free_key(ledger: Ledger, record_type: str, key: str) -> str:
+    """``key``, or the first of ``key-2``, ``key-3``, ... that no record of this type has
+    (runs in a thread)."""
+    candidates = numbered(key)
+    known = None if record_type == "pledge" else set(ledger.keys(record_type))
+    while True:
+        batch = [next(candidates) for _ in range(20)]
+        taken = {row.key for row in ledger.pledge_rows(batch)} if known is None else known
+        free = next((candidate for candidate in batch if candidate not in taken), None)
+        if free is not None:
+            return free
+
+
 class RecordForm(LedgerDialog[Saved | None]):
     BINDINGS: ClassVar = FORM_BINDINGS
+    # The form chooses the field to start in (_focus_first): none is entered, and left with a
+    # message, before it does.
+    AUTO_FOCUS = ""
     DEFAULT_CSS = (
         dialog_css("RecordForm")
         + """
@@ -122,6 +144,12 @@ class RecordForm(LedgerDialog[Saved | None]):
         def __init__(self, key: str, exists: bool) -> None:
             self.key = key
             self.exists = exists
+            super().__init__()
+
+    class KeySuggested(Message):
+        def __init__(self, title: str, key: str) -> None:
+            self.title = title
+            self.key = key
             super().__init__()
 
     class Committed(Message):
@@ -157,6 +185,10 @@ class RecordForm(LedgerDialog[Saved | None]):
         self._taken_key: str | None = None
         #: The status line counts the problems a refused save found (kept up to date).
         self._said_problems = False
+        #: The key last suggested from the title, shown in the key field until the analyst
+        #: types another or has been in the field (then it is theirs); None: none offered.
+        self._suggested: str | None = None
+        self._suggesting = key is None and record_type in SUGGESTS_KEYS
 
     @property
     def editing(self) -> bool:
@@ -204,6 +236,8 @@ class RecordForm(LedgerDialog[Saved | None]):
             self._baseline = self.texts()
             self._status_keys()
             self._focus_first()
+            if self._suggesting and self.field("title").text.strip():
+                self._suggest_key(self.record_type, self.field("title").text)
 
     def fields(self) -> list[FormField]:
         return list(self.query(FormField))
@@ -215,6 +249,11 @@ class RecordForm(LedgerDialog[Saved | None]):
         """The first field to fill: the first empty one of a new record, else the first one
         that can change."""
         editable = [f for f in self.fields() if not f.fixed]
+        if self._suggesting:
+            # The key follows the title: the title is the first thing to type, the key the
+            # last (it is filled in from the title).
+            key_field = KEY_FIELDS[self.record_type]
+            editable.sort(key=lambda f: (f.spec.name != "title") + 2 * (f.spec.name == key_field))
         empty = [f for f in editable if not f.text] if not self.editing else []
         target = (empty or editable or [None])[0]
         if target is not None:
@@ -287,7 +326,12 @@ class RecordForm(LedgerDialog[Saved | None]):
 
     @property
     def changed(self) -> bool:
-        return self.texts() != self._baseline
+        texts = self.texts()
+        key_field = KEY_FIELDS[self.record_type]
+        if self._suggested is not None and texts.get(key_field) == self._suggested:
+            # A key the form offered is not something the analyst typed.
+            texts[key_field] = self._baseline.get(key_field, "")
+        return texts != self._baseline
 
     def data(self) -> dict[str, Any]:
         """The record's fields as the model takes them."""
@@ -367,6 +411,53 @@ class RecordForm(LedgerDialog[Saved | None]):
         if self._said_problems:
             self._say_problems(problems)
 
+    # -- the key suggested from the title ------------------------------------------------------
+
+    def _key_is_offered(self) -> bool:
+        """Whether the key field may take a suggestion: empty, or still the form's own."""
+        if not self._suggesting:
+            return False
+        key = self.field(KEY_FIELDS[self.record_type]).text
+        return not key or key == self._suggested
+
+    @on(Input.Changed, "#editor-title")
+    def _title_typed(self, event: Input.Changed) -> None:
+        if self._key_is_offered():
+            self._suggest_key(self.record_type, event.value)
+
+    @work(thread=True, exclusive=True, group="form-suggest", exit_on_error=False)
+    def _suggest_key(self, record_type: str, title: str) -> None:
+        slug = key_from_title(title)
+        self.post_message(
+            self.KeySuggested(title, free_key(self.ledger, record_type, slug) if slug else "")
+        )
+
+    @on(KeySuggested)
+    def _key_suggested(self, message: KeySuggested) -> None:
+        if message.title != self.field("title").editor.value or not self._key_is_offered():
+            return
+        key_field = self.field(KEY_FIELDS[self.record_type])
+        self._suggested = message.key or None
+        key_field.note = SUGGESTED if message.key else ""
+        key_field.set_text(message.key)
+        if message.key:
+            # Never saved unseen: the key field comes into view as it changes (above the
+            # title being typed).
+            key_field.scroll_visible(animate=False)
+
+    @on(Input.Changed, "#editor-key")
+    def _key_typed(self) -> None:
+        # The field as it is now (a change message may be older than the last suggestion).
+        if self._suggested is not None and self.field("key").text != self._suggested:
+            # Typed over: no longer the form's suggestion, and no longer said to be.
+            self.field("key").note = ""
+
+    def _key_taken_over(self) -> None:
+        """The analyst has been in the key field: what it holds is theirs from now on."""
+        if self._suggesting:
+            self._suggesting = False
+            self.field(KEY_FIELDS[self.record_type]).note = ""
+
     @on(Input.Changed)
     @on(TextArea.Changed)
     def _edited(self) -> None:
@@ -399,8 +490,10 @@ class RecordForm(LedgerDialog[Saved | None]):
         field = next((a for a in event.widget.ancestors if isinstance(a, FormField)), None)
         if field is None:
             return
-        self._show(self.problems(), {field.spec.name})
         key_field = KEY_FIELDS[self.record_type]
+        if field.spec.name == key_field:
+            self._key_taken_over()
+        self._show(self.problems(), {field.spec.name})
         if field.spec.name == key_field and not self.editing and not field.problems:
             key = field.text
             if key:
