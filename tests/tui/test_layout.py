@@ -16,7 +16,7 @@ from tui.app import PledgesApp
 from tui.screens.base import fit_trail
 from tui.screens.pledges import PledgesView
 from tui.screens.records import RecordScreen
-from tui.widgets.record_parts import RecordLink
+from tui.widgets.record_parts import Hanging, RecordLink
 
 SIZES = [(80, 24), (200, 50)]
 #: A sample pledge that hangs on a partially met condition (us-backstop).
@@ -166,3 +166,36 @@ async def test_facet_labels_take_the_width_of_the_sidebar_and_keep_their_counts(
         else:
             # Cut to the sidebar's width, not to a fixed 20 cells.
             assert len(label) >= facets.width - 3
+
+
+async def test_wrapped_lines_of_a_record_hang_under_the_text_they_continue(
+    sample: Ledger,
+) -> None:
+    """At 80 columns a condition's long title and a history entry's long change wrap, and the
+    wrapped lines start under the text they continue (the key, the value), not at the margin:
+    the status and label columns stay clear."""
+    app = make_app(sample, poll_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_record("pledge", HELD_BACK)
+        await settle(pilot)
+        await _show_link(pilot, "condition", "us-backstop")
+        lines = screen_text(app).splitlines()
+        first = next(i for i, line in enumerate(lines) if re.search(r"partially_met +us-", line))
+        key_column = lines[first].index("us-backstop")
+        # The title goes on on the next line, under the key.
+        follow = lines[first + 1]
+        assert follow[:key_column].strip() == ""
+        assert follow[key_column] != " "
+
+        screen = app.screen
+        assert isinstance(screen, RecordScreen)
+        row = next(h for h in screen.query(Hanging) if "title: " in str(h.lead))
+        row.scroll_visible(animate=False, top=True)
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        title = next(i for i, line in enumerate(lines) if "title: (none) -> " in line)
+        value_column = lines[title].index("(none)")
+        follow = lines[title + 1]
+        assert follow[:value_column].strip() == ""
+        assert follow[value_column] != " "

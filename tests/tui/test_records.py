@@ -20,14 +20,21 @@ from db.ledger import Ledger
 from tui.app import PledgesApp
 from tui.render import visible
 from tui.screens.records import RecordScreen
-from tui.widgets.record_parts import RecordLink
+from tui.widgets.record_parts import Hanging, RecordLink
 
 
 def record_text(app: PledgesApp) -> str:
     """Everything the record screen holds, scrolled into view or not, as plain text."""
     screen = app.screen
     assert isinstance(screen, RecordScreen)
-    return "\n".join(str(widget.visual) for widget in screen.body.query(Static))
+    lines: list[str] = []
+    for widget in screen.body.query(Static):
+        if isinstance(widget.parent, Hanging) and widget.has_class("body"):
+            # A row with a hanging indent reads as one line: its lead, then its body.
+            lines[-1] += str(widget.visual)
+        else:
+            lines.append(str(widget.visual))
+    return "\n".join(lines)
 
 
 def links(app: PledgesApp) -> list[tuple[str, str]]:

@@ -489,16 +489,15 @@ class SourceScreen(RecordScreen):
         widgets.append(Heading(f"Evidence for ({len(detail.evidence_for):,} changes)"))
         for entry in detail.evidence_for[:50]:
             line = render.assemble(
-                (entry.effective or "(no date)", "bold"),
-                "  ",
                 (f"{entry.record_type} ", render.MUTED),
                 (entry.record_key, render.KEY_STYLE),
                 "  ",
                 render.change_summary(entry.changes, 80),
-                render.ui("\n    ") if entry.note else None,
+                render.ui("\n") if entry.note else None,
                 (render.one_line(entry.note, 120), render.MUTED) if entry.note else None,
             )
-            widgets.append(RecordLink(entry.record_type, entry.record_key, line))
+            when = render.assemble((entry.effective or "(no date)", "bold"), "  ")
+            widgets.append(RecordLink(entry.record_type, entry.record_key, line, lead=when))
         if not detail.evidence_for:
             widgets += brief_links([])
         widgets += timeline(detail.history)

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
@@ -46,14 +46,38 @@ class Heading(Text):
     """
 
 
-class RecordLink(Static, can_focus=True):
-    """A line naming another record; following it opens that record's screen."""
+class Hanging(Horizontal):
+    """A line that wraps with a hanging indent: ``lead`` (a status, a date, a field's name)
+    in a column of its own, and ``body`` wrapped beside it, so that every wrapped line starts
+    under the body's first word and the lead column stays clear for the eye to run down."""
+
+    DEFAULT_CSS = """
+    Hanging { height: auto; }
+    Hanging > .lead { width: auto; }
+    Hanging > .body { width: 1fr; height: auto; }
+    """
+
+    def __init__(self, lead: Content, body: Content, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self.lead = lead
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        yield Text(self.lead, classes="lead")
+        yield Text(self.body, classes="body")
+
+
+class RecordLink(Widget, can_focus=True):
+    """A line naming another record; following it opens that record's screen.
+
+    With a ``lead`` (a status word), the lead stands in a column of its own and the rest wraps
+    beside it (:class:`Hanging`)."""
 
     DEFAULT_CSS = """
     RecordLink { height: auto; padding: 0 1; }
     RecordLink:hover { background: $boost; }
     /* Reverse video keeps every span readable: a coloured key becomes a coloured block. */
-    RecordLink:focus { text-style: bold reverse; }
+    RecordLink:focus > Text, RecordLink:focus > Hanging > Text { text-style: bold reverse; }
     """
 
     class Followed(Message):
@@ -62,10 +86,20 @@ class RecordLink(Static, can_focus=True):
             self.key = key
             super().__init__()
 
-    def __init__(self, record_type: str, key: str, content: Content) -> None:
-        super().__init__(content, markup=False)
+    def __init__(
+        self, record_type: str, key: str, content: Content, *, lead: Content | None = None
+    ) -> None:
+        super().__init__()
         self.record_type = record_type
         self.key = key
+        self.content = content
+        self.lead = lead
+
+    def compose(self) -> ComposeResult:
+        if self.lead is None:
+            yield Text(self.content)
+        else:
+            yield Hanging(self.lead, self.content)
 
     @property
     def identity(self) -> tuple[str, str]:
@@ -118,16 +152,28 @@ class Field(Horizontal):
             yield Text(self.value, classes="field-value")
 
 
-def brief_line(brief: Brief, *, mark: str = "") -> Content:
-    """``committed      fra-reassurance-force  Deploy a reassurance force``: the status in a
-    column as wide as the longest status word of pledges and conditions, so that lists of
-    either (and lists that mix them) line up, and ``partially_met`` never touches the key."""
+def brief_status(brief: Brief) -> Content:
+    """A brief's status in a column as wide as the longest status word of pledges and
+    conditions, so that lists of either (and lists that mix them) line up, and
+    ``partially_met`` never touches the key."""
     status = brief.status or ""
     return render.assemble(
         (
             render.status_cell(status, render.status_width()) if status else "",
             render.status_style(status, brief.record_type),
-        ),
+        )
+    )
+
+
+def brief_line(brief: Brief, *, mark: str = "") -> Content:
+    """``committed      fra-reassurance-force  Deploy a reassurance force``: the status
+    (:func:`brief_status`) and the rest (:func:`brief_body`) on one line of text."""
+    return render.assemble(brief_status(brief), brief_body(brief, mark=mark))
+
+
+def brief_body(brief: Brief, *, mark: str = "") -> Content:
+    """A brief's key and title, and its mark (``becomes blocked``)."""
+    return render.assemble(
         (brief.key, render.KEY_STYLE),
         "  ",
         brief.title,
@@ -142,7 +188,12 @@ def brief_links(
     if not briefs:
         return [Text(render.plain("none", render.MUTED), classes="indent")]
     widgets: list[Widget] = [
-        RecordLink(b.record_type, b.key, brief_line(b, mark=(marks or {}).get(b.key, "")))
+        RecordLink(
+            b.record_type,
+            b.key,
+            brief_body(b, mark=(marks or {}).get(b.key, "")),
+            lead=brief_status(b),
+        )
         for b in briefs[:SECTION_LIMIT]
     ]
     rest = len(briefs) - SECTION_LIMIT
@@ -219,40 +270,56 @@ def timeline(entries: Iterable[ChangeEntry]) -> list[Widget]:
 
 
 def _entry_widgets(entry: ChangeEntry, *, apart: bool = False) -> list[Widget]:
-    changes = [
-        render.assemble((name + ": ", render.LABEL_STYLE), render.change(old, new, 120))
-        for name, (old, new) in entry.changes.items()
-    ]
+    """An entry as rows that wrap with a hanging indent: the date, then what changed field by
+    field, the note and the source, each under its own label."""
     if entry.batch_kind == "undo":
         mark = "  undo of an earlier change"
     elif entry.undone:
         mark = "  undone"
     else:
         mark = ""
-    lines: list[Any] = [
-        (entry.effective or "(no date)", "bold"),
-        ("  " + entry.action, render.KEY_STYLE),
+    header: list[Any] = [
+        (entry.action, render.KEY_STYLE),
         (mark, "bold " + render.MUTED),
         (f"   recorded {render.timestamp(entry.recorded_at)} by ", render.MUTED),
         (entry.author, render.MUTED),
     ]
     if entry.batch_label:
-        lines.append((f"  ({render.one_line(entry.batch_label, 80)})", render.MUTED))
-    for change in changes:
-        lines.extend([render.ui("\n    "), change])
-    if entry.note:
-        lines.extend([render.ui("\n    note: ", render.LABEL_STYLE), render.paragraph(entry.note)])
-    widgets: list[Widget] = [
-        Text(render.assemble(*lines), classes="entry -apart" if apart else "entry")
+        header.append((f"  ({render.one_line(entry.batch_label, 80)})", render.MUTED))
+    rows: list[Widget] = [
+        Hanging(
+            render.assemble((entry.effective or "(no date)", "bold"), "  "),
+            render.assemble(*header),
+        )
     ]
+    rows += [
+        Hanging(
+            render.assemble(("    " + name + ": ", render.LABEL_STYLE)),
+            render.change(old, new, 120),
+        )
+        for name, (old, new) in entry.changes.items()
+    ]
+    if entry.note:
+        rows.append(
+            Hanging(render.ui("    note: ", render.LABEL_STYLE), render.paragraph(entry.note))
+        )
+    widgets: list[Widget] = [Entry(*rows, classes="entry -apart" if apart else "entry")]
     if entry.source:
         widgets.append(
             RecordLink(
                 "source",
                 entry.source,
-                render.assemble(
-                    ("    source: ", render.LABEL_STYLE), (entry.source, render.KEY_STYLE)
-                ),
+                render.assemble((entry.source, render.KEY_STYLE)),
+                lead=render.ui("    source: ", render.LABEL_STYLE),
             )
         )
     return widgets
+
+
+class Entry(Vertical):
+    """One change of a record's history: its rows (:func:`timeline`)."""
+
+    DEFAULT_CSS = """
+    Entry { height: auto; }
+    Entry.-apart Text { color: $foreground-muted; }
+    """
