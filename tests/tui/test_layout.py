@@ -199,3 +199,50 @@ async def test_wrapped_lines_of_a_record_hang_under_the_text_they_continue(
         follow = lines[title + 1]
         assert follow[:value_column].strip() == ""
         assert follow[value_column] != " "
+
+
+def _record_column(app: PledgesApp) -> list[str]:
+    """The Record cells of the rows the History view shows, as drawn."""
+    from tui.widgets.list_table import ListTable
+
+    table = app.screen.query_one(ListTable)
+    width = table.scrollable_content_region.width
+    offset = 0
+    for column, column_width in table.layout_columns(width):
+        if column.name == "record":
+            break
+        offset += column_width + 1
+    else:
+        raise AssertionError("the History view shows no Record column")
+    lines = screen_text(app).splitlines()
+    top = table.region.y + 1
+    rows = lines[top : top + min(table.page_height, len(table.shown))]
+    start = table.region.x + offset
+    return [row[start : start + column_width].rstrip() for row in rows]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_history_record_column_shows_whole_keys_wide_and_distinct_ones_narrow(
+    sample: Ledger, size: tuple[int, int]
+) -> None:
+    app = make_app(sample, poll_seconds=0)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        from tui.widgets.list_table import ListTable
+
+        table = app.screen.query_one(ListTable)
+        cells = _record_column(app)
+        records = [f"{t} {k}" for t, k in (row.target for row in table.shown[: len(cells)])]
+        assert len(cells) >= 10 and any(len(r) > 40 for r in records)
+        if size[0] >= 200:
+            # At 200 columns every key the sample holds is shown whole.
+            assert cells == records
+        else:
+            # At 80 a long key is cut in the middle, keeping its start and its date, and two
+            # records never read the same.
+            for cell, record in zip(cells, records, strict=True):
+                head, _, tail = cell.partition("\u2026")
+                assert record.startswith(head) and record.endswith(tail)
+            assert len(set(cells)) == len(set(records))

@@ -88,7 +88,7 @@ class HistoryView(RecordsView):
         Column("recorded", "Recorded UTC", 16),
         Column("effective", "Effective", 10, priority=3),
         Column("author", "Who", 8),
-        Column("record", "Record", 24, grow=40),
+        Column("record", "Record", 24, grow=28, cut="middle"),
         Column("action", "Action", 13),
         Column("changes", "What changed", 0),
         Column("evidence", "Note / source", 0, priority=5, min_width=16),

@@ -202,8 +202,12 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
             shown.remove(drop)
         room = flexible_room(shown)
         flex = [c for c in shown if c.width == 0]
-        # When the flexible columns have more than they need, growable columns take a part.
-        spare = max((room - sum(max(c.min_width, width // 4) for c in flex)) // 2, 0)
+        # When the flexible columns have more than they need, growable columns (long keys)
+        # take a part: half of what is left once the flexible ones have a quarter of the
+        # width between them, so that a table with two of them (what changed, and the note)
+        # still gives its keys room at 200 columns.
+        share = width // (4 * max(len(flex), 1))
+        spare = max((room - sum(max(c.min_width, share) for c in flex)) // 2, 0)
         extra: dict[str, int] = {}
         for column in shown:
             if column.grow and flex:
