@@ -182,3 +182,17 @@ def read_only_problem(path: Path) -> str | None:
                 f"their folder {folder} writable"
             )
     return None
+
+
+#: File suffix -> fixture format: the one table the importer, the CLI and the dialogs read
+#: file names by.
+FORMATS: Final = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
+#: Fixture format -> the suffix an exported file of that format is given.
+SUFFIX_OF: Final = {"yaml": ".yaml", "json": ".json", "csv": ".csv"}
+#: What to tell someone whose file name has none of the suffixes.
+NAME_IT: Final = f"name it {', '.join(list(FORMATS)[:-1])} or {list(FORMATS)[-1]}"
+
+
+def format_of(name: str | os.PathLike[str]) -> str | None:
+    """The fixture format a file name implies (``yaml``, ``json``, ``csv``), or None."""
+    return FORMATS.get(Path(name).suffix.lower())

@@ -1,4 +1,5 @@
-"""Every rule of DESIGN section 1, broken once: the message names the field and the rule."""
+"""Every rule a record must keep (keys, dates, vocabularies, lengths), broken once: the
+message names the field and the rule."""
 
 from __future__ import annotations
 

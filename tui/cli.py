@@ -65,13 +65,7 @@ class _Group(click.Group):
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-@click.option(
-    "--db",
-    "db",
-    metavar="PATH",
-    default=None,
-    help="Ledger file (or database URL). Default: $PLEDGES_DB, else the data directory.",
-)
+@db_option
 @click.option(
     "--demo",
     is_flag=True,

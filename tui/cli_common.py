@@ -238,13 +238,13 @@ class QueryCommand(click.Command):
 
 
 def db_option(command: F) -> F:
-    """``--db PATH`` on every command (also accepted before the command name)."""
+    """``--db PATH``, on `pledges` itself and on every command (so it goes before or after the
+    command name)."""
     return click.option(
         "--db",
         "db",
         metavar="PATH",
         default=None,
-        expose_value=True,
         help="Ledger file (or database URL). Default: $PLEDGES_DB, else the data directory.",
     )(command)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import click
 
+from db.files import NAME_IT, format_of
 from tui.cli_common import (
     EXIT_ERROR,
     EXIT_USAGE,
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 #: Inputs at least this large show a progress line (when stderr is a terminal).
 PROGRESS_BYTES = 1_000_000
-_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv"}
 _SECTIONS = (("actor", "actors"), ("source", "sources"), ("condition", "conditions"))
 
 
@@ -111,7 +111,7 @@ def import_command(
       pledges import actors.yaml pledges.csv --map pledger=donor --map title=headline
       pledges import pledges.csv --ignore remarks --dry-run
     """
-    from db.fixtures import FixtureError, format_of, import_files, parse_ignored, parse_mapping
+    from db.fixtures import FixtureError, import_files, parse_ignored, parse_mapping
     from tui import import_changes
 
     try:
@@ -126,7 +126,7 @@ def import_command(
     for name in files:
         if format_of(name) is None:
             fail(
-                f"{shown(name)}: cannot tell its format; name it .yaml, .yml, .json or .csv",
+                f"{shown(name)}: cannot tell its format; {NAME_IT}",
                 EXIT_USAGE,
             )
     progress = _progress(files)
@@ -184,14 +184,14 @@ def _export_format(fmt: str | None, output: str | None) -> str:
         return fmt
     if output is None:
         return "yaml"
-    suffix = Path(output).suffix.lower()
-    if suffix not in _SUFFIXES:
+    fmt = format_of(output)
+    if fmt is None:
         fail(
             f"cannot tell the format of {shown(output)} from its name; "
             "add --format yaml, json or csv",
             EXIT_USAGE,
         )
-    return _SUFFIXES[suffix]
+    return fmt
 
 
 @click.command("export", cls=QueryCommand)

@@ -208,8 +208,6 @@ CONDITION_STATUS_STYLES: dict[str, str] = {
     "failed": "$text-error bold",
     "waived": "$foreground-muted",
 }
-#: Condition statuses that leave a pledge unmet (mirrors db.vocab, kept here to stay light).
-UNMET_CONDITION_STATUSES = frozenset({"pending", "partially_met", "failed"})
 MUTED = "$foreground-muted"
 KEY_STYLE = "$text-primary"
 LABEL_STYLE = "$foreground-muted"

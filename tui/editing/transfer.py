@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, ProgressBar, RadioButton, RadioSet, Static
 
 from db.errors import LedgerError
+from db.files import FORMATS, NAME_IT, SUFFIX_OF, format_of
 
 from .. import keys, render
 from ..widgets.footer import Footer
@@ -35,8 +36,6 @@ from .paths import PathSuggester, split_paths
 if TYPE_CHECKING:
     from db.fixtures import ExportCount, ImportReport, Problem, RecordUpdate
 
-FIXTURE_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
-EXPORT_SUFFIXES = {"yaml": ".yaml", "json": ".json", "csv": ".csv"}
 _SECTIONS = (
     ("actor", "actors"),
     ("source", "sources"),
@@ -246,7 +245,7 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
                 yield PathInput(
                     self.inputs.files,
                     placeholder="path to .yaml, .json or .csv (several: separate with ;); \u2192 completes",
-                    suggester=PathSuggester(FIXTURE_SUFFIXES),
+                    suggester=PathSuggester(tuple(FORMATS)),
                     compact=True,
                     id="import-path",
                 )
@@ -318,7 +317,7 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
 
     def _inputs(self) -> tuple[list[str], dict[str, str], frozenset[str]] | None:
         """The files, the CSV mapping and the columns to skip, or None (the reason shown)."""
-        from db.fixtures import format_of, parse_ignored, parse_mapping
+        from db.fixtures import parse_ignored, parse_mapping
 
         text = self.query_one("#import-path", LineInput).value
         paths = [str(Path(p).expanduser()) for p in split_paths(text)]
@@ -332,7 +331,7 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
                 return None
             if format_of(path) is None:
                 self._state(
-                    f"{path}: cannot tell its format; name it .yaml, .yml, .json or .csv",
+                    f"{path}: cannot tell its format; {NAME_IT}",
                     error=True,
                 )
                 return None
@@ -519,7 +518,7 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
 
 
 def default_export_path(fmt: str) -> str:
-    return f"pledges-export-{dt.date.today().isoformat()}{EXPORT_SUFFIXES[fmt]}"
+    return f"pledges-export-{dt.date.today().isoformat()}{SUFFIX_OF[fmt]}"
 
 
 class ExportDialog(LedgerDialog[Exported | None]):
@@ -598,8 +597,8 @@ class ExportDialog(LedgerDialog[Exported | None]):
     def _format_changed(self) -> None:
         field = self.query_one("#export-path", LineInput)
         path = Path(field.value)
-        if path.suffix.lower() in (*EXPORT_SUFFIXES.values(), ".yml"):
-            field.value = str(path.with_suffix(EXPORT_SUFFIXES[self.format]))
+        if format_of(path) is not None:
+            field.value = str(path.with_suffix(SUFFIX_OF[self.format]))
 
     def _state(self, text: str, *, error: bool = False) -> None:
         state = self.query_one("#transfer-state", Static)

@@ -275,9 +275,8 @@ class PledgeScreen(RecordScreen):
             pledged = _quantity(p.amount, p.unit)
             delivered = _quantity(p.delivered, p.unit)
             amount = f"{pledged} pledged, {delivered} delivered"
-        unmet = {
-            b.key: "unmet" for b in detail.conditions if b.status in render.UNMET_CONDITION_STATUSES
-        }
+        unmet_statuses = vocab.OPEN_CONDITION_STATUSES | vocab.FAILED_CONDITION_STATUSES
+        unmet = {b.key: "unmet" for b in detail.conditions if b.status in unmet_statuses}
         widgets: list[Widget] = [
             *_title(p.title, subtitle),
             Field("Pledger", actor_link(p.pledger, detail.pledger_name)),
