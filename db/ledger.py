@@ -510,6 +510,12 @@ class Ledger:
         with self._reading() as connection:
             return reading.records(connection, record_type, keys, strict=strict)
 
+    def supersedes_closure(self, keys: Sequence[str]) -> dict[str, str | None]:
+        """These pledges and all they replace, however far back, each mapped to the key of the
+        pledge it supersedes (None where a chain starts): one read for whole chains."""
+        with self._reading() as connection:
+            return reading.supersedes_closure(connection, list(keys))
+
     def versioned_states(
         self, record_type: str, keys: Sequence[str]
     ) -> dict[str, tuple[int, dict[str, Any]]]:

@@ -172,6 +172,45 @@ def test_a_cycle_through_the_ledger_is_refused(small: Ledger, tmp_path: Path) ->
     assert "gbr-troops -> fra-new -> gbr-troops is a cycle" in str(caught.value.problems[0])
 
 
+def test_a_cycle_deep_in_a_ledger_chain_is_found_with_one_read_of_the_chain(
+    small: Ledger, tmp_path: Path
+) -> None:
+    links = 60
+    rows = "".join(
+        f"  - {{key: p{i}, title: Pledge {i}, pledger: FRA"
+        + (f", supersedes: p{i - 1}" if i else "")
+        + "}\n"
+        for i in range(links)
+    )
+    import_files(small, [write(tmp_path, "chain.yaml", f"format: pledges/1\npledges:\n{rows}")])
+    assert small.supersedes_closure([f"p{links - 1}"]) == {
+        f"p{i}": (f"p{i - 1}" if i else None) for i in range(links)
+    }
+    # The file makes the oldest pledge of the chain replace a new one that replaces the newest.
+    closing = write(
+        tmp_path,
+        "closing.yaml",
+        "format: pledges/1\npledges:\n"
+        f"  - {{key: p0, title: Pledge 0, pledger: FRA, supersedes: x}}\n"
+        f"  - {{key: x, title: X, pledger: FRA, supersedes: p{links - 1}}}\n",
+    )
+    before = small.count_pledges()
+    reads: list[list[str]] = []
+    follow = small.supersedes_closure
+
+    def counted(keys: list[str]) -> dict[str, str | None]:
+        reads.append(list(keys))
+        return follow(keys)
+
+    small.supersedes_closure = counted  # type: ignore[method-assign]
+    with pytest.raises(FixtureError) as caught:
+        import_files(small, [closing])
+    chain = " -> ".join(["p0", "x", *(f"p{i}" for i in range(links - 1, 0, -1)), "p0"])
+    assert f"{chain} is a cycle" in str(caught.value.problems[0])
+    assert reads == [[f"p{links - 1}"]]
+    assert small.count_pledges() == before  # nothing written
+
+
 def test_an_invalid_input_raises_with_every_problem_and_writes_nothing(
     small: Ledger, tmp_path: Path
 ) -> None:
