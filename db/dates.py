@@ -97,7 +97,7 @@ def refuse_future(value: str) -> str:
     latest = latest_effective()
     if bounds(value)[0] > latest:
         raise PartialDateError(
-            f"{value!r} is in the future; a change in the world can be dated today "
-            f"({today()}) at the latest"
+            f"{value!r} is in the future; a change in the world can be dated today at the "
+            f"latest ({latest} in the time zone furthest ahead)"
         )
     return value

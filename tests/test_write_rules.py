@@ -67,6 +67,19 @@ def test_a_status_change_dated_in_the_future_is_refused(small: Ledger, date: str
     assert small.pledge("gbr-troops").pledge.status == "committed"
 
 
+def test_the_latest_effective_date_is_today_in_the_time_zone_furthest_ahead(
+    small: Ledger,
+) -> None:
+    import datetime as dt
+
+    latest = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    beyond = (latest + dt.timedelta(days=1)).isoformat()
+    with pytest.raises(InvalidRecordError, match=rf"\({latest.isoformat()} in the time zone"):
+        small.change_status("pledge", "gbr-troops", "stalled", note="x", effective=beyond)
+    small.change_status("pledge", "gbr-troops", "stalled", note="x", effective=latest.isoformat())
+    assert small.pledge("gbr-troops").pledge.status == "stalled"
+
+
 def test_an_edit_that_changes_status_with_a_future_date_is_refused(small: Ledger) -> None:
     detail = small.pledge("gbr-troops")
     with pytest.raises(InvalidRecordError, match="is in the future"):
