@@ -50,9 +50,15 @@ async def test_views_switch_with_1_to_5_and_keep_their_place(browser: Ledger) ->
         await pilot.press("5")
         await settle(pilot)
         assert app.current_mode == "history"
+        history = app.screen.query_one(ListTable)
+        assert [row.target for row in history.shown] == [
+            (e.record_type, e.record_key) for e in browser.activity()
+        ]
         await pilot.press("1")
         await settle(pilot)
-        assert pledge_table(app) is not None
+        assert app.current_mode == "pledges"
+        table = pledge_table(app)
+        assert table is not None and table.row_count == browser.count_pledges()
 
 
 async def test_list_views_sort_filter_and_open_records(browser: Ledger) -> None:
