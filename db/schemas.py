@@ -165,8 +165,14 @@ class Record(BaseModel):
         return type(self).model_validate(self.model_dump(exclude_defaults=False))
 
     def state(self) -> dict[str, Any]:
-        """The record's fields as a plain, JSON-ready dict (history excluded): what the log keeps."""
-        return self.model_dump(mode="json", exclude={"history"})
+        """The record's fields as a plain, JSON-ready dict (history excluded): what the log keeps.
+
+        A record read as stored that the schemas refuse (another tool wrote it) is built
+        without validation and may hold a value of another type (an amount stored as text):
+        it is given back as it is stored, which is what the form shows and the log compares
+        with, so pydantic's warning that the value is not of the field's type is not wanted.
+        """
+        return self.model_dump(mode="json", exclude={"history"}, warnings=False)
 
 
 #: Validation context that reads a stored record as it is: its text is shown exactly as
