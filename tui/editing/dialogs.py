@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
@@ -16,6 +17,7 @@ from db.errors import LedgerError
 from db.records import BatchSummary
 
 from .. import keys, render
+from ..ledger_app import LedgerApp
 from ..reporting import ReportsErrors
 from ..widgets.footer import Footer
 
@@ -58,6 +60,8 @@ class LedgerDialog(ReportsErrors, ModalScreen[ResultT]):
     """A modal that reads or writes the app's ledger in thread workers, which report back with
     messages: :class:`Committed` after a write returned, :class:`Failed` when it was refused."""
 
+    app = getters.app(LedgerApp)
+
     class Committed(Message):
         def __init__(self, summary: BatchSummary) -> None:
             self.summary = summary
@@ -70,7 +74,7 @@ class LedgerDialog(ReportsErrors, ModalScreen[ResultT]):
 
     @property
     def ledger(self) -> Ledger:
-        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
+        return self.app.ledger
 
 
 class ConfirmDialog(ModalScreen[bool]):

@@ -536,6 +536,7 @@ class RecordForm(LedgerDialog[Saved | None]):
             typed=None if multiple else field.shown,
             free=spec.free,
             create=spec.create,
+            form=RecordForm,
             search_ledger=name == "pledge",
         )
         self.app.push_screen(picker, lambda picked: self._picked(field, picked))

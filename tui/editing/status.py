@@ -37,7 +37,7 @@ from ..widgets.footer import Footer
 from .choices import Choice, load_choices
 from .dialogs import FORM_BINDINGS, ConfirmDialog, LedgerDialog, MessageDialog, dialog_css
 from .fields import FormField, PickInput
-from .form import EVIDENCE
+from .form import EVIDENCE, RecordForm
 from .impact import ImpactPanel, ImpactRead
 from .results import Picked, StatusChanged
 from .specs import EFFECTIVE, NOTE, SOURCE_REF
@@ -288,6 +288,7 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
                 current=field.text.strip(),
                 typed=field.shown,
                 create="source",
+                form=RecordForm,
             ),
             picked,
         )

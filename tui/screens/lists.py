@@ -17,14 +17,14 @@ from db.query import Query
 from db.records import ActorRow, ConditionRow, SourceRow
 
 from .. import keys, render
-from ..editing.actions import EditsRecords
+from ..editing.actions import EditingScreen
+from ..messages import OpenRecord
 from ..widgets.filter_line import FilterLine
 from ..widgets.line_table import Column, LineTable
 from ..widgets.list_table import ListRow, ListTable
-from .base import LedgerScreen
 
 
-class RecordsView(EditsRecords, LedgerScreen):
+class RecordsView(EditingScreen):
     """A view listing every record of one type."""
 
     BINDINGS: ClassVar = [
@@ -103,9 +103,6 @@ class RecordsView(EditsRecords, LedgerScreen):
 
     # -- editing -------------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.edit_action_state(action)
-
     def current_record(self) -> tuple[str, str] | None:
         row = self.table.cursor_row
         return row.target if row is not None else None
@@ -149,7 +146,7 @@ class RecordsView(EditsRecords, LedgerScreen):
     def _open(self, event: LineTable.Opened) -> None:
         row = self.table.cursor_row
         if row is not None:
-            self.pledges_app.open_record(*row.target)
+            self.post_message(OpenRecord(*row.target))
 
 
 def _fold(value: Any) -> Any:

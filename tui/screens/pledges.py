@@ -18,13 +18,13 @@ from db.query import Query
 from db.records import Facets, Sort
 
 from .. import keys, render
-from ..editing.actions import EditsRecords
+from ..editing.actions import EditingScreen
 from ..filtering import FACET_FIELDS, active_values, toggle_term, without_field
+from ..messages import OpenRecord
 from ..widgets.facets import FacetList
 from ..widgets.filter_line import FilterLine
 from ..widgets.line_table import ASCENDING, DESCENDING, LineTable
 from ..widgets.pledge_table import PledgeTable
-from .base import LedgerScreen
 
 #: Facet counts take a full pass over the listed pledges; wait for typing to settle first.
 FACETS_DELAY = 0.3
@@ -66,7 +66,7 @@ def welcome_text(ledger_name: str) -> object:
     )
 
 
-class PledgesView(EditsRecords, LedgerScreen):
+class PledgesView(EditingScreen):
     view = "pledges"
     BINDINGS: ClassVar = keys.bindings("view") + keys.bindings("edit")
     new_record_type = "pledge"
@@ -120,7 +120,7 @@ class PledgesView(EditsRecords, LedgerScreen):
         self.query_one(Welcome).display = False
         self.facet_list.display = self.app.size.width >= FACETS_MIN_WIDTH
         self.filter_line.show_status("loading\u2026")
-        first = self.pledges_app.take_first_rows()
+        first = self.app.take_first_rows()
         if first is not None:
             self.table.show_read(first.query, first.sort, first.rows, first.total)
         else:
@@ -128,6 +128,15 @@ class PledgesView(EditsRecords, LedgerScreen):
         self.table.focus()
         # The first rows come first; the facets (a pass over every pledge) a moment later.
         self._want_facets(Query(), delay=FACETS_DELAY)
+
+    @property
+    def export_query(self) -> str:
+        return self.table.query.source
+
+    def show_query(self, text: str) -> None:
+        """List the pledges ``text`` (a query in the filter language) finds, in the table."""
+        self.filter_line.set_text(text)
+        self.table.focus()
 
     def reload(self) -> None:
         self.table.reload()
@@ -143,7 +152,7 @@ class PledgesView(EditsRecords, LedgerScreen):
         needs_a_pledge = {"edit_record", "delete_record", "change_status", "cite", "show_citation"}
         if action in needs_a_pledge and self.query_one(Welcome).display:
             return False
-        return self.edit_action_state(action)
+        return super().check_action(action, parameters)
 
     # -- editing -------------------------------------------------------------------------------
 
@@ -159,7 +168,7 @@ class PledgesView(EditsRecords, LedgerScreen):
     def _not_listed(self, event: PledgeTable.NotListed) -> None:
         # The filter hides the pledge just written: show it on its own screen instead.
         if self.is_active:
-            self.pledges_app.open_record("pledge", event.key)
+            self.post_message(OpenRecord("pledge", event.key))
 
     def action_focus_filter(self) -> None:
         self.filter_line.input.focus()
@@ -234,7 +243,7 @@ class PledgesView(EditsRecords, LedgerScreen):
     def _open(self, event: LineTable.Opened) -> None:
         row = self.table.row_at(event.index)
         if row is not None:
-            self.pledges_app.open_record("pledge", row.key)
+            self.post_message(OpenRecord("pledge", row.key))
 
     # -- facets --------------------------------------------------------------------------------
 
