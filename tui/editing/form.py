@@ -29,13 +29,10 @@ from db import vocab
 from db.dates import PartialDateError, parse_partial_date
 from db.errors import (
     ConflictError,
-    CycleError,
     DuplicateKeyError,
-    EvidenceRequiredError,
     InvalidRecordError,
     LedgerError,
     NotFoundError,
-    UnknownReferenceError,
     nearest,
 )
 from db.records import BatchSummary, Impact
@@ -650,22 +647,11 @@ class RecordForm(LedgerDialog[Saved | None]):
         )
 
     def _field_of(self, error: LedgerError) -> str | None:
-        """The field a refusal is about, to mark it."""
-        if isinstance(error, UnknownReferenceError):
-            return (
-                error.field
-                if error.field in {s.name for s in (*self.specs, *self.history)}
-                else None
-            )
+        """The field a refusal is about, to mark it (when the form has that field)."""
         if isinstance(error, DuplicateKeyError):
             return KEY_FIELDS[self.record_type]
-        if isinstance(error, EvidenceRequiredError):
-            return "note"
-        if isinstance(error, CycleError):
-            return "supersedes"
-        if "dates from" in str(error):  # a status change dated before the current status
-            return "effective"
-        return None
+        names = {s.name for s in (*self.specs, *self.history)}
+        return error.field if error.field in names else None
 
     # -- conflicts -------------------------------------------------------------------------------
 

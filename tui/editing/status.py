@@ -24,10 +24,8 @@ from db.dates import PartialDateError, parse_partial_date
 from db.dates import today as today_date
 from db.errors import (
     ConflictError,
-    EvidenceRequiredError,
     LedgerError,
     NotFoundError,
-    UnknownReferenceError,
     nearest,
 )
 from db.records import Impact
@@ -439,17 +437,8 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
             )
         else:
             text = str(error)
-            field = (
-                "note"
-                if isinstance(error, EvidenceRequiredError)
-                else "source"
-                if isinstance(error, UnknownReferenceError)
-                else "effective"
-                if "dates from" in text
-                else None
-            )
-            if field is not None:
-                self.query_one(f"#field-{field}", FormField).show_problems([text])
+            if error.field in {EFFECTIVE.name, NOTE.name, SOURCE_REF.name}:
+                self.query_one(f"#field-{error.field}", FormField).show_problems([text])
         self._line(f"not saved: {text}", error=True)
         self.app.push_screen(
             MessageDialog(
