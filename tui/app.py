@@ -24,6 +24,7 @@ import importlib
 import time
 from collections.abc import Iterable
 from contextlib import suppress
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -347,7 +348,7 @@ class PledgesApp(ReportsErrors, LedgerApp):
             yield SystemCommand(
                 keys.help_text(key),
                 f"key: {keys.display(key)}",
-                _runner(self, binding.action, node),
+                partial(self.run_action, binding.action, node),
             )
 
 
@@ -364,10 +365,3 @@ def _settle_gc() -> None:
 def _lazy(module: str, name: str) -> Any:
     """``module.name``, imported on first use."""
     return getattr(importlib.import_module(module), name)
-
-
-def _runner(app: App[object], action: str, node: object) -> object:
-    async def run() -> None:
-        await app.run_action(action, node)  # type: ignore[arg-type]
-
-    return run

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.command import Hit, Hits, Provider
 from textual.fuzzy import FuzzySearch
@@ -38,6 +38,8 @@ from .ledger_app import LedgerApp
 from .messages import OpenRecord, ShowPledges
 
 if TYPE_CHECKING:
+    from textual.content import Content
+
     from db.ledger import Ledger
 
 #: How many pledges a search asks the ledger for.
@@ -60,6 +62,8 @@ _KEY_LIKE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 #: Scores as Textual's own matcher gives them, so that records and actions rank together.
 _SCORING = FuzzySearch()
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +189,13 @@ def _help(candidate: Candidate) -> str:
     return f"{candidate.title[:HELP_CELLS]} (also {candidate.names[:HELP_CELLS]})"
 
 
-def _prompt(candidate: Candidate, offsets: list[int]) -> object:
+def _help_line(text: str) -> str:
+    """``text`` as a hit's help line, muted and never parsed as markup. (``Hit.help`` is typed
+    ``str``, but the palette parses a string as markup, and takes ``Content`` as it is.)"""
+    return render.plain(text, render.MUTED)  # type: ignore[return-value]
+
+
+def _prompt(candidate: Candidate, offsets: list[int]) -> Content:
     """``condition us-backstop``, the letters that matched the key highlighted."""
     return render.assemble(
         (candidate.record_type + " ", render.MUTED),
@@ -231,10 +241,10 @@ class RecordCommands(Provider):
         )
         return Hit(
             score,
-            _prompt(candidate, offsets),  # type: ignore[arg-type]
+            _prompt(candidate, offsets),
             open_record,
             text=f"{candidate.record_type} {render.one_line(candidate.key, KEY_CHARS)}",
-            help=render.plain(render.one_line(_help(candidate), HELP_CELLS), render.MUTED),  # type: ignore[arg-type]
+            help=_help_line(render.one_line(_help(candidate), HELP_CELLS)),
         )
 
     async def search(self, query: str) -> Hits:
@@ -280,18 +290,14 @@ class RecordCommands(Provider):
             0.1,
             render.assemble(
                 ("filter ", render.MUTED), ("pledges: ", ""), (words, render.KEY_STYLE)
-            ),  # type: ignore[arg-type]
+            ),
             partial(self.screen.post_message, ShowPledges(query)),
             text=f"filter pledges: {words}",
-            help=render.plain(
-                f"{late}every pledge that matches, in the Pledges view", render.MUTED
-            ),  # type: ignore[arg-type]
+            help=_help_line(f"{late}every pledge that matches, in the Pledges view"),
         )
 
 
-async def _by(
-    future: asyncio.Future[list[Candidate] | None], deadline: float
-) -> list[Candidate] | None:
+async def _by(future: asyncio.Future[T], deadline: float) -> T | None:
     """The future's result, or None if it is not there by ``deadline`` (it runs on)."""
     try:
         return await asyncio.wait_for(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 from textual import getters
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -39,7 +40,7 @@ DIALOG_CSS = """
 
 
 #: The keys of a tall dialog with fields: save, cancel, move between fields, scroll.
-FORM_BINDINGS: Final = [
+FORM_BINDINGS: Final[list[BindingType]] = [
     keys.binding(name)
     for name in (
         "form.save",

@@ -220,7 +220,7 @@ class RecordForm(LedgerDialog[Saved | None]):
 
     def on_mount(self) -> None:
         wanted = {s.choices for s in (*self.specs, *self.history) if s.choices in LEDGER_LISTS}
-        self._load_choices(sorted(wanted))  # type: ignore[arg-type]
+        self._load_choices(sorted(wanted))
         for field in self.fields():
             known = static_choices(field.spec.choices or "")
             if known is not None:
@@ -228,7 +228,7 @@ class RecordForm(LedgerDialog[Saved | None]):
         if self.editing:
             self.query_one("#form-fields").disabled = True
             self._status("reading the record\u2026")
-            self._read(self.record_type, self.key)  # type: ignore[arg-type]
+            self._read(self.record_type, self.key)
         else:
             self._baseline = self.texts()
             self._status_keys()
@@ -252,7 +252,7 @@ class RecordForm(LedgerDialog[Saved | None]):
             key_field = KEY_FIELDS[self.record_type]
             editable.sort(key=lambda f: (f.spec.name != "title") + 2 * (f.spec.name == key_field))
         empty = [f for f in editable if not f.text] if not self.editing else []
-        target = (empty or editable or [None])[0]
+        target = next(iter(empty or editable), None)
         if target is not None:
             target.editor.focus()
 
@@ -337,7 +337,8 @@ class RecordForm(LedgerDialog[Saved | None]):
     def status_changed(self) -> bool:
         if not self.editing or self.original is None or "status" not in self.original:
             return False
-        return self.field("status").text.strip() != self.original["status"]
+        stored: object = self.original["status"]
+        return self.field("status").text.strip() != stored
 
     def problems(self) -> dict[str, list[str]]:
         """Everything wrong with the form, by field (the rules of db.schemas, references, the
@@ -431,7 +432,7 @@ class RecordForm(LedgerDialog[Saved | None]):
 
     @on(KeySuggested)
     def _key_suggested(self, message: KeySuggested) -> None:
-        if message.title != self.field("title").editor.value or not self._key_is_offered():
+        if message.title != self.field("title").shown or not self._key_is_offered():
             return
         key_field = self.field(KEY_FIELDS[self.record_type])
         self._suggested = message.key or None

@@ -27,9 +27,7 @@ from ..widgets.list_table import ListRow, ListTable
 class RecordsView(EditingScreen):
     """A view listing every record of one type."""
 
-    BINDINGS: ClassVar = [
-        b for b in keys.bindings("view") if b.id != "view.facets"
-    ] + keys.bindings("edit")
+    BINDINGS: ClassVar = keys.bindings("view", "edit", without={"view.facets"})
     columns: ClassVar[tuple[Column, ...]] = ()
     noun = "record"
     sortable = True
@@ -55,7 +53,7 @@ class RecordsView(EditingScreen):
             language=False,
             placeholder=self.filter_placeholder or f"/ filter the {self.noun}s",
             id="filter",
-            parser=self.filter_parser,
+            parser=type(self).filter_parser,  # the class's: a function, not a method
         )
         yield ListTable(self.columns, sortable=self.sortable, id="list-table")
         yield from self.compose_bottom()

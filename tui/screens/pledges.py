@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static
@@ -39,7 +40,7 @@ class Welcome(Static):
     """
 
 
-def welcome_text(ledger_name: str) -> object:
+def welcome_text(ledger_name: str) -> Content:
     code = "bold $text-accent"
     ui = render.ui
     return render.assemble(
@@ -68,7 +69,7 @@ def welcome_text(ledger_name: str) -> object:
 
 class PledgesView(EditingScreen):
     view = "pledges"
-    BINDINGS: ClassVar = keys.bindings("view") + keys.bindings("edit")
+    BINDINGS: ClassVar = keys.bindings("view", "edit")
     new_record_type = "pledge"
 
     class HintsRead(Message):

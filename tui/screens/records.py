@@ -43,7 +43,7 @@ STEP = 3
 class RecordScreen(EditingScreen):
     """The shared part of the four record screens."""
 
-    BINDINGS: ClassVar = keys.bindings("record") + keys.bindings("edit")
+    BINDINGS: ClassVar = keys.bindings("record", "edit")
     record_type: ClassVar[str] = ""
 
     DEFAULT_CSS = """
