@@ -146,18 +146,17 @@ class EditingScreen(LedgerScreen):
         from .status import StatusDialog
 
         record = self._record_to_change()
-        if record is not None and self._has_status(record[0]):
+        if record is not None and self._pledge_or_condition(
+            record, f"only pledges and conditions have a status, not {record[0]}s"
+        ):
             self.app.push_screen(StatusDialog(*record), self._status_changed)
 
-    def _has_status(self, record_type: str) -> bool:
-        if record_type not in STATUS_TYPES:
-            self.notify(
-                f"only pledges and conditions have a status, not {record_type}s",
-                severity="warning",
-                markup=False,
-            )
-            return False
-        return True
+    def _pledge_or_condition(self, record: tuple[str, str], refusal: str) -> bool:
+        """Whether ``record`` has a status (and a citation); if not, say ``refusal``."""
+        if record[0] in STATUS_TYPES:
+            return True
+        self.notify(refusal, severity="warning", markup=False)
+        return False
 
     def _status_changed(self, result: StatusChanged | None) -> None:
         if result is None:
@@ -219,11 +218,7 @@ class EditingScreen(LedgerScreen):
 
     def _cite(self, *, show: bool) -> None:
         record = self._record_or_say()
-        if record is None:
-            return
-        if record[0] not in STATUS_TYPES:
-            self.notify(
-                "citations are for pledges and conditions", severity="warning", markup=False
-            )
-            return
-        self.post_message(Cite(*record, show=show))
+        if record is not None and self._pledge_or_condition(
+            record, "citations are for pledges and conditions"
+        ):
+            self.post_message(Cite(*record, show=show))

@@ -7,9 +7,9 @@ and sorted and filtered in memory; ``/`` filters by any text shown in the row.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.message import Message
 
@@ -17,14 +17,14 @@ from db.query import Query
 from db.records import ActorRow, ConditionRow, SourceRow
 
 from .. import keys, render
-from ..editing.actions import EditingScreen
 from ..messages import OpenRecord
 from ..widgets.filter_line import FilterLine
 from ..widgets.line_table import Column, LineTable
 from ..widgets.list_table import ListRow, ListTable
+from .filtered import FilteredView
 
 
-class RecordsView(EditingScreen):
+class RecordsView(FilteredView):
     """A view listing every record of one type."""
 
     BINDINGS: ClassVar = keys.bindings("view", "edit", without={"view.facets"})
@@ -35,6 +35,7 @@ class RecordsView(EditingScreen):
     #: parser; the others filter their rows by words.
     filter_parser: ClassVar[Callable[[str], Query] | None] = None
     filter_placeholder: ClassVar[str] = ""
+    table = getters.query_one(ListTable)
 
     def __init__(self) -> None:
         super().__init__()
@@ -57,14 +58,6 @@ class RecordsView(EditingScreen):
         )
         yield ListTable(self.columns, sortable=self.sortable, id="list-table")
         yield from self.compose_bottom()
-
-    @property
-    def table(self) -> ListTable:
-        return self.query_one(ListTable)
-
-    @property
-    def filter_line(self) -> FilterLine:
-        return self.query_one(FilterLine)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -127,19 +120,6 @@ class RecordsView(EditingScreen):
         self.table.filter(text)
         self._count()
 
-    @on(FilterLine.Done)
-    @on(FilterLine.Cleared)
-    def _back(self) -> None:
-        self.table.focus()
-
-    def action_focus_filter(self) -> None:
-        self.filter_line.input.focus()
-
-    def action_clear_filter(self) -> None:
-        if self.filter_line.text:
-            self.filter_line.clear()
-        self.table.focus()
-
     @on(LineTable.Opened, "#list-table")
     def _open(self, event: LineTable.Opened) -> None:
         row = self.table.cursor_row
@@ -147,24 +127,33 @@ class RecordsView(EditingScreen):
             self.post_message(OpenRecord(*row.target))
 
 
-def _fold(value: Any) -> Any:
-    return value.casefold() if isinstance(value, str) else value
+def list_row(record_type: str, key: str, *cells: tuple[str | int | None, str]) -> ListRow:
+    """A row of a list view from its cells' values and styles: shown as text made visible (a
+    count grouped, nothing blank), sorted by as they are (text without regard to case)."""
+    return ListRow(
+        record_type,
+        key,
+        tuple((_shown(value), style) for value, style in cells),
+        tuple(value.casefold() if isinstance(value, str) else value for value, _ in cells),
+    )
+
+
+def _shown(value: str | int | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,}" if isinstance(value, int) else render.visible(value)
 
 
 def condition_row(row: ConditionRow) -> ListRow:
-    values = (row.key, row.title, row.status, row.responsible, row.resolved, row.dependents)
-    return ListRow(
+    return list_row(
         "condition",
         row.key,
-        (
-            (render.visible(row.key), ""),
-            (render.visible(row.title), ""),
-            (row.status, render.status_style(row.status, "condition")),
-            (render.visible(row.responsible or ""), ""),
-            (row.resolved or "", ""),
-            (f"{row.dependents:,}", ""),
-        ),
-        tuple(_fold(v) for v in values),
+        (row.key, ""),
+        (row.title, ""),
+        (row.status, render.status_style(row.status, "condition")),
+        (row.responsible, ""),
+        (row.resolved, ""),
+        (row.dependents, ""),
     )
 
 
@@ -186,18 +175,14 @@ class ConditionsView(RecordsView):
 
 
 def actor_row(row: ActorRow) -> ListRow:
-    values = (row.code, row.name, row.kind, row.pledges_made, row.pledges_received)
-    return ListRow(
+    return list_row(
         "actor",
         row.code,
-        (
-            (render.visible(row.code), ""),
-            (render.visible(row.name), ""),
-            (row.kind, ""),
-            (f"{row.pledges_made:,}", ""),
-            (f"{row.pledges_received:,}", ""),
-        ),
-        tuple(_fold(v) for v in values),
+        (row.code, ""),
+        (row.name, ""),
+        (row.kind, ""),
+        (row.pledges_made, ""),
+        (row.pledges_received, ""),
     )
 
 
@@ -218,19 +203,15 @@ class ActorsView(RecordsView):
 
 
 def source_row(row: SourceRow) -> ListRow:
-    values = (row.key, row.title, row.publisher, row.published, row.grading, row.citations)
-    return ListRow(
+    return list_row(
         "source",
         row.key,
-        (
-            (render.visible(row.key), ""),
-            (render.visible(row.title), ""),
-            (render.visible(row.publisher or ""), ""),
-            (row.published or "", ""),
-            (row.grading, ""),
-            (f"{row.citations:,}", ""),
-        ),
-        tuple(_fold(v) for v in values),
+        (row.key, ""),
+        (row.title, ""),
+        (row.publisher, ""),
+        (row.published, ""),
+        (row.grading, ""),
+        (row.citations, ""),
     )
 
 

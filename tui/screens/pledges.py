@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -19,13 +19,13 @@ from db.query import Query
 from db.records import Facets, Sort
 
 from .. import keys, render
-from ..editing.actions import EditingScreen
 from ..filtering import FACET_FIELDS, active_values, toggle_term, without_field
 from ..messages import OpenRecord
 from ..widgets.facets import FacetList
 from ..widgets.filter_line import FilterLine
 from ..widgets.line_table import ASCENDING, DESCENDING, LineTable
 from ..widgets.pledge_table import PledgeTable
+from .filtered import FilteredView
 
 #: Facet counts take a full pass over the listed pledges; wait for typing to settle first.
 FACETS_DELAY = 0.3
@@ -67,10 +67,12 @@ def welcome_text(ledger_name: str) -> Content:
     )
 
 
-class PledgesView(EditingScreen):
+class PledgesView(FilteredView):
     view = "pledges"
     BINDINGS: ClassVar = keys.bindings("view", "edit")
     new_record_type = "pledge"
+    table = getters.query_one(PledgeTable)
+    facet_list = getters.query_one(FacetList)
 
     class HintsRead(Message):
         """Why ``query`` may list nothing: its values that name nothing in the ledger."""
@@ -103,18 +105,6 @@ class PledgesView(EditingScreen):
                 yield PledgeTable(self.ledger, id="pledge-table")
                 yield Welcome(markup=False, id="welcome")
         yield from self.compose_bottom()
-
-    @property
-    def table(self) -> PledgeTable:
-        return self.query_one(PledgeTable)
-
-    @property
-    def filter_line(self) -> FilterLine:
-        return self.query_one(FilterLine)
-
-    @property
-    def facet_list(self) -> FacetList:
-        return self.query_one(FacetList)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -171,14 +161,6 @@ class PledgesView(EditingScreen):
         if self.is_active:
             self.post_message(OpenRecord("pledge", event.key))
 
-    def action_focus_filter(self) -> None:
-        self.filter_line.input.focus()
-
-    def action_clear_filter(self) -> None:
-        if self.filter_line.text:
-            self.filter_line.clear()
-        self.table.focus()
-
     def action_toggle_facets(self) -> None:
         facets = self.facet_list
         facets.display = not facets.display
@@ -210,11 +192,6 @@ class PledgesView(EditingScreen):
     def _hints_read(self, message: HintsRead) -> None:
         if message.query == self.table.query:
             self.filter_line.show_hints(message.hints)
-
-    @on(FilterLine.Done)
-    @on(FilterLine.Cleared)
-    def _back_to_table(self) -> None:
-        self.table.focus()
 
     @on(PledgeTable.Counted)
     def _counted(self, event: PledgeTable.Counted) -> None:
