@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from textual import events, on, work
@@ -42,7 +42,7 @@ from db.slugs import key_from_title, numbered
 from .. import render
 from ..widgets.footer import Footer
 from .choices import LEDGER_LISTS, Choice, load_choices, static_choices
-from .dialogs import FORM_BINDINGS, ConfirmDialog, LedgerDialog, MessageDialog, dialog_css
+from .dialogs import FieldsDialog, MessageDialog
 from .fields import FormField, PickInput
 from .results import Picked, Saved
 from .specs import DEFAULTS, FIELDS, HISTORY_FIELDS, KEY_FIELDS, FieldSpec
@@ -105,21 +105,18 @@ def free_key(ledger: Ledger, record_type: str, key: str) -> str:
             return free
 
 
-class RecordForm(LedgerDialog[Saved | None]):
-    BINDINGS: ClassVar = FORM_BINDINGS
+class RecordForm(FieldsDialog[Saved | None]):
+    body_id = "form-fields"
     # The form chooses the field to start in (_focus_first): none is entered, and left with a
     # message, before it does.
     AUTO_FOCUS = ""
-    DEFAULT_CSS = (
-        dialog_css("RecordForm")
-        + """
+    DEFAULT_CSS = """
     RecordForm > .dialog { height: 100%; max-height: 100%; max-width: 120; width: 100%; }
     RecordForm #form-fields { height: 1fr; padding-right: 1; }
     RecordForm .form-section { margin-top: 1; color: $text-accent; text-style: bold; }
     RecordForm #form-status { height: auto; max-height: 4; color: $foreground-muted; }
     RecordForm #form-status.-error { color: $text-error; }
     """
-    )
 
     class Loaded(Message):
         def __init__(self, state: dict[str, Any], version: int) -> None:
@@ -681,13 +678,6 @@ class RecordForm(LedgerDialog[Saved | None]):
 
     # -- leaving ---------------------------------------------------------------------------------
 
-    def action_scroll_body(self, direction: str) -> None:
-        body = self.query_one("#form-fields", VerticalScroll)
-        if direction == "up":
-            body.scroll_page_up(animate=False)
-        else:
-            body.scroll_page_down(animate=False)
-
     def action_cancel(self) -> None:
         if self._saving:
             self.notify("saving: wait for the ledger's answer", severity="warning", markup=False)
@@ -695,21 +685,13 @@ class RecordForm(LedgerDialog[Saved | None]):
         if not self.changed:
             self.dismiss(None)
             return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
         what = f"{self.record_type} {self.key}" if self.key else f"the new {self.record_type}"
-        self.app.push_screen(
-            ConfirmDialog(
-                "Discard your changes?",
-                render.assemble(
-                    render.ui("Your changes to "),
-                    (what, render.KEY_STYLE),
-                    render.ui(" have not been saved."),
-                ),
-                "y discards them; n goes back to the form.",
+        self.discard_or_stay(
+            "Discard your changes?",
+            render.assemble(
+                render.ui("Your changes to "),
+                (what, render.KEY_STYLE),
+                render.ui(" have not been saved."),
             ),
-            answered,
+            "y discards them; n goes back to the form.",
         )

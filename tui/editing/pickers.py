@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from .. import keys, render
 from ..widgets.footer import Footer
 from .choices import Choice, matching, search_pledges
-from .dialogs import LedgerDialog, dialog_css
+from .dialogs import LedgerDialog
 from .results import Picked
 
 if TYPE_CHECKING:
@@ -87,9 +87,7 @@ class Picker(LedgerDialog[Picked | None]):
             "picker.page-down",
         )
     ]
-    DEFAULT_CSS = (
-        dialog_css("Picker")
-        + """
+    DEFAULT_CSS = """
     Picker > .dialog { height: auto; max-height: 90%; }
     Picker #picker-search { margin-bottom: 1; background: $boost; }
     Picker #picker-search:focus { background: $primary 25%; }
@@ -98,7 +96,6 @@ class Picker(LedgerDialog[Picked | None]):
     }
     Picker #picker-chosen { height: auto; max-height: 3; color: $text-accent; margin-top: 1; }
     """
-    )
 
     class Found(Message):
         def __init__(self, text: str, choices: list[Choice]) -> None:

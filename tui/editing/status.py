@@ -10,7 +10,7 @@ so that resolving one (met, failed, waived) is never done blind.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,7 +33,7 @@ from db.records import Impact
 from .. import render
 from ..widgets.footer import Footer
 from .choices import Choice, load_choices
-from .dialogs import FORM_BINDINGS, ConfirmDialog, LedgerDialog, MessageDialog, dialog_css
+from .dialogs import FieldsDialog, LedgerDialog, MessageDialog
 from .fields import FormField, PickInput
 from .form import EVIDENCE, RecordForm
 from .impact import ImpactPanel, ImpactRead
@@ -68,11 +68,9 @@ def read_current(ledger: Ledger, record_type: str, key: str) -> Current:
     return Current(c.condition.title, c.condition.status, c.status_since, c.version)
 
 
-class StatusDialog(LedgerDialog[StatusChanged | None]):
-    BINDINGS: ClassVar = FORM_BINDINGS
-    DEFAULT_CSS = (
-        dialog_css("StatusDialog")
-        + """
+class StatusDialog(FieldsDialog[StatusChanged | None]):
+    body_id = "status-body"
+    DEFAULT_CSS = """
     StatusDialog > .dialog { height: 100%; max-height: 100%; max-width: 120; width: 100%; }
     StatusDialog #status-body { height: 1fr; }
     /* One line per status and for the record: at 80x24 the impact under the statuses must
@@ -90,7 +88,6 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
     StatusDialog #status-line { height: auto; color: $foreground-muted; }
     StatusDialog #status-line.-error { color: $text-error; }
     """
-    )
 
     class Read(Message):
         def __init__(self, current: Current, sources: list[Choice]) -> None:
@@ -448,13 +445,6 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
             )
         )
 
-    def action_scroll_body(self, direction: str) -> None:
-        body = self.query_one("#status-body", VerticalScroll)
-        if direction == "up":
-            body.scroll_page_up(animate=False)
-        else:
-            body.scroll_page_down(animate=False)
-
     def action_cancel(self) -> None:
         if self._saving:
             return
@@ -462,16 +452,8 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
         if not typed:
             self.dismiss(None)
             return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Discard this status change?",
-                render.ui("The note and source you typed will be lost."),
-                "y discards them; n goes back to the dialog.",
-            ),
-            answered,
+        self.discard_or_stay(
+            "Discard this status change?",
+            render.ui("The note and source you typed will be lost."),
+            "y discards them; n goes back to the dialog.",
         )
