@@ -20,9 +20,8 @@ returns a typed result; undo, redo, import and export are the app's own keys.
 from __future__ import annotations
 
 import gc
-import importlib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -46,6 +45,8 @@ from .screens.base import VIEWS, LedgerScreen
 from .screens.pledges import PledgesView
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from db.fixtures import ImportReport
 
     from .editing.transfer import Exported, ImportInputs
@@ -54,20 +55,43 @@ if TYPE_CHECKING:
 POLL_SECONDS = 0.75
 
 
+def _other_view(view: str) -> Screen[None]:
+    """The screen of a view other than Pledges, its module imported on first use."""
+    if view == "history":
+        from .screens.history import HistoryView
+
+        return HistoryView()
+    from .screens.lists import ActorsView, ConditionsView, SourcesView
+
+    views: dict[str, type[Screen[None]]] = {
+        "conditions": ConditionsView,
+        "actors": ActorsView,
+        "sources": SourcesView,
+    }
+    return views[view]()
+
+
+def _record_commands() -> type[Provider]:
+    """The palette's records (imported when the palette first opens)."""
+    from .commands import RecordCommands
+
+    return RecordCommands
+
+
 class PledgesApp(ReportsErrors, LedgerApp):
     TITLE = "pledges"
     CSS_PATH = "pledges.tcss"
     BINDINGS: ClassVar = keys.bindings("app")
     # The Pledges view is what the first screen needs; the rest load when first asked for,
     # which keeps start-up close to that of a bare Textual app.
-    MODES: ClassVar = {
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "pledges": PledgesView,
-        "conditions": lambda: _lazy("tui.screens.lists", "ConditionsView")(),
-        "actors": lambda: _lazy("tui.screens.lists", "ActorsView")(),
-        "sources": lambda: _lazy("tui.screens.lists", "SourcesView")(),
-        "history": lambda: _lazy("tui.screens.history", "HistoryView")(),
+        "conditions": partial(_other_view, "conditions"),
+        "actors": partial(_other_view, "actors"),
+        "sources": partial(_other_view, "sources"),
+        "history": partial(_other_view, "history"),
     }
-    COMMANDS: ClassVar = App.COMMANDS | {lambda: _lazy("tui.commands", "RecordCommands")}
+    COMMANDS: ClassVar = App.COMMANDS | {_record_commands}
 
     class RevisionRead(Message):
         def __init__(self, revision: int) -> None:
@@ -163,9 +187,10 @@ class PledgesApp(ReportsErrors, LedgerApp):
             self.switch_mode(view)
 
     def action_help(self) -> None:
-        help_screen = _lazy("tui.screens.help", "HelpScreen")
-        if not isinstance(self.screen, help_screen):
-            self.push_screen(help_screen())
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
 
     @on(OpenRecord)
     def _open_record(self, message: OpenRecord) -> None:
@@ -173,7 +198,9 @@ class PledgesApp(ReportsErrors, LedgerApp):
 
     def open_record(self, record_type: str, key: str) -> None:
         """Show a record on top of the current view's stack (``escape`` comes back)."""
-        screen_class = _lazy("tui.screens.records", "SCREENS").get(record_type)
+        from .screens.records import SCREENS
+
+        screen_class = SCREENS.get(record_type)
         if screen_class is None:
             self.notify(f"{record_type} records have no screen", severity="warning", markup=False)
             return
@@ -360,8 +387,3 @@ def _settle_gc() -> None:
     building many apps would keep every one of them."""
     gc.freeze()
     gc.enable()
-
-
-def _lazy(module: str, name: str) -> Any:
-    """``module.name``, imported on first use."""
-    return getattr(importlib.import_module(module), name)
