@@ -169,6 +169,8 @@ class LedgerScreen(ReportsErrors, Screen[None]):
         return []
 
     def on_mount(self) -> None:
+        # Textual calls the on_mount of every class in the MRO, this one included: a subclass's
+        # own on_mount must not call it again (the screen would subscribe, and reload, twice).
         self.app.ledger_changed.subscribe(self, self._ledger_changed)
         self.app.reading_date_changed.subscribe(self, self.reading_date_changed)
 

@@ -60,7 +60,6 @@ class RecordsView(FilteredView):
         yield from self.compose_bottom()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.filter_line.show_status("loading\u2026")
         self.table.focus()
         self.reload()

@@ -107,7 +107,6 @@ class PledgesView(FilteredView):
         yield from self.compose_bottom()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(Welcome).display = False
         self.facet_list.display = self.app.size.width >= FACETS_MIN_WIDTH
         self.filter_line.show_status("loading\u2026")

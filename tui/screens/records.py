@@ -92,7 +92,6 @@ class RecordScreen(EditingScreen):
         return self.query_one("#record", VerticalScroll)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
 
     def reload(self) -> None:
