@@ -6,6 +6,8 @@ Each key opens a modal (imported when first used, so start-up does not pay for t
 handles its typed result: the message saying what was done (only ever after the commit),
 :class:`~tui.messages.LedgerWritten` for the app, which reads the ledger's revision at once so
 that every view refreshes, and the record shown: the cursor on it in a table, or its screen.
+``y`` and ``Y`` post :class:`~tui.messages.Cite`: the app reads the citation and remembers
+the last one, so that a second ``y`` on the same record shows it instead.
 """
 
 from __future__ import annotations
