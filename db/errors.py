@@ -15,6 +15,10 @@ from typing import Any
 class LedgerError(Exception):
     """Base class: ``str(error)`` is a complete sentence for the user."""
 
+    #: The field of the record that the error is about, when it is about one: a form marks
+    #: that field with the message. None: the error is about the record (or the ledger).
+    field: str | None = None
+
 
 class LedgerOpenError(LedgerError):
     """The ledger cannot be opened: not a ledger, from a newer pledges, unreadable. The file is
@@ -131,6 +135,9 @@ class ReferencedError(LedgerError):
 
 
 class EvidenceRequiredError(LedgerError):
+    #: A note or a source would do; the note is where evidence is usually given.
+    field = "note"
+
     def __init__(self, record_type: str, key: str) -> None:
         super().__init__(
             f"{record_type} {key!r}: a status change needs evidence: give a note or a source (or both)"
@@ -151,7 +158,29 @@ class InvalidRecordError(LedgerError):
         super().__init__(f"{name}: {detail}")
 
 
+class BackdatedStatusError(LedgerError):
+    """A status change dated before the change that set the current status: the history would
+    then end on a status other than the current one."""
+
+    field = "effective"
+
+    def __init__(self, record_type: str, key: str, current: str, since: str, date: str) -> None:
+        self.record_type, self.key, self.current, self.since, self.date = (
+            record_type,
+            key,
+            current,
+            since,
+            date,
+        )
+        super().__init__(
+            f"{record_type} {key!r}: its current status {current!r} dates from {since}; a "
+            f"change dated {date} would come before it. Give a date on or after {since}"
+        )
+
+
 class CycleError(LedgerError):
+    field = "supersedes"
+
     def __init__(self, chain: Sequence[str]) -> None:
         self.chain = list(chain)
         super().__init__("supersedes makes a cycle: " + " -> ".join(self.chain))

@@ -27,6 +27,7 @@ from .dates import (
 )
 from .dates import today as today_date
 from .errors import (
+    BackdatedStatusError,
     ConflictError,
     CycleError,
     DuplicateKeyError,
@@ -423,10 +424,7 @@ def _refuse_backdating(
         return
     for date in dates:
         if lower_bound(date) < last:  # type: ignore[operator]
-            raise LedgerError(
-                f"{record_type} {key!r}: its current status {current!r} dates from {last}; a "
-                f"change dated {date} would come before it. Give a date on or after {last}"
-            )
+            raise BackdatedStatusError(record_type, key, current, last, date)
 
 
 def _with_resolution(state: State, before: State, effective: str) -> State:

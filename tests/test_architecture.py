@@ -1,8 +1,10 @@
-"""The layering the design promises: db/ stands alone, the CLI answers --help without loading it,
-and every connection is set up the same way."""
+"""The layering the design promises: db/ stands alone, the UI's modules import one another
+without a cycle, the CLI answers --help without loading it, and every connection is set up the
+same way."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -38,6 +40,70 @@ def test_db_sources_do_not_mention_textual() -> None:
     for path in (ROOT / "db").rglob("*.py"):
         source = path.read_text()
         assert "import textual" not in source and "from textual" not in source, path
+
+
+def imports_within(package: str) -> dict[str, set[str]]:
+    """Each module of ``package`` (a folder of ROOT) and the modules of it that it imports
+    anywhere: at the top, inside a function, or only for the type checker."""
+    modules: dict[str, tuple[Path, bool]] = {}
+    for path in (ROOT / package).rglob("*.py"):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        is_package = parts[-1] == "__init__"
+        modules[".".join(parts[:-1] if is_package else parts)] = (path, is_package)
+    graph: dict[str, set[str]] = {}
+    for name, (path, is_package) in modules.items():
+        here = name if is_package else name.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parent = here.split(".")[: len(here.split(".")) - node.level + 1]
+                    base = ".".join([*parent, *([node.module] if node.module else [])])
+                found.add(base)
+                found.update(f"{base}.{alias.name}" for alias in node.names)
+        graph[name] = {m for m in found if m in modules and m != name}
+    return graph
+
+
+def cycle_in(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle of ``graph`` (its modules in order, the first again at the end), or []."""
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(module: str) -> list[str]:
+        if module in path:
+            return [*path[path.index(module) :], module]
+        if module in done:
+            return []
+        path.append(module)
+        for imported in sorted(graph[module]):
+            if cycle := visit(imported):
+                return cycle
+        path.pop()
+        done.add(module)
+        return []
+
+    for module in sorted(graph):
+        if cycle := visit(module):
+            return cycle
+    return []
+
+
+def test_the_ui_modules_import_one_another_without_a_cycle() -> None:
+    """Screens post messages to the app instead of importing it, and a picker is handed the
+    form it opens: no module of tui/ needs, even lazily, one that needs it."""
+    graph = imports_within("tui")
+    assert graph["tui.app"] >= {"tui.screens.pledges", "tui.messages"}  # the graph is read
+    assert cycle_in(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycle_in(graph) == ["a", "b", "c", "a"]
+    assert cycle_in({"a": {"b"}, "b": set()}) == []
 
 
 def test_version_and_help_load_neither_the_ui_nor_the_database_layer() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from db import schemas
 from db.errors import (
+    BackdatedStatusError,
     ConflictError,
     CycleError,
     DuplicateKeyError,
@@ -303,6 +304,22 @@ def test_a_status_change_cannot_be_dated_before_the_current_status(small: Ledger
         "pledge", "fra-reassurance-force", "delivered", note="x", effective="2025-09-04"
     )
     assert small.pledge("fra-reassurance-force").pledge.history[-1].status == "delivered"
+
+
+def test_a_refusal_about_one_field_names_it(small: Ledger) -> None:
+    """A form marks the field a refusal is about from the error, not from its wording."""
+    with pytest.raises(BackdatedStatusError) as backdated:
+        small.change_status(
+            "pledge", "fra-reassurance-force", "delivered", note="x", effective="2025-06-01"
+        )
+    with pytest.raises(EvidenceRequiredError) as unsupported:
+        small.change_status("pledge", "gbr-troops", "stalled")
+    with pytest.raises(UnknownReferenceError) as unknown:
+        small.change_status("pledge", "gbr-troops", "stalled", source="no-such-source")
+    cycle = CycleError(["a", "b", "a"])
+    fields = [e.field for e in (backdated.value, unsupported.value, unknown.value, cycle)]
+    assert fields == ["effective", "note", "source", "supersedes"]
+    assert NotFoundError("pledge", "x").field is None
 
 
 def test_stored_records_the_schemas_refuse_are_shown_but_not_exported(hostile: Ledger) -> None:

@@ -5,61 +5,116 @@ losing the records opened in each, and ``escape`` walks back through them. The a
 ledger's revision number and, when another process commits a change, tells every screen to
 read again (see :class:`tui.screens.base.LedgerScreen`).
 
+Screens never call the app: they post the messages of :mod:`tui.messages` (open a record, show
+the pledges a query lists, a write committed, cite a record), which bubble from the screen to
+the app, whose handlers below act on them. What screens read from the app (the ledger, whether
+it is read-only, the signals) is :class:`tui.ledger_app.LedgerApp`.
+
 Threading rule (every screen and widget keeps it): ledger calls run only in thread workers
 that take plain arguments, never touch widgets, and post plain results as messages; handlers
 on the event loop own all state. Writes follow the same pattern (:mod:`tui.editing`): a modal
 screen collects the input, a worker saves it, a message reports the commit, and the modal
-returns a typed result; undo, redo, import and export are the app's own keys
-(:class:`tui.editing.actions.EditsLedger`).
+returns a typed result; undo, redo, import and export are the app's own keys.
 """
 
 from __future__ import annotations
 
 import gc
-import importlib
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from contextlib import suppress
-from typing import Any, ClassVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.screen import Screen
-from textual.signal import Signal
 
-from db import files
-from db.errors import LedgerError
+from db.errors import LedgerError, NothingToUndoError, UndoConflictError
 from db.ledger import Ledger
+from db.records import BatchSummary
 
-from . import keys
-from .editing.actions import EditsLedger
-from .first_listing import FirstListing, FirstRows
-from .reporting import ErrorDialog, ReportsErrors
-from .screens.base import VIEWS
+from . import keys, render
+from .editing.actions import AGAIN, citation, refused_as_read_only, reversed_message
+from .first_listing import FirstListing
+from .ledger_app import LedgerApp
+from .messages import Cite, LedgerWritten, OpenRecord, ReadingDateChanged, ShowPledges
+from .reporting import ReportsErrors
+from .screens.base import VIEWS, LedgerScreen
 from .screens.pledges import PledgesView
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from db.fixtures import ImportReport
+
+    from .editing.transfer import Exported, ImportInputs
 
 #: How often the app asks the ledger whether anyone changed it (a one-row query).
 POLL_SECONDS = 0.75
 
 
-class PledgesApp(EditsLedger, ReportsErrors, App[None]):
+def _other_view(view: str) -> Screen[None]:
+    """The screen of a view other than Pledges, its module imported on first use."""
+    if view == "history":
+        from .screens.history import HistoryView
+
+        return HistoryView()
+    from .screens.lists import ActorsView, ConditionsView, SourcesView
+
+    views: dict[str, type[Screen[None]]] = {
+        "conditions": ConditionsView,
+        "actors": ActorsView,
+        "sources": SourcesView,
+    }
+    return views[view]()
+
+
+def _record_commands() -> type[Provider]:
+    """The palette's records (imported when the palette first opens)."""
+    from .commands import RecordCommands
+
+    return RecordCommands
+
+
+class PledgesApp(ReportsErrors, LedgerApp):
     TITLE = "pledges"
     CSS_PATH = "pledges.tcss"
     BINDINGS: ClassVar = keys.bindings("app")
     # The Pledges view is what the first screen needs; the rest load when first asked for,
     # which keeps start-up close to that of a bare Textual app.
-    MODES: ClassVar = {
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         "pledges": PledgesView,
-        "conditions": lambda: _lazy("tui.screens.lists", "ConditionsView")(),
-        "actors": lambda: _lazy("tui.screens.lists", "ActorsView")(),
-        "sources": lambda: _lazy("tui.screens.lists", "SourcesView")(),
-        "history": lambda: _lazy("tui.screens.history", "HistoryView")(),
+        "conditions": partial(_other_view, "conditions"),
+        "actors": partial(_other_view, "actors"),
+        "sources": partial(_other_view, "sources"),
+        "history": partial(_other_view, "history"),
     }
-    COMMANDS: ClassVar = App.COMMANDS | {lambda: _lazy("tui.commands", "RecordCommands")}
+    COMMANDS: ClassVar = App.COMMANDS | {_record_commands}
 
     class RevisionRead(Message):
         def __init__(self, revision: int) -> None:
             self.revision = revision
+            super().__init__()
+
+    class CitationRead(Message):
+        def __init__(self, record_type: str, key: str, text: str, show: bool) -> None:
+            self.record_type = record_type
+            self.key = key
+            self.text = text
+            self.show = show
+            super().__init__()
+
+    class Reversed(Message):
+        """An undo or redo committed (or was refused, with ``error``)."""
+
+        def __init__(
+            self, kind: str, summary: BatchSummary | None, error: LedgerError | None = None
+        ) -> None:
+            self.kind = kind
+            self.summary = summary
+            self.error = error
             super().__init__()
 
     def __init__(
@@ -70,18 +125,15 @@ class PledgesApp(EditsLedger, ReportsErrors, App[None]):
         first_listing: FirstListing | None = None,
         freeze_gc: bool = False,
     ) -> None:
-        super().__init__()
+        super().__init__(ledger, first_listing=first_listing)
         self._freeze_gc = freeze_gc
-        self.ledger = ledger
         self.poll_seconds = poll_seconds
-        self.revision: int | None = None
-        self._first_listing = first_listing
-        #: Published with the new revision when another process (or window) changed the ledger.
-        self.ledger_changed: Signal[int] = Signal(self, "ledger-changed")
         self.theme = "textual-dark"
-        #: Why the ledger cannot be written (a read-only file), or None. Said on opening,
-        #: marked in the top bar, and given by every key that would change the ledger.
-        self.read_only = files.read_only_problem(ledger.path) if ledger.path else None
+        #: (record type, key, text, when) of the last citation copied.
+        self.last_citation: tuple[str, str, str, float] | None = None
+        #: What was last typed in the import dialog (files, CSV columns, columns to skip): ``i``
+        #: opens it again with that, for the rest of the session.
+        self.import_inputs: ImportInputs | None = None
 
     def on_mount(self) -> None:
         self.switch_mode("pledges")
@@ -100,17 +152,6 @@ class PledgesApp(EditsLedger, ReportsErrors, App[None]):
         if self._freeze_gc:
             self.call_after_refresh(_settle_gc)
 
-    def take_first_rows(self) -> FirstRows | None:
-        """The rows read at start-up for the first listing, once (asked for as late as
-        possible, when the first screen is built, to give the reader time)."""
-        first, self._first_listing = self._first_listing, None
-        rows = first.take() if first is not None else None
-        if rows is not None:
-            # What the rows show is the ledger at this revision: a poll that read a later one
-            # already, or reads one, makes the views read again.
-            self.revision = rows.revision
-        return rows
-
     # -- live refresh --------------------------------------------------------------------------
 
     def _poll(self) -> None:
@@ -122,12 +163,22 @@ class PledgesApp(EditsLedger, ReportsErrors, App[None]):
         with suppress(LedgerError):
             self.post_message(self.RevisionRead(self.ledger.revision()))
 
-    def on_pledges_app_revision_read(self, message: RevisionRead) -> None:
+    @on(RevisionRead)
+    def _revision_read(self, message: RevisionRead) -> None:
         if self.revision is None:
             self.revision = message.revision
         elif message.revision != self.revision:
             self.revision = message.revision
             self.ledger_changed.publish(message.revision)
+
+    @on(LedgerWritten)
+    def _ledger_written(self) -> None:
+        # Read the revision now rather than at the next poll: every view refreshes at once.
+        self._read_revision()
+
+    @on(ReadingDateChanged)
+    def _reading_date_changed(self, message: ReadingDateChanged) -> None:
+        self.reading_date_changed.publish(message.as_of)
 
     # -- navigation ----------------------------------------------------------------------------
 
@@ -136,41 +187,176 @@ class PledgesApp(EditsLedger, ReportsErrors, App[None]):
             self.switch_mode(view)
 
     def action_help(self) -> None:
-        help_screen = _lazy("tui.screens.help", "HelpScreen")
-        if not isinstance(self.screen, help_screen):
-            self.push_screen(help_screen())
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    @on(OpenRecord)
+    def _open_record(self, message: OpenRecord) -> None:
+        self.open_record(message.record_type, message.key)
 
     def open_record(self, record_type: str, key: str) -> None:
         """Show a record on top of the current view's stack (``escape`` comes back)."""
-        screen_class = _lazy("tui.screens.records", "SCREENS").get(record_type)
+        from .screens.records import SCREENS
+
+        screen_class = SCREENS.get(record_type)
         if screen_class is None:
             self.notify(f"{record_type} records have no screen", severity="warning", markup=False)
             return
         self.push_screen(screen_class(key, self.current_mode))
 
-    def show_pledges(self, text: str) -> None:
-        """Go to the Pledges view filtered by ``text`` (a query in the filter language)."""
+    @on(ShowPledges)
+    def _show_pledges(self, message: ShowPledges) -> None:
         self.switch_mode("pledges")
         while len(self.screen_stack) > 1:
             self.pop_screen()
         view = self.screen_stack[0]
         if isinstance(view, PledgesView):
-            view.filter_line.set_text(text)
-            view.table.focus()
+            view.show_query(message.query)
 
-    # -- errors --------------------------------------------------------------------------------
+    # -- citations -------------------------------------------------------------------------------
 
-    def report_error(self, error: BaseException) -> None:
-        """A ledger error in its own words; anything else is a bug, shown as one."""
-        if isinstance(error, LedgerError):
-            self.notify(str(error), title="The ledger said", severity="error", markup=False)
-        else:
-            self.push_screen(
-                ErrorDialog(
-                    "Something went wrong (a bug in pledges, please report it)",
-                    f"{type(error).__name__}: {error}\n\nNothing was written to the ledger.",
-                )
+    @on(Cite)
+    def _cite(self, message: Cite) -> None:
+        record_type, key = message.record_type, message.key
+        last = self.last_citation
+        # A second y on the same record soon after the first shows the citation instead.
+        again = last is not None and last[:2] == (record_type, key)
+        if last is not None and again and not message.show and time.monotonic() - last[3] < AGAIN:
+            self._show_citation(record_type, key, last[2])
+            return
+        self._read_citation(record_type, key, message.show)
+
+    @work(thread=True, exclusive=True, group="citation", exit_on_error=False)
+    def _read_citation(self, record_type: str, key: str, show: bool) -> None:
+        text = citation(self.ledger, record_type, key)
+        self.post_message(self.CitationRead(record_type, key, text, show))
+
+    @on(CitationRead)
+    def _citation_read(self, message: CitationRead) -> None:
+        if message.show:
+            self._show_citation(message.record_type, message.key, message.text)
+            return
+        self.copy_to_clipboard(message.text)
+        self.last_citation = (message.record_type, message.key, message.text, time.monotonic())
+        lines = message.text.count("\n") + 1
+        self.notify(
+            f"Copied the citation of {message.record_type} {render.one_line(message.key, 60)} "
+            f"({lines} lines: status, as-of date, sources) to the clipboard. If your terminal "
+            "did not take it, press y again (or Y) to show it.",
+            title="Copied",
+            markup=False,
+            timeout=8,
+        )
+
+    def _show_citation(self, record_type: str, key: str, text: str) -> None:
+        from .editing.dialogs import CitationDialog
+
+        # The "Copied" toast of an earlier y would lie on top of the window.
+        self.clear_notifications()
+        self.push_screen(CitationDialog(f"Citation of {record_type} {key}", text))
+
+    # -- undo and redo ---------------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        self._reverse("undo")
+
+    def action_redo(self) -> None:
+        self._reverse("redo")
+
+    def _reverse(self, kind: str, way: str | None = None) -> None:
+        if not refused_as_read_only(self):
+            self._run_reverse(kind, way)
+
+    @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
+    def _run_reverse(self, kind: str, way: str | None) -> None:
+        try:
+            if kind == "undo":
+                summary = self.ledger.undo(partial=way == "partial", skip=way == "skip")
+            else:
+                summary = self.ledger.redo()
+        except LedgerError as error:
+            self.post_message(self.Reversed(kind, None, error))
+            return
+        self.post_message(self.Reversed(kind, summary))
+
+    @on(Reversed)
+    def _reversed(self, message: Reversed) -> None:
+        error = message.error
+        if isinstance(error, NothingToUndoError):
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        if isinstance(error, UndoConflictError) and message.kind == "undo":
+            from .editing.dialogs import UndoRefusedDialog
+
+            def chosen(way: str | None) -> None:
+                if way is not None:
+                    self._reverse("undo", way)
+
+            self.push_screen(UndoRefusedDialog(str(error), error.ADVICE), chosen)
+            return
+        if error is not None:
+            from .editing.dialogs import MessageDialog
+
+            title = f"Could not {message.kind}"
+            note = error.ADVICE if isinstance(error, UndoConflictError) else ""
+            self.push_screen(MessageDialog(title, str(error), note=note))
+            return
+        summary = message.summary
+        assert summary is not None
+        self.notify(
+            reversed_message(message.kind, summary),
+            title="Undone" if message.kind == "undo" else "Redone",
+            markup=False,
+            timeout=12 if summary.kept or summary.skipped else 6,
+        )
+        self._read_revision()
+
+    # -- import and export -----------------------------------------------------------------------
+
+    def action_import_fixtures(self) -> None:
+        from .editing.transfer import ImportDialog, ImportInputs
+
+        if refused_as_read_only(self):
+            return
+        if self.import_inputs is None:
+            self.import_inputs = ImportInputs()
+        self.push_screen(ImportDialog(self.import_inputs), self._imported)
+
+    def _imported(self, report: ImportReport | None) -> None:
+        if report is None:
+            return
+        from pathlib import Path
+
+        names = ", ".join(Path(f).name for f in report.files)
+        added = sum(c.added for c in report.counts.values())
+        updated = sum(c.updated for c in report.counts.values())
+        unchanged = sum(c.unchanged for c in report.counts.values())
+        if report.changed:
+            text = (
+                f"Imported {names}: {added:,} records added, {updated:,} updated, "
+                f"{unchanged:,} unchanged (u undoes the whole import)"
             )
+            if report.updates:
+                from .import_changes import summary
+
+                text += f". Changed: {summary(report.updates)}"
+        else:
+            text = f"Imported {names}: nothing changed, the ledger already held it all"
+        self.notify(render.one_line(text, 300), title="Imported", markup=False)
+        self._read_revision()
+
+    def action_export_fixtures(self) -> None:
+        from .editing.transfer import ExportDialog
+
+        screen = self.screen
+        current = screen.export_query if isinstance(screen, LedgerScreen) else ""
+        self.push_screen(ExportDialog(current), self._exported)
+
+    def _exported(self, exported: Exported | None) -> None:
+        if exported is not None:
+            self.notify(render.one_line(exported.message, 300), title="Exported", markup=False)
 
     # -- the palette -----------------------------------------------------------------------------
 
@@ -189,7 +375,7 @@ class PledgesApp(EditsLedger, ReportsErrors, App[None]):
             yield SystemCommand(
                 keys.help_text(key),
                 f"key: {keys.display(key)}",
-                _runner(self, binding.action, node),
+                partial(self.run_action, binding.action, node),
             )
 
 
@@ -201,15 +387,3 @@ def _settle_gc() -> None:
     building many apps would keep every one of them."""
     gc.freeze()
     gc.enable()
-
-
-def _lazy(module: str, name: str) -> Any:
-    """``module.name``, imported on first use."""
-    return getattr(importlib.import_module(module), name)
-
-
-def _runner(app: App[object], action: str, node: object) -> object:
-    async def run() -> None:
-        await app.run_action(action, node)  # type: ignore[arg-type]
-
-    return run

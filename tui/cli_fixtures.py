@@ -28,6 +28,7 @@ from tui.cli_common import (
 
 if TYPE_CHECKING:
     from db.errors import FileTargetError
+    from db.writing import Counts
 
 #: Inputs at least this large show a progress line (when stderr is a terminal).
 PROGRESS_BYTES = 1_000_000
@@ -58,11 +59,11 @@ def _progress(files: tuple[str, ...]) -> _ProgressLine | None:
     return _ProgressLine() if size >= PROGRESS_BYTES else None
 
 
-def _table(counts: dict[str, object]) -> list[str]:
+def _table(counts: dict[str, Counts]) -> list[str]:
     rows = [("record type", "added", "updated", "unchanged")]
     for record_type, name in (*_SECTIONS, ("pledge", "pledges")):
         c = counts[record_type]
-        rows.append((name, f"{c.added:,}", f"{c.updated:,}", f"{c.unchanged:,}"))  # type: ignore[attr-defined]
+        rows.append((name, f"{c.added:,}", f"{c.updated:,}", f"{c.unchanged:,}"))
     return [f"{a:<12} {b:>9} {c:>9} {d:>11}" for a, b, c, d in rows]
 
 

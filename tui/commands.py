@@ -1,6 +1,6 @@
 """The command palette (``ctrl+p``): jump to any record by key or title.
 
-Actions are offered by the app (:meth:`tui.app.PledgesApp.get_system_commands`), from the keys
+Actions are offered by the app (``PledgesApp.get_system_commands`` in :mod:`tui.app`), from the keys
 active on the screen. Records come from :class:`RecordCommands`: conditions, actors and sources
 (a few hundred) are read once when the palette opens and matched in memory (actors by their
 aliases too: ``Norge`` finds Norway); pledges (perhaps a million) are searched in the ledger as
@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.command import Hit, Hits, Provider
 from textual.fuzzy import FuzzySearch
@@ -34,9 +34,13 @@ from db.errors import LedgerError
 from db.query import Query, Term
 
 from . import render
+from .ledger_app import LedgerApp
+from .messages import OpenRecord, ShowPledges
 
 if TYPE_CHECKING:
-    from .app import PledgesApp
+    from textual.content import Content
+
+    from db.ledger import Ledger
 
 #: How many pledges a search asks the ledger for.
 PLEDGE_HITS = 20
@@ -58,6 +62,8 @@ _KEY_LIKE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 #: Scores as Textual's own matcher gives them, so that records and actions rank together.
 _SCORING = FuzzySearch()
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +146,8 @@ def rank(
     return heapq.nlargest(RECORD_HITS, found, key=lambda hit: hit[1])
 
 
-def small_records(app: PledgesApp) -> list[Candidate]:
+def small_records(ledger: Ledger) -> list[Candidate]:
     """Every condition, actor and source (runs in a thread)."""
-    ledger = app.ledger
     found = [Candidate("condition", c.key, c.title) for c in ledger.conditions()]
     found += [
         Candidate("actor", a.code, a.name, " \u00b7 ".join(a.aliases)) for a in ledger.actors()
@@ -151,7 +156,7 @@ def small_records(app: PledgesApp) -> list[Candidate]:
     return found
 
 
-def pledges_by_key(app: PledgesApp, text: str) -> list[Candidate]:
+def pledges_by_key(ledger: Ledger, text: str) -> list[Candidate]:
     """Pledges whose key is ``text`` or starts with it, in key order (runs in a thread; the
     key's index answers it at once on any ledger)."""
     key = text.strip().lower()
@@ -159,19 +164,19 @@ def pledges_by_key(app: PledgesApp, text: str) -> list[Candidate]:
         return []
     starting = Query((Term("key", (key + "*",)),), f"key:{key}*")
     try:
-        rows = app.ledger.pledge_page(starting, limit=PLEDGE_HITS).rows
+        rows = ledger.pledge_page(starting, limit=PLEDGE_HITS).rows
     except LedgerError:
         return []
     return [Candidate("pledge", r.key, r.title) for r in rows]
 
 
-def pledges_by_text(app: PledgesApp, text: str) -> list[Candidate]:
+def pledges_by_text(ledger: Ledger, text: str) -> list[Candidate]:
     """Pledges whose text matches ``text`` (runs in a thread)."""
     # The words go in as one text term built here, not parsed: the palette is not the filter
     # line, and "status:" typed here should search for those letters, not fail.
     words = Query((Term(None, (text,)),), text)
     try:
-        rows = app.ledger.pledge_page(words, limit=PLEDGE_HITS).rows
+        rows = ledger.pledge_page(words, limit=PLEDGE_HITS).rows
     except LedgerError:
         rows = []
     return [Candidate("pledge", r.key, r.title) for r in rows]
@@ -184,7 +189,13 @@ def _help(candidate: Candidate) -> str:
     return f"{candidate.title[:HELP_CELLS]} (also {candidate.names[:HELP_CELLS]})"
 
 
-def _prompt(candidate: Candidate, offsets: list[int]) -> object:
+def _help_line(text: str) -> str:
+    """``text`` as a hit's help line, muted and never parsed as markup. (``Hit.help`` is typed
+    ``str``, but the palette parses a string as markup, and takes ``Content`` as it is.)"""
+    return render.plain(text, render.MUTED)  # type: ignore[return-value]
+
+
+def _prompt(candidate: Candidate, offsets: list[int]) -> Content:
     """``condition us-backstop``, the letters that matched the key highlighted."""
     return render.assemble(
         (candidate.record_type + " ", render.MUTED),
@@ -195,6 +206,7 @@ def _prompt(candidate: Candidate, offsets: list[int]) -> object:
 class RecordCommands(Provider):
     """Jump to a record by key or title."""
 
+    _ledger: Ledger
     _records: asyncio.Future[list[Candidate]]
     #: One full-text search at a time, and only the latest query's: a search that overran its
     #: time still runs to its end in its thread (taking a core the screen needs), and those
@@ -202,11 +214,10 @@ class RecordCommands(Provider):
     _searches: ThreadPoolExecutor
     _latest: str = ""
 
-    @property
-    def pledges_app(self) -> PledgesApp:
-        return self.app  # type: ignore[return-value]
-
     async def startup(self) -> None:
+        app = self.app
+        assert isinstance(app, LedgerApp)
+        self._ledger = app.ledger
         # Not awaited here: on a big ledger reading the records takes a while (the actors'
         # counts), and the first keystrokes should not wait for it.
         self._records = asyncio.ensure_future(self._read_records())
@@ -218,20 +229,22 @@ class RecordCommands(Provider):
 
     async def _read_records(self) -> list[Candidate]:
         try:
-            return await asyncio.to_thread(small_records, self.pledges_app)
+            return await asyncio.to_thread(small_records, self._ledger)
         except LedgerError:
             return []
 
     def _hit(self, candidate: Candidate, score: float, offsets: list[int]) -> Hit:
+        # The palette runs the command once it has closed: the message goes to the screen it
+        # was opened on, and on from there to the app.
         open_record: Callable[[], object] = partial(
-            self.pledges_app.open_record, candidate.record_type, candidate.key
+            self.screen.post_message, OpenRecord(candidate.record_type, candidate.key)
         )
         return Hit(
             score,
-            _prompt(candidate, offsets),  # type: ignore[arg-type]
+            _prompt(candidate, offsets),
             open_record,
             text=f"{candidate.record_type} {render.one_line(candidate.key, KEY_CHARS)}",
-            help=render.plain(render.one_line(_help(candidate), HELP_CELLS), render.MUTED),  # type: ignore[arg-type]
+            help=_help_line(render.one_line(_help(candidate), HELP_CELLS)),
         )
 
     async def search(self, query: str) -> Hits:
@@ -246,7 +259,7 @@ class RecordCommands(Provider):
             if wanted
             else None
         )
-        by_key = asyncio.ensure_future(asyncio.to_thread(pledges_by_key, self.pledges_app, query))
+        by_key = asyncio.ensure_future(asyncio.to_thread(pledges_by_key, self._ledger, query))
         records = await _by(self._records, deadline) or []
         for candidate, score, offsets in await asyncio.to_thread(rank, query, records, deadline):
             yield self._hit(candidate, score, offsets)
@@ -267,7 +280,7 @@ class RecordCommands(Provider):
     def _search_pledges(self, query: str) -> list[Candidate] | None:
         if query != self._latest:
             return None  # typed over before its turn came
-        return pledges_by_text(self.pledges_app, query)
+        return pledges_by_text(self._ledger, query)
 
     def _filter_hit(self, query: str, *, answered: bool) -> Hit:
         """The Pledges view filtered by the words: every pledge that matches, page by page."""
@@ -277,18 +290,14 @@ class RecordCommands(Provider):
             0.1,
             render.assemble(
                 ("filter ", render.MUTED), ("pledges: ", ""), (words, render.KEY_STYLE)
-            ),  # type: ignore[arg-type]
-            partial(self.pledges_app.show_pledges, query),
+            ),
+            partial(self.screen.post_message, ShowPledges(query)),
             text=f"filter pledges: {words}",
-            help=render.plain(
-                f"{late}every pledge that matches, in the Pledges view", render.MUTED
-            ),  # type: ignore[arg-type]
+            help=_help_line(f"{late}every pledge that matches, in the Pledges view"),
         )
 
 
-async def _by(
-    future: asyncio.Future[list[Candidate] | None], deadline: float
-) -> list[Candidate] | None:
+async def _by(future: asyncio.Future[T], deadline: float) -> T | None:
     """The future's result, or None if it is not there by ``deadline`` (it runs on)."""
     try:
         return await asyncio.wait_for(

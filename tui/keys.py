@@ -10,9 +10,10 @@ Editing adds ``n``, ``e``, ``d``, ``s``, ``y`` (scope ``edit``: the views and re
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +213,7 @@ KEYS: tuple[Key, ...] = (
     Key(
         "facets.toggle",
         "enter,space",
-        "toggle",
+        "toggle_term",
         "Toggle",
         "facets",
         "Add the entry's term to the filter, or remove it",
@@ -574,9 +575,15 @@ def binding(name: str) -> Binding:
     )
 
 
-def bindings(scope: str) -> list[Binding]:
-    """The bindings of one scope, for a widget's or screen's ``BINDINGS``."""
-    return [binding(key.name) for key in KEYS if key.scope == scope]
+def bindings(*scopes: str, without: Collection[str] = ()) -> list[BindingType]:
+    """The bindings of these scopes, in order, less the keys named in ``without``, for a
+    widget's or screen's ``BINDINGS``."""
+    return [
+        binding(key.name)
+        for scope in scopes
+        for key in KEYS
+        if key.scope == scope and key.name not in without
+    ]
 
 
 def help_text(key: Key) -> str:

@@ -15,7 +15,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from textual.content import Content
 
 # C0 controls have dedicated "control picture" symbols (U+2400 + code); DEL is U+2421.
 _PICTURES = {code: chr(0x2400 + code) for code in range(0x20)} | {0x7F: "\u2421"}
@@ -257,7 +260,11 @@ def conditions_style(label: str) -> str:
     return ""
 
 
-def plain(value: object, style: str = "") -> Any:
+#: A piece of :func:`assemble`: content, record text, record text in a style, or nothing.
+Piece: TypeAlias = "Content | str | tuple[object, str] | None"
+
+
+def plain(value: object, style: str = "") -> Content:
     """Record text as one visible line of ``Content`` (never parsed as markup)."""
     from textual.content import Content
 
@@ -265,7 +272,7 @@ def plain(value: object, style: str = "") -> Any:
     return Content.styled(text, style) if style else Content(text)
 
 
-def paragraph(value: str | None, style: str = "") -> Any:
+def paragraph(value: str | None, style: str = "") -> Content:
     """Long record text (wording, notes, excerpts) with its line breaks, controls visible."""
     from textual.content import Content
 
@@ -273,7 +280,7 @@ def paragraph(value: str | None, style: str = "") -> Any:
     return Content.styled(text, style) if style else Content(text)
 
 
-def ui(text: str, style: str = "") -> Any:
+def ui(text: str, style: str = "") -> Content:
     """The program's own words (labels, help, line breaks): may hold newlines, never record
     text. Record text goes through :func:`plain`, :func:`paragraph` or :func:`assemble`."""
     from textual.content import Content
@@ -281,12 +288,12 @@ def ui(text: str, style: str = "") -> Any:
     return Content.styled(text, style) if style else Content(text)
 
 
-def status(value: str | None, record_type: str = "pledge") -> Any:
+def status(value: str | None, record_type: str = "pledge") -> Content:
     """A status word in its colour."""
     return plain(value or "", status_style(value, record_type))
 
 
-def assemble(*parts: Any) -> Any:
+def assemble(*parts: Piece) -> Content:
     """Join ``Content`` and ``(text, style)`` pieces; bare strings are record text, made visible.
 
     A bare string is never markup: ``assemble("[b]x")`` shows the brackets. Strings and tuples
@@ -295,7 +302,7 @@ def assemble(*parts: Any) -> Any:
     """
     from textual.content import Content
 
-    pieces: list[Any] = []
+    pieces: list[Content | str | tuple[str, str]] = []
     for part in parts:
         if part is None:
             continue
@@ -309,7 +316,7 @@ def assemble(*parts: Any) -> Any:
     return Content.assemble(*pieces)
 
 
-def highlight(text: str, offsets: Iterable[int], style: str = "reverse") -> Any:
+def highlight(text: str, offsets: Iterable[int], style: str = "reverse") -> Content:
     """``text`` (made visible) with the characters at ``offsets`` styled: fuzzy-match hits.
 
     Textual's own ``Matcher.highlight`` parses its candidate as markup, so record titles must

@@ -5,13 +5,28 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from db.errors import LedgerError
+
 from . import render
+
+
+def report_error(app: App[object], error: BaseException) -> None:
+    """A ledger error in its own words; anything else is a bug, shown as one."""
+    if isinstance(error, LedgerError):
+        app.notify(str(error), title="The ledger said", severity="error", markup=False)
+    else:
+        app.push_screen(
+            ErrorDialog(
+                "Something went wrong (a bug in pledges, please report it)",
+                f"{type(error).__name__}: {error}\n\nNothing was written to the ledger.",
+            )
+        )
 
 
 class ReportsErrors:
@@ -21,9 +36,10 @@ class ReportsErrors:
     """
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self.worker_failed(event.worker, event.worker.error)
-            self.app.report_error(event.worker.error)  # type: ignore[attr-defined]
+        worker = event.worker
+        if event.state == WorkerState.ERROR and worker.error is not None:
+            self.worker_failed(worker, worker.error)
+            report_error(worker.node.app, worker.error)
 
     def worker_failed(self, worker: Worker[Any], error: BaseException) -> None:
         """Hook: put state right after a failed worker (the error is reported anyway)."""

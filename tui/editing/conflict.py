@@ -13,14 +13,13 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from db.errors import ConflictError
 
 from .. import keys, render
 from ..widgets.footer import Footer
-from .dialogs import dialog_css
+from .dialogs import Dialog
 
 
 def _shown(value: Any) -> str:
@@ -48,20 +47,17 @@ def differences(
     return rows
 
 
-class ConflictScreen(ModalScreen[str | None]):
+class ConflictScreen(Dialog[str | None]):
     BINDINGS: ClassVar = [
         keys.binding("form.reload"),
         keys.binding("form.overwrite"),
         keys.binding("form.cancel"),
     ]
-    DEFAULT_CSS = (
-        dialog_css("ConflictScreen")
-        + """
+    DEFAULT_CSS = """
     ConflictScreen > .dialog { border: round $warning; height: 90%; }
     ConflictScreen #conflict-fields { height: 1fr; }
     ConflictScreen .conflict-field { margin-top: 1; }
     """
-    )
 
     def __init__(
         self, error: ConflictError, *, mine: Mapping[str, Any], original: Mapping[str, Any]

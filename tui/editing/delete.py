@@ -15,7 +15,7 @@ from db.errors import ConflictError, LedgerError, NotFoundError, ReferencedError
 
 from .. import keys, render
 from ..widgets.footer import Footer
-from .dialogs import LedgerDialog, MessageDialog, dialog_css
+from .dialogs import LedgerDialog, MessageDialog
 from .form import read_record
 from .results import Deleted
 
@@ -36,13 +36,10 @@ def referrers(error: ReferencedError) -> list[Any]:
 
 class DeleteDialog(LedgerDialog[Deleted | None]):
     BINDINGS: ClassVar = [keys.binding("form.yes"), keys.binding("form.no")]
-    DEFAULT_CSS = (
-        dialog_css("DeleteDialog")
-        + """
+    DEFAULT_CSS = """
     DeleteDialog > .dialog { border: round $error; }
     DeleteDialog #delete-line { color: $foreground-muted; margin-top: 1; }
     """
-    )
 
     class Read(Message):
         def __init__(self, name: str, version: int) -> None:

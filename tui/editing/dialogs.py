@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
+from textual import getters
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -16,28 +18,19 @@ from db.errors import LedgerError
 from db.records import BatchSummary
 
 from .. import keys, render
+from ..ledger_app import LedgerApp
 from ..reporting import ReportsErrors
 from ..widgets.footer import Footer
 
 if TYPE_CHECKING:
+    from textual.content import Content
+
     from db.ledger import Ledger
 
 ResultT = TypeVar("ResultT")
 
-DIALOG_CSS = """
-{name} {{ align: center middle; }}
-{name} > .dialog {{
-    width: 90%; max-width: 110; height: auto; max-height: 90%;
-    border: round $primary; background: $surface; padding: 0 1;
-}}
-{name} .dialog-title {{ text-style: bold; color: $text-accent; margin-bottom: 1; }}
-{name} .dialog-note {{ color: $foreground-muted; margin-top: 1; }}
-{name} .dialog-body {{ height: auto; max-height: 20; }}
-"""
-
-
 #: The keys of a tall dialog with fields: save, cancel, move between fields, scroll.
-FORM_BINDINGS: Final = [
+FORM_BINDINGS: Final[list[BindingType]] = [
     keys.binding(name)
     for name in (
         "form.save",
@@ -50,13 +43,28 @@ FORM_BINDINGS: Final = [
 ]
 
 
-def dialog_css(name: str) -> str:
-    return DIALOG_CSS.format(name=name)
+class Dialog(ModalScreen[ResultT]):
+    """A modal window in the middle of the screen: a ``.dialog`` box with a title, a body and
+    a note, looking alike in every dialog (a type selector matches the subclasses too, which
+    override what they need)."""
+
+    DEFAULT_CSS = """
+    Dialog { align: center middle; }
+    Dialog > .dialog {
+        width: 90%; max-width: 110; height: auto; max-height: 90%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    Dialog .dialog-title { text-style: bold; color: $text-accent; margin-bottom: 1; }
+    Dialog .dialog-note { color: $foreground-muted; margin-top: 1; }
+    Dialog .dialog-body { height: auto; max-height: 20; }
+    """
 
 
-class LedgerDialog(ReportsErrors, ModalScreen[ResultT]):
+class LedgerDialog(ReportsErrors, Dialog[ResultT]):
     """A modal that reads or writes the app's ledger in thread workers, which report back with
     messages: :class:`Committed` after a write returned, :class:`Failed` when it was refused."""
+
+    app = getters.app(LedgerApp)
 
     class Committed(Message):
         def __init__(self, summary: BatchSummary) -> None:
@@ -70,19 +78,42 @@ class LedgerDialog(ReportsErrors, ModalScreen[ResultT]):
 
     @property
     def ledger(self) -> Ledger:
-        return self.app.ledger  # type: ignore[attr-defined,no-any-return]
+        return self.app.ledger
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class FieldsDialog(LedgerDialog[ResultT]):
+    """A tall dialog with fields (a record's form, a status change): its keys
+    (:data:`FORM_BINDINGS`), a body that scrolls a page at a time, and a question before what
+    was typed in it is thrown away."""
+
+    BINDINGS: ClassVar = FORM_BINDINGS
+    #: The id of the container of the fields, which ``page up`` and ``page down`` scroll.
+    body_id: ClassVar[str] = ""
+
+    def action_scroll_body(self, direction: str) -> None:
+        body = self.query_one(f"#{self.body_id}", VerticalScroll)
+        if direction == "up":
+            body.scroll_page_up(animate=False)
+        else:
+            body.scroll_page_down(animate=False)
+
+    def discard_or_stay(self, title: str, question: Content, note: str) -> None:
+        """Ask whether to throw away what was typed: ``y`` closes the dialog with nothing."""
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(title, question, note), answered)
+
+
+class ConfirmDialog(Dialog[bool]):
     """A question answered with ``y`` (or ``enter``) or ``n`` (or ``escape``)."""
 
     BINDINGS: ClassVar = [keys.binding("form.yes"), keys.binding("form.no")]
-    DEFAULT_CSS = (
-        dialog_css("ConfirmDialog")
-        + """
+    DEFAULT_CSS = """
     ConfirmDialog > .dialog { border: round $warning; }
     """
-    )
 
     def __init__(self, title: str, question: Any, note: str = "") -> None:
         super().__init__()
@@ -105,18 +136,15 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class Telling(ModalScreen[ResultT]):
+class Telling(Dialog[ResultT]):
     """What happened and why, with a list (problems, referrers) that scrolls if it is long;
     the subclass says what the keys answer."""
 
-    DEFAULT_CSS = (
-        dialog_css("Telling")
-        + """
+    DEFAULT_CSS = """
     Telling.-error > .dialog { border: round $error; }
     Telling.-error .dialog-title { color: $text-error; }
     Telling .dialog-list { height: auto; max-height: 14; margin-top: 1; }
     """
-    )
 
     def __init__(
         self,
@@ -180,17 +208,14 @@ class UndoRefusedDialog(Telling[str | None]):
         self.dismiss(None)
 
 
-class CitationDialog(ModalScreen[None]):
+class CitationDialog(Dialog[None]):
     """The citation as text to select and copy by hand (mouse, or shift+arrows and ctrl+c), for
     terminals that do not take the clipboard escape sequence (OSC 52)."""
 
     BINDINGS: ClassVar = [keys.binding("form.close")]
-    DEFAULT_CSS = (
-        dialog_css("CitationDialog")
-        + """
+    DEFAULT_CSS = """
     CitationDialog TextArea { height: auto; max-height: 16; }
     """
-    )
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__()

@@ -181,7 +181,9 @@ class FormField(Vertical):
 
     @property
     def editor(self) -> Input | TextArea:
-        return self.query_one(f"#editor-{self.spec.name}")  # type: ignore[return-value]
+        editor = self.query_one(f"#editor-{self.spec.name}")
+        assert isinstance(editor, Input | TextArea)
+        return editor
 
     # -- the value ---------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from textual import events, on, work
@@ -29,13 +29,10 @@ from db import vocab
 from db.dates import PartialDateError, parse_partial_date
 from db.errors import (
     ConflictError,
-    CycleError,
     DuplicateKeyError,
-    EvidenceRequiredError,
     InvalidRecordError,
     LedgerError,
     NotFoundError,
-    UnknownReferenceError,
     nearest,
 )
 from db.records import BatchSummary, Impact
@@ -45,7 +42,7 @@ from db.slugs import key_from_title, numbered
 from .. import render
 from ..widgets.footer import Footer
 from .choices import LEDGER_LISTS, Choice, load_choices, static_choices
-from .dialogs import FORM_BINDINGS, ConfirmDialog, LedgerDialog, MessageDialog, dialog_css
+from .dialogs import FieldsDialog, MessageDialog
 from .fields import FormField, PickInput
 from .results import Picked, Saved
 from .specs import DEFAULTS, FIELDS, HISTORY_FIELDS, KEY_FIELDS, FieldSpec
@@ -108,21 +105,18 @@ def free_key(ledger: Ledger, record_type: str, key: str) -> str:
             return free
 
 
-class RecordForm(LedgerDialog[Saved | None]):
-    BINDINGS: ClassVar = FORM_BINDINGS
+class RecordForm(FieldsDialog[Saved | None]):
+    body_id = "form-fields"
     # The form chooses the field to start in (_focus_first): none is entered, and left with a
     # message, before it does.
     AUTO_FOCUS = ""
-    DEFAULT_CSS = (
-        dialog_css("RecordForm")
-        + """
+    DEFAULT_CSS = """
     RecordForm > .dialog { height: 100%; max-height: 100%; max-width: 120; width: 100%; }
     RecordForm #form-fields { height: 1fr; padding-right: 1; }
     RecordForm .form-section { margin-top: 1; color: $text-accent; text-style: bold; }
     RecordForm #form-status { height: auto; max-height: 4; color: $foreground-muted; }
     RecordForm #form-status.-error { color: $text-error; }
     """
-    )
 
     class Loaded(Message):
         def __init__(self, state: dict[str, Any], version: int) -> None:
@@ -223,7 +217,7 @@ class RecordForm(LedgerDialog[Saved | None]):
 
     def on_mount(self) -> None:
         wanted = {s.choices for s in (*self.specs, *self.history) if s.choices in LEDGER_LISTS}
-        self._load_choices(sorted(wanted))  # type: ignore[arg-type]
+        self._load_choices(sorted(wanted))
         for field in self.fields():
             known = static_choices(field.spec.choices or "")
             if known is not None:
@@ -231,7 +225,7 @@ class RecordForm(LedgerDialog[Saved | None]):
         if self.editing:
             self.query_one("#form-fields").disabled = True
             self._status("reading the record\u2026")
-            self._read(self.record_type, self.key)  # type: ignore[arg-type]
+            self._read(self.record_type, self.key)
         else:
             self._baseline = self.texts()
             self._status_keys()
@@ -255,7 +249,7 @@ class RecordForm(LedgerDialog[Saved | None]):
             key_field = KEY_FIELDS[self.record_type]
             editable.sort(key=lambda f: (f.spec.name != "title") + 2 * (f.spec.name == key_field))
         empty = [f for f in editable if not f.text] if not self.editing else []
-        target = (empty or editable or [None])[0]
+        target = next(iter(empty or editable), None)
         if target is not None:
             target.editor.focus()
 
@@ -340,7 +334,8 @@ class RecordForm(LedgerDialog[Saved | None]):
     def status_changed(self) -> bool:
         if not self.editing or self.original is None or "status" not in self.original:
             return False
-        return self.field("status").text.strip() != self.original["status"]
+        stored: object = self.original["status"]
+        return self.field("status").text.strip() != stored
 
     def problems(self) -> dict[str, list[str]]:
         """Everything wrong with the form, by field (the rules of db.schemas, references, the
@@ -434,7 +429,7 @@ class RecordForm(LedgerDialog[Saved | None]):
 
     @on(KeySuggested)
     def _key_suggested(self, message: KeySuggested) -> None:
-        if message.title != self.field("title").editor.value or not self._key_is_offered():
+        if message.title != self.field("title").shown or not self._key_is_offered():
             return
         key_field = self.field(KEY_FIELDS[self.record_type])
         self._suggested = message.key or None
@@ -536,6 +531,7 @@ class RecordForm(LedgerDialog[Saved | None]):
             typed=None if multiple else field.shown,
             free=spec.free,
             create=spec.create,
+            form=RecordForm,
             search_ledger=name == "pledge",
         )
         self.app.push_screen(picker, lambda picked: self._picked(field, picked))
@@ -649,22 +645,11 @@ class RecordForm(LedgerDialog[Saved | None]):
         )
 
     def _field_of(self, error: LedgerError) -> str | None:
-        """The field a refusal is about, to mark it."""
-        if isinstance(error, UnknownReferenceError):
-            return (
-                error.field
-                if error.field in {s.name for s in (*self.specs, *self.history)}
-                else None
-            )
+        """The field a refusal is about, to mark it (when the form has that field)."""
         if isinstance(error, DuplicateKeyError):
             return KEY_FIELDS[self.record_type]
-        if isinstance(error, EvidenceRequiredError):
-            return "note"
-        if isinstance(error, CycleError):
-            return "supersedes"
-        if "dates from" in str(error):  # a status change dated before the current status
-            return "effective"
-        return None
+        names = {s.name for s in (*self.specs, *self.history)}
+        return error.field if error.field in names else None
 
     # -- conflicts -------------------------------------------------------------------------------
 
@@ -693,13 +678,6 @@ class RecordForm(LedgerDialog[Saved | None]):
 
     # -- leaving ---------------------------------------------------------------------------------
 
-    def action_scroll_body(self, direction: str) -> None:
-        body = self.query_one("#form-fields", VerticalScroll)
-        if direction == "up":
-            body.scroll_page_up(animate=False)
-        else:
-            body.scroll_page_down(animate=False)
-
     def action_cancel(self) -> None:
         if self._saving:
             self.notify("saving: wait for the ledger's answer", severity="warning", markup=False)
@@ -707,21 +685,13 @@ class RecordForm(LedgerDialog[Saved | None]):
         if not self.changed:
             self.dismiss(None)
             return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
         what = f"{self.record_type} {self.key}" if self.key else f"the new {self.record_type}"
-        self.app.push_screen(
-            ConfirmDialog(
-                "Discard your changes?",
-                render.assemble(
-                    render.ui("Your changes to "),
-                    (what, render.KEY_STYLE),
-                    render.ui(" have not been saved."),
-                ),
-                "y discards them; n goes back to the form.",
+        self.discard_or_stay(
+            "Discard your changes?",
+            render.assemble(
+                render.ui("Your changes to "),
+                (what, render.KEY_STYLE),
+                render.ui(" have not been saved."),
             ),
-            answered,
+            "y discards them; n goes back to the form.",
         )

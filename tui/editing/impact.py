@@ -15,7 +15,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from db.records import Brief, Impact
@@ -23,7 +22,7 @@ from db.records import Brief, Impact
 from .. import keys, render
 from ..widgets.footer import Footer
 from ..widgets.record_parts import brief_line
-from .dialogs import LedgerDialog, dialog_css
+from .dialogs import Dialog, LedgerDialog
 
 #: Pledges listed per group; the rest are counted (and reachable through the jump).
 SHOWN = 30
@@ -148,12 +147,9 @@ class ImpactPreview(LedgerDialog[Impact | None]):
     """Before a form saves a resolved condition: what it will do. ``ctrl+s`` saves."""
 
     BINDINGS: ClassVar = [keys.binding("form.save"), keys.binding("form.cancel")]
-    DEFAULT_CSS = (
-        dialog_css("ImpactPreview")
-        + """
+    DEFAULT_CSS = """
     ImpactPreview VerticalScroll { height: auto; max-height: 60vh; }
     """
-    )
 
     def __init__(self, condition: str, status: str) -> None:
         super().__init__()
@@ -194,17 +190,14 @@ class ImpactPreview(LedgerDialog[Impact | None]):
         self.dismiss(None)
 
 
-class ImpactDone(ModalScreen[bool]):
+class ImpactDone(Dialog[bool]):
     """After the commit: what changed, and ``enter`` to list exactly those pledges."""
 
     BINDINGS: ClassVar = [keys.binding("form.show-pledges"), keys.binding("form.close")]
-    DEFAULT_CSS = (
-        dialog_css("ImpactDone")
-        + """
+    DEFAULT_CSS = """
     ImpactDone > .dialog { border: round $success; }
     ImpactDone VerticalScroll { height: auto; max-height: 60vh; }
     """
-    )
 
     def __init__(self, title: str, impact: Impact) -> None:
         super().__init__()

@@ -6,7 +6,8 @@ search line keeps the focus; ``up``/``down`` move through the matches and ``ente
 In a list field ``enter`` adds or removes the highlighted entry and ``ctrl+s`` keeps them.
 
 A missing actor or source can be created without leaving the form: the last entry opens the
-actor's (or source's) own form on top, and what it saves is chosen at once.
+actor's (or source's) own form on top (the form class the picker is given), and what it saves
+is chosen at once.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,10 +27,12 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from .. import keys, render
 from ..widgets.footer import Footer
 from .choices import Choice, matching, search_pledges
-from .dialogs import LedgerDialog, dialog_css
+from .dialogs import LedgerDialog
 from .results import Picked
 
 if TYPE_CHECKING:
+    from textual.screen import ModalScreen
+
     from .results import Saved
 
 _NEW = "\0new"
@@ -49,6 +52,15 @@ def initial_values(record_type: str, text: str) -> dict[str, str]:
     if _KEY_LIKE.fullmatch(text):
         return {"key": text.lower()}
     return {"title": text} if text else {}
+
+
+class NewRecordForm(Protocol):
+    """What the picker opens to create a record: :class:`tui.editing.form.RecordForm`, given
+    by whoever opens the picker (the form imports the picker, not the other way round)."""
+
+    def __call__(
+        self, record_type: str, *, initial: dict[str, str] | None = ...
+    ) -> ModalScreen[Saved | None]: ...
 
 
 class SearchInput(Input):
@@ -75,9 +87,7 @@ class Picker(LedgerDialog[Picked | None]):
             "picker.page-down",
         )
     ]
-    DEFAULT_CSS = (
-        dialog_css("Picker")
-        + """
+    DEFAULT_CSS = """
     Picker > .dialog { height: auto; max-height: 90%; }
     Picker #picker-search { margin-bottom: 1; background: $boost; }
     Picker #picker-search:focus { background: $primary 25%; }
@@ -86,7 +96,6 @@ class Picker(LedgerDialog[Picked | None]):
     }
     Picker #picker-chosen { height: auto; max-height: 3; color: $text-accent; margin-top: 1; }
     """
-    )
 
     class Found(Message):
         def __init__(self, text: str, choices: list[Choice]) -> None:
@@ -105,8 +114,12 @@ class Picker(LedgerDialog[Picked | None]):
         typed: str | None = None,
         free: bool = False,
         create: str | None = None,
+        form: NewRecordForm | None = None,
         search_ledger: bool = False,
     ) -> None:
+        """``create`` is the type of record the last entry creates, with ``form``."""
+        if create and form is None:
+            raise ValueError("a picker that creates records needs the form to create them in")
         super().__init__()
         self.title_text = title
         self.choices = list(choices or [])
@@ -123,6 +136,7 @@ class Picker(LedgerDialog[Picked | None]):
         self.search_text = "" if shown == self.current else render.visible(shown)
         self.free = free
         self.create = create
+        self.form = form
         self.search_ledger = search_ledger
         self.created: list[tuple[str, str]] = []
 
@@ -267,9 +281,7 @@ class Picker(LedgerDialog[Picked | None]):
             self.options.highlighted = highlighted
 
     def _create(self) -> None:
-        from .form import RecordForm
-
-        assert self.create is not None
+        assert self.create is not None and self.form is not None
         record_type = self.create
 
         def created(result: Saved | None) -> None:
@@ -281,7 +293,7 @@ class Picker(LedgerDialog[Picked | None]):
             self._take(result.key)
 
         self.app.push_screen(
-            RecordForm(record_type, initial=initial_values(record_type, self.search_text)), created
+            self.form(record_type, initial=initial_values(record_type, self.search_text)), created
         )
 
     def action_done(self) -> None:

@@ -39,6 +39,26 @@ class FieldSpec:
         return self.choices is not None or self.free
 
 
+#: The fields several record types share, spelled once.
+KEY = FieldSpec("key", "Key", hint=KEY_RULE, required=True, is_key=True)
+TITLE = FieldSpec("title", "Title", required=True, hint="1-300 characters, one line")
+SOURCES = FieldSpec(
+    "sources",
+    "Sources",
+    "list",
+    hint="source keys, separated by ;",
+    choices="source",
+    create="source",
+)
+
+
+def actor_choice(name: str, label: str, hint: str = "", *, required: bool = False) -> FieldSpec:
+    """A field naming one actor, picked from the ledger's (or created on the spot)."""
+    return FieldSpec(
+        name, label, "choice", hint=hint, required=required, choices="actor", create="actor"
+    )
+
+
 ACTOR: tuple[FieldSpec, ...] = (
     FieldSpec(
         "code", "Code", hint=CODE_RULE + " (ISO alpha-3 for states)", required=True, is_key=True
@@ -54,19 +74,12 @@ ACTOR: tuple[FieldSpec, ...] = (
         choices="actor",
         create="actor",
     ),
-    FieldSpec(
-        "affiliation",
-        "Speaks for",
-        "choice",
-        hint="persons: the actor they speak for",
-        choices="actor",
-        create="actor",
-    ),
+    actor_choice("affiliation", "Speaks for", "persons: the actor they speak for"),
 )
 
 SOURCE: tuple[FieldSpec, ...] = (
-    FieldSpec("key", "Key", hint=KEY_RULE, required=True, is_key=True),
-    FieldSpec("title", "Title", required=True, hint="1-300 characters, one line"),
+    KEY,
+    TITLE,
     FieldSpec("publisher", "Publisher"),
     FieldSpec("url", "URL"),
     FieldSpec("published", "Published", "date", hint=DATE_HINT),
@@ -88,34 +101,20 @@ SOURCE: tuple[FieldSpec, ...] = (
 )
 
 CONDITION: tuple[FieldSpec, ...] = (
-    FieldSpec("key", "Key", hint=KEY_RULE, required=True, is_key=True),
-    FieldSpec("title", "Title", required=True, hint="1-300 characters, one line"),
+    KEY,
+    TITLE,
     FieldSpec("description", "Description", "text"),
     FieldSpec("status", "Status", "choice", required=True, choices="condition-status"),
-    FieldSpec(
-        "responsible",
-        "Responsible",
-        "choice",
-        hint="the actor expected to act",
-        choices="actor",
-        create="actor",
-    ),
+    actor_choice("responsible", "Responsible", "the actor expected to act"),
     FieldSpec("resolved", "Resolved", "date", hint=DATE_HINT + "; set by itself when resolved"),
-    FieldSpec(
-        "sources",
-        "Sources",
-        "list",
-        hint="source keys, separated by ;",
-        choices="source",
-        create="source",
-    ),
+    SOURCES,
 )
 
 PLEDGE: tuple[FieldSpec, ...] = (
-    FieldSpec("key", "Key", hint=KEY_RULE, required=True, is_key=True),
-    FieldSpec("title", "Title", required=True, hint="1-300 characters, one line"),
-    FieldSpec("pledger", "Pledger", "choice", required=True, choices="actor", create="actor"),
-    FieldSpec("beneficiary", "Beneficiary", "choice", choices="actor", create="actor"),
+    KEY,
+    TITLE,
+    actor_choice("pledger", "Pledger", required=True),
+    actor_choice("beneficiary", "Beneficiary"),
     FieldSpec("category", "Category", "choice", hint=SLUG_RULE, choices="category", free=True),
     FieldSpec("status", "Status", "choice", required=True, choices="pledge-status"),
     FieldSpec("announced", "Announced", "date", hint=DATE_HINT),
@@ -138,14 +137,7 @@ PLEDGE: tuple[FieldSpec, ...] = (
         hint="condition keys it depends on, separated by ;",
         choices="condition",
     ),
-    FieldSpec(
-        "sources",
-        "Sources",
-        "list",
-        hint="source keys, separated by ;",
-        choices="source",
-        create="source",
-    ),
+    SOURCES,
     FieldSpec(
         "supersedes", "Supersedes", "choice", hint="the pledge it replaces", choices="pledge"
     ),

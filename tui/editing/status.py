@@ -10,7 +10,7 @@ so that resolving one (met, failed, waived) is never done blind.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,10 +24,8 @@ from db.dates import PartialDateError, parse_partial_date
 from db.dates import today as today_date
 from db.errors import (
     ConflictError,
-    EvidenceRequiredError,
     LedgerError,
     NotFoundError,
-    UnknownReferenceError,
     nearest,
 )
 from db.records import Impact
@@ -35,9 +33,9 @@ from db.records import Impact
 from .. import render
 from ..widgets.footer import Footer
 from .choices import Choice, load_choices
-from .dialogs import FORM_BINDINGS, ConfirmDialog, LedgerDialog, MessageDialog, dialog_css
+from .dialogs import FieldsDialog, LedgerDialog, MessageDialog
 from .fields import FormField, PickInput
-from .form import EVIDENCE
+from .form import EVIDENCE, RecordForm
 from .impact import ImpactPanel, ImpactRead
 from .results import Picked, StatusChanged
 from .specs import EFFECTIVE, NOTE, SOURCE_REF
@@ -70,11 +68,9 @@ def read_current(ledger: Ledger, record_type: str, key: str) -> Current:
     return Current(c.condition.title, c.condition.status, c.status_since, c.version)
 
 
-class StatusDialog(LedgerDialog[StatusChanged | None]):
-    BINDINGS: ClassVar = FORM_BINDINGS
-    DEFAULT_CSS = (
-        dialog_css("StatusDialog")
-        + """
+class StatusDialog(FieldsDialog[StatusChanged | None]):
+    body_id = "status-body"
+    DEFAULT_CSS = """
     StatusDialog > .dialog { height: 100%; max-height: 100%; max-width: 120; width: 100%; }
     StatusDialog #status-body { height: 1fr; }
     /* One line per status and for the record: at 80x24 the impact under the statuses must
@@ -92,7 +88,6 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
     StatusDialog #status-line { height: auto; color: $foreground-muted; }
     StatusDialog #status-line.-error { color: $text-error; }
     """
-    )
 
     class Read(Message):
         def __init__(self, current: Current, sources: list[Choice]) -> None:
@@ -288,6 +283,7 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
                 current=field.text.strip(),
                 typed=field.shown,
                 create="source",
+                form=RecordForm,
             ),
             picked,
         )
@@ -438,17 +434,8 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
             )
         else:
             text = str(error)
-            field = (
-                "note"
-                if isinstance(error, EvidenceRequiredError)
-                else "source"
-                if isinstance(error, UnknownReferenceError)
-                else "effective"
-                if "dates from" in text
-                else None
-            )
-            if field is not None:
-                self.query_one(f"#field-{field}", FormField).show_problems([text])
+            if error.field in {EFFECTIVE.name, NOTE.name, SOURCE_REF.name}:
+                self.query_one(f"#field-{error.field}", FormField).show_problems([text])
         self._line(f"not saved: {text}", error=True)
         self.app.push_screen(
             MessageDialog(
@@ -458,13 +445,6 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
             )
         )
 
-    def action_scroll_body(self, direction: str) -> None:
-        body = self.query_one("#status-body", VerticalScroll)
-        if direction == "up":
-            body.scroll_page_up(animate=False)
-        else:
-            body.scroll_page_down(animate=False)
-
     def action_cancel(self) -> None:
         if self._saving:
             return
@@ -472,16 +452,8 @@ class StatusDialog(LedgerDialog[StatusChanged | None]):
         if not typed:
             self.dismiss(None)
             return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Discard this status change?",
-                render.ui("The note and source you typed will be lost."),
-                "y discards them; n goes back to the dialog.",
-            ),
-            answered,
+        self.discard_or_stay(
+            "Discard this status change?",
+            render.ui("The note and source you typed will be lost."),
+            "y discards them; n goes back to the dialog.",
         )

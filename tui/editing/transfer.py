@@ -29,7 +29,7 @@ from .. import keys, render
 from ..widgets.footer import Footer
 from ..widgets.line_table import Column
 from ..widgets.list_table import ListRow, ListTable
-from .dialogs import ConfirmDialog, LedgerDialog, dialog_css
+from .dialogs import ConfirmDialog, LedgerDialog, ResultT
 from .fields import LineInput
 from .paths import PathSuggester, split_paths
 
@@ -42,17 +42,6 @@ _SECTIONS = (
     ("condition", "conditions"),
     ("pledge", "pledges"),
 )
-
-TRANSFER_CSS = """
-{name} > .dialog {{ height: 100%; max-height: 100%; width: 100%; max-width: 130; }}
-{name} .transfer-label {{ width: 13; color: $foreground-muted; }}
-{name} Horizontal {{ height: auto; margin-bottom: 1; }}
-{name} LineInput {{ width: 1fr; background: $boost; }}
-{name} LineInput:focus {{ background: $primary 25%; }}
-{name} #transfer-state {{ height: auto; margin-bottom: 1; }}
-{name} #transfer-state.-error {{ color: $text-error; }}
-{name} ProgressBar {{ margin-bottom: 1; }}
-"""
 
 
 #: The import dialog lists the field changes of this many records, then counts the rest.
@@ -200,12 +189,25 @@ def problem_rows(problems: list[Problem]) -> list[ListRow]:
     return rows
 
 
-class ImportDialog(LedgerDialog["ImportReport | None"]):
+class TransferDialog(LedgerDialog[ResultT]):
+    """What the import and the export dialogs share: labelled path inputs, a state line and a
+    progress bar, in a dialog as large as the terminal allows."""
+
+    DEFAULT_CSS = """
+    TransferDialog > .dialog { height: 100%; max-height: 100%; width: 100%; max-width: 130; }
+    TransferDialog .transfer-label { width: 13; color: $foreground-muted; }
+    TransferDialog Horizontal { height: auto; margin-bottom: 1; }
+    TransferDialog LineInput { width: 1fr; background: $boost; }
+    TransferDialog LineInput:focus { background: $primary 25%; }
+    TransferDialog #transfer-state { height: auto; margin-bottom: 1; }
+    TransferDialog #transfer-state.-error { color: $text-error; }
+    TransferDialog ProgressBar { margin-bottom: 1; }
+    """
+
+
+class ImportDialog(TransferDialog["ImportReport | None"]):
     BINDINGS: ClassVar = [keys.binding("form.import"), keys.binding("form.close")]
-    DEFAULT_CSS = (
-        dialog_css("ImportDialog")
-        + TRANSFER_CSS.format(name="ImportDialog")
-        + """
+    DEFAULT_CSS = """
     ImportDialog Horizontal { margin-bottom: 0; }
     ImportDialog #import-skip-row { margin-bottom: 1; }
     ImportDialog #import-counts { height: auto; margin-bottom: 1; }
@@ -213,7 +215,6 @@ class ImportDialog(LedgerDialog["ImportReport | None"]):
     ImportDialog .import-detail { height: auto; max-height: 4; }
     ImportDialog #problem-detail { color: $text-warning; }
     """
-    )
 
     class Finished(Message):
         def __init__(self, report: ImportReport) -> None:
@@ -521,16 +522,12 @@ def default_export_path(fmt: str) -> str:
     return f"pledges-export-{dt.date.today().isoformat()}{SUFFIX_OF[fmt]}"
 
 
-class ExportDialog(LedgerDialog[Exported | None]):
+class ExportDialog(TransferDialog[Exported | None]):
     BINDINGS: ClassVar = [keys.binding("form.export"), keys.binding("form.cancel")]
-    DEFAULT_CSS = (
-        dialog_css("ExportDialog")
-        + TRANSFER_CSS.format(name="ExportDialog")
-        + """
+    DEFAULT_CSS = """
     ExportDialog > .dialog { height: auto; }
     ExportDialog RadioSet { border: none; padding: 0; }
     """
-    )
 
     class Written(Message):
         def __init__(self, exported: Exported) -> None:

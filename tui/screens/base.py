@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
-from textual import events
+from textual import events, getters
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.screen import Screen
@@ -20,12 +20,11 @@ from textual.widgets import Static
 from tui.widgets.footer import Footer
 
 from .. import render
+from ..ledger_app import LedgerApp
 from ..reporting import ReportsErrors
 
 if TYPE_CHECKING:
     from db.ledger import Ledger
-
-    from ..app import PledgesApp
 
 VIEWS: dict[str, str] = {
     "pledges": "Pledges",
@@ -94,6 +93,7 @@ class TopBar(Static):
     """One line: the ledger, the five views (the current one lit), and where we are, fitted to
     the width there is (a key is cut only when the line would overflow)."""
 
+    app = getters.app(LedgerApp)
     DEFAULT_CSS = """
     TopBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
@@ -116,7 +116,7 @@ class TopBar(Static):
     def draw(self) -> None:
         parts: list[Any] = [("pledges", "bold $text-accent"), " "]
         used = len("pledges ")
-        if getattr(self.app, "read_only", None):
+        if self.app.read_only:
             parts.append(("read-only ", "bold $text-warning"))
             used += len("read-only ")
         for number, (name, label) in enumerate(VIEWS.items(), 1):
@@ -136,9 +136,11 @@ class LedgerScreen(ReportsErrors, Screen[None]):
     """A screen that shows ledger data and keeps it fresh.
 
     When another process changes the ledger, the app publishes ``ledger_changed``; the screen on
-    top reloads at once, screens underneath reload when they come back into view.
+    top reloads at once, screens underneath reload when they come back into view. What the
+    screen asks of the app it posts as a message (:mod:`tui.messages`).
     """
 
+    app = getters.app(LedgerApp)
     #: The view (mode) this screen belongs to, for the top bar.
     view = "pledges"
 
@@ -147,12 +149,14 @@ class LedgerScreen(ReportsErrors, Screen[None]):
         self._stale = False
 
     @property
-    def pledges_app(self) -> PledgesApp:
-        return self.app  # type: ignore[return-value]
+    def ledger(self) -> Ledger:
+        return self.app.ledger
 
     @property
-    def ledger(self) -> Ledger:
-        return self.pledges_app.ledger
+    def export_query(self) -> str:
+        """What ``x`` offers to export: the records this screen lists, as a query in the filter
+        language ("" for the whole ledger)."""
+        return ""
 
     def compose_top(self) -> ComposeResult:
         yield TopBar(self.view, self.trail())
@@ -165,7 +169,10 @@ class LedgerScreen(ReportsErrors, Screen[None]):
         return []
 
     def on_mount(self) -> None:
-        self.pledges_app.ledger_changed.subscribe(self, self._ledger_changed)
+        # Textual calls the on_mount of every class in the MRO, this one included: a subclass's
+        # own on_mount must not call it again (the screen would subscribe, and reload, twice).
+        self.app.ledger_changed.subscribe(self, self._ledger_changed)
+        self.app.reading_date_changed.subscribe(self, self.reading_date_changed)
 
     def _ledger_changed(self, _revision: int) -> None:
         if self.is_active:
@@ -180,6 +187,11 @@ class LedgerScreen(ReportsErrors, Screen[None]):
 
     def reload(self) -> None:
         """Read the ledger again, keeping the cursor (or focus) on the same record."""
+
+    def reading_date_changed(self, as_of: str | None) -> None:
+        """Hook: the date the ledger is read at is now ``as_of`` (None: today); a screen that
+        reads the ledger as of a date reads it again (the app passes on
+        :class:`tui.messages.ReadingDateChanged` to every screen)."""
 
 
 def heading(text: str) -> Content:

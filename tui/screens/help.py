@@ -67,7 +67,7 @@ class HelpScreen(Screen[None]):
     """
 
     def compose(self) -> ComposeResult:
-        yield TopBar(getattr(self.app, "current_mode", "pledges"), [("help", "")])
+        yield TopBar(self.app.current_mode, [("help", "")])
         with VerticalScroll(id="help", can_focus=False):
             yield from self.sections()
         yield Footer()

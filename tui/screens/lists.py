@@ -7,9 +7,9 @@ and sorted and filtered in memory; ``/`` filters by any text shown in the row.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.message import Message
 
@@ -17,19 +17,17 @@ from db.query import Query
 from db.records import ActorRow, ConditionRow, SourceRow
 
 from .. import keys, render
-from ..editing.actions import EditsRecords
+from ..messages import OpenRecord
 from ..widgets.filter_line import FilterLine
 from ..widgets.line_table import Column, LineTable
 from ..widgets.list_table import ListRow, ListTable
-from .base import LedgerScreen
+from .filtered import FilteredView
 
 
-class RecordsView(EditsRecords, LedgerScreen):
+class RecordsView(FilteredView):
     """A view listing every record of one type."""
 
-    BINDINGS: ClassVar = [
-        b for b in keys.bindings("view") if b.id != "view.facets"
-    ] + keys.bindings("edit")
+    BINDINGS: ClassVar = keys.bindings("view", "edit", without={"view.facets"})
     columns: ClassVar[tuple[Column, ...]] = ()
     noun = "record"
     sortable = True
@@ -37,6 +35,7 @@ class RecordsView(EditsRecords, LedgerScreen):
     #: parser; the others filter their rows by words.
     filter_parser: ClassVar[Callable[[str], Query] | None] = None
     filter_placeholder: ClassVar[str] = ""
+    table = getters.query_one(ListTable)
 
     def __init__(self) -> None:
         super().__init__()
@@ -55,21 +54,12 @@ class RecordsView(EditsRecords, LedgerScreen):
             language=False,
             placeholder=self.filter_placeholder or f"/ filter the {self.noun}s",
             id="filter",
-            parser=self.filter_parser,
+            parser=type(self).filter_parser,  # the class's: a function, not a method
         )
         yield ListTable(self.columns, sortable=self.sortable, id="list-table")
         yield from self.compose_bottom()
 
-    @property
-    def table(self) -> ListTable:
-        return self.query_one(ListTable)
-
-    @property
-    def filter_line(self) -> FilterLine:
-        return self.query_one(FilterLine)
-
     def on_mount(self) -> None:
-        super().on_mount()
         self.filter_line.show_status("loading\u2026")
         self.table.focus()
         self.reload()
@@ -103,9 +93,6 @@ class RecordsView(EditsRecords, LedgerScreen):
 
     # -- editing -------------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.edit_action_state(action)
-
     def current_record(self) -> tuple[str, str] | None:
         row = self.table.cursor_row
         return row.target if row is not None else None
@@ -132,44 +119,40 @@ class RecordsView(EditsRecords, LedgerScreen):
         self.table.filter(text)
         self._count()
 
-    @on(FilterLine.Done)
-    @on(FilterLine.Cleared)
-    def _back(self) -> None:
-        self.table.focus()
-
-    def action_focus_filter(self) -> None:
-        self.filter_line.input.focus()
-
-    def action_clear_filter(self) -> None:
-        if self.filter_line.text:
-            self.filter_line.clear()
-        self.table.focus()
-
     @on(LineTable.Opened, "#list-table")
     def _open(self, event: LineTable.Opened) -> None:
         row = self.table.cursor_row
         if row is not None:
-            self.pledges_app.open_record(*row.target)
+            self.post_message(OpenRecord(*row.target))
 
 
-def _fold(value: Any) -> Any:
-    return value.casefold() if isinstance(value, str) else value
+def list_row(record_type: str, key: str, *cells: tuple[str | int | None, str]) -> ListRow:
+    """A row of a list view from its cells' values and styles: shown as text made visible (a
+    count grouped, nothing blank), sorted by as they are (text without regard to case)."""
+    return ListRow(
+        record_type,
+        key,
+        tuple((_shown(value), style) for value, style in cells),
+        tuple(value.casefold() if isinstance(value, str) else value for value, _ in cells),
+    )
+
+
+def _shown(value: str | int | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,}" if isinstance(value, int) else render.visible(value)
 
 
 def condition_row(row: ConditionRow) -> ListRow:
-    values = (row.key, row.title, row.status, row.responsible, row.resolved, row.dependents)
-    return ListRow(
+    return list_row(
         "condition",
         row.key,
-        (
-            (render.visible(row.key), ""),
-            (render.visible(row.title), ""),
-            (row.status, render.status_style(row.status, "condition")),
-            (render.visible(row.responsible or ""), ""),
-            (row.resolved or "", ""),
-            (f"{row.dependents:,}", ""),
-        ),
-        tuple(_fold(v) for v in values),
+        (row.key, ""),
+        (row.title, ""),
+        (row.status, render.status_style(row.status, "condition")),
+        (row.responsible, ""),
+        (row.resolved, ""),
+        (row.dependents, ""),
     )
 
 
@@ -191,18 +174,14 @@ class ConditionsView(RecordsView):
 
 
 def actor_row(row: ActorRow) -> ListRow:
-    values = (row.code, row.name, row.kind, row.pledges_made, row.pledges_received)
-    return ListRow(
+    return list_row(
         "actor",
         row.code,
-        (
-            (render.visible(row.code), ""),
-            (render.visible(row.name), ""),
-            (row.kind, ""),
-            (f"{row.pledges_made:,}", ""),
-            (f"{row.pledges_received:,}", ""),
-        ),
-        tuple(_fold(v) for v in values),
+        (row.code, ""),
+        (row.name, ""),
+        (row.kind, ""),
+        (row.pledges_made, ""),
+        (row.pledges_received, ""),
     )
 
 
@@ -223,19 +202,15 @@ class ActorsView(RecordsView):
 
 
 def source_row(row: SourceRow) -> ListRow:
-    values = (row.key, row.title, row.publisher, row.published, row.grading, row.citations)
-    return ListRow(
+    return list_row(
         "source",
         row.key,
-        (
-            (render.visible(row.key), ""),
-            (render.visible(row.title), ""),
-            (render.visible(row.publisher or ""), ""),
-            (row.published or "", ""),
-            (row.grading, ""),
-            (f"{row.citations:,}", ""),
-        ),
-        tuple(_fold(v) for v in values),
+        (row.key, ""),
+        (row.title, ""),
+        (row.publisher, ""),
+        (row.published, ""),
+        (row.grading, ""),
+        (row.citations, ""),
     )
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static
@@ -18,13 +19,13 @@ from db.query import Query
 from db.records import Facets, Sort
 
 from .. import keys, render
-from ..editing.actions import EditsRecords
 from ..filtering import FACET_FIELDS, active_values, toggle_term, without_field
+from ..messages import OpenRecord
 from ..widgets.facets import FacetList
 from ..widgets.filter_line import FilterLine
 from ..widgets.line_table import ASCENDING, DESCENDING, LineTable
 from ..widgets.pledge_table import PledgeTable
-from .base import LedgerScreen
+from .filtered import FilteredView
 
 #: Facet counts take a full pass over the listed pledges; wait for typing to settle first.
 FACETS_DELAY = 0.3
@@ -39,7 +40,7 @@ class Welcome(Static):
     """
 
 
-def welcome_text(ledger_name: str) -> object:
+def welcome_text(ledger_name: str) -> Content:
     code = "bold $text-accent"
     ui = render.ui
     return render.assemble(
@@ -66,10 +67,12 @@ def welcome_text(ledger_name: str) -> object:
     )
 
 
-class PledgesView(EditsRecords, LedgerScreen):
+class PledgesView(FilteredView):
     view = "pledges"
-    BINDINGS: ClassVar = keys.bindings("view") + keys.bindings("edit")
+    BINDINGS: ClassVar = keys.bindings("view", "edit")
     new_record_type = "pledge"
+    table = getters.query_one(PledgeTable)
+    facet_list = getters.query_one(FacetList)
 
     class HintsRead(Message):
         """Why ``query`` may list nothing: its values that name nothing in the ledger."""
@@ -103,24 +106,11 @@ class PledgesView(EditsRecords, LedgerScreen):
                 yield Welcome(markup=False, id="welcome")
         yield from self.compose_bottom()
 
-    @property
-    def table(self) -> PledgeTable:
-        return self.query_one(PledgeTable)
-
-    @property
-    def filter_line(self) -> FilterLine:
-        return self.query_one(FilterLine)
-
-    @property
-    def facet_list(self) -> FacetList:
-        return self.query_one(FacetList)
-
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(Welcome).display = False
         self.facet_list.display = self.app.size.width >= FACETS_MIN_WIDTH
         self.filter_line.show_status("loading\u2026")
-        first = self.pledges_app.take_first_rows()
+        first = self.app.take_first_rows()
         if first is not None:
             self.table.show_read(first.query, first.sort, first.rows, first.total)
         else:
@@ -128,6 +118,15 @@ class PledgesView(EditsRecords, LedgerScreen):
         self.table.focus()
         # The first rows come first; the facets (a pass over every pledge) a moment later.
         self._want_facets(Query(), delay=FACETS_DELAY)
+
+    @property
+    def export_query(self) -> str:
+        return self.table.query.source
+
+    def show_query(self, text: str) -> None:
+        """List the pledges ``text`` (a query in the filter language) finds, in the table."""
+        self.filter_line.set_text(text)
+        self.table.focus()
 
     def reload(self) -> None:
         self.table.reload()
@@ -143,7 +142,7 @@ class PledgesView(EditsRecords, LedgerScreen):
         needs_a_pledge = {"edit_record", "delete_record", "change_status", "cite", "show_citation"}
         if action in needs_a_pledge and self.query_one(Welcome).display:
             return False
-        return self.edit_action_state(action)
+        return super().check_action(action, parameters)
 
     # -- editing -------------------------------------------------------------------------------
 
@@ -159,15 +158,7 @@ class PledgesView(EditsRecords, LedgerScreen):
     def _not_listed(self, event: PledgeTable.NotListed) -> None:
         # The filter hides the pledge just written: show it on its own screen instead.
         if self.is_active:
-            self.pledges_app.open_record("pledge", event.key)
-
-    def action_focus_filter(self) -> None:
-        self.filter_line.input.focus()
-
-    def action_clear_filter(self) -> None:
-        if self.filter_line.text:
-            self.filter_line.clear()
-        self.table.focus()
+            self.post_message(OpenRecord("pledge", event.key))
 
     def action_toggle_facets(self) -> None:
         facets = self.facet_list
@@ -201,11 +192,6 @@ class PledgesView(EditsRecords, LedgerScreen):
         if message.query == self.table.query:
             self.filter_line.show_hints(message.hints)
 
-    @on(FilterLine.Done)
-    @on(FilterLine.Cleared)
-    def _back_to_table(self) -> None:
-        self.table.focus()
-
     @on(PledgeTable.Counted)
     def _counted(self, event: PledgeTable.Counted) -> None:
         empty = event.everything == 0
@@ -234,7 +220,7 @@ class PledgesView(EditsRecords, LedgerScreen):
     def _open(self, event: LineTable.Opened) -> None:
         row = self.table.row_at(event.index)
         if row is not None:
-            self.pledges_app.open_record("pledge", row.key)
+            self.post_message(OpenRecord("pledge", row.key))
 
     # -- facets --------------------------------------------------------------------------------
 

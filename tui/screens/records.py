@@ -21,7 +21,8 @@ from db.errors import NotFoundError
 from db.records import ActorDetail, ConditionDetail, PledgeDetail, SourceDetail
 
 from .. import keys, render
-from ..editing.actions import EditsRecords
+from ..editing.actions import EditingScreen
+from ..messages import OpenRecord, ShowPledges
 from ..widgets.record_parts import (
     Field,
     Heading,
@@ -33,16 +34,16 @@ from ..widgets.record_parts import (
     source_block,
     timeline,
 )
-from .base import VIEWS, Crumb, LedgerScreen
+from .base import VIEWS, Crumb
 
 #: Lines scrolled by ``j``/``k`` when no link is in view.
 STEP = 3
 
 
-class RecordScreen(EditsRecords, LedgerScreen):
+class RecordScreen(EditingScreen):
     """The shared part of the four record screens."""
 
-    BINDINGS: ClassVar = keys.bindings("record") + keys.bindings("edit")
+    BINDINGS: ClassVar = keys.bindings("record", "edit")
     record_type: ClassVar[str] = ""
 
     DEFAULT_CSS = """
@@ -91,7 +92,6 @@ class RecordScreen(EditsRecords, LedgerScreen):
         return self.query_one("#record", VerticalScroll)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
 
     def reload(self) -> None:
@@ -158,9 +158,6 @@ class RecordScreen(EditsRecords, LedgerScreen):
 
     # -- editing -------------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.edit_action_state(action)
-
     def current_record(self) -> tuple[str, str] | None:
         return (self.record_type, self.key)
 
@@ -218,11 +215,11 @@ class RecordScreen(EditsRecords, LedgerScreen):
 
     @on(RecordLink.Followed)
     def _follow(self, message: RecordLink.Followed) -> None:
-        self.pledges_app.open_record(message.record_type, message.key)
+        self.post_message(OpenRecord(message.record_type, message.key))
 
     @on(QueryLink.Filter)
     def _filter(self, message: QueryLink.Filter) -> None:
-        self.pledges_app.show_pledges(message.text)
+        self.post_message(ShowPledges(message.text))
 
 
 def _title(text: str, subtitle: Any) -> list[Widget]:

@@ -127,7 +127,8 @@ class FacetList(OptionList):
         )
         return Option(prompt, id=f"{field}\x00{value}")
 
-    def action_toggle(self) -> None:
+    def action_toggle_term(self) -> None:
+        # Not action_toggle: that is every node's action that flips a boolean attribute.
         option = self.highlighted_option
         if option is not None and option.id:
             field, value = option.id.split("\x00", 1)
@@ -136,4 +137,4 @@ class FacetList(OptionList):
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.action_toggle()
+        self.action_toggle_term()

@@ -54,6 +54,20 @@ PLACEHOLDER = "\u2026"
 ASCENDING, DESCENDING = "\u25b2", "\u25bc"
 
 
+class RowMessage(Message):
+    """Something about one row of a :class:`LineTable`."""
+
+    def __init__(self, table: LineTable, index: int) -> None:
+        self.table = table
+        #: The row's index among the rows the table lists.
+        self.index = index
+        super().__init__()
+
+    @property
+    def control(self) -> LineTable:
+        return self.table
+
+
 class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
     """A keyboard-first table whose rows are drawn on demand."""
 
@@ -90,29 +104,11 @@ class LineTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
 
-    class Highlighted(Message):
+    class Highlighted(RowMessage):
         """The cursor moved to another row."""
 
-        def __init__(self, table: LineTable, index: int) -> None:
-            self.table = table
-            self.index = index
-            super().__init__()
-
-        @property
-        def control(self) -> LineTable:
-            return self.table
-
-    class Opened(Message):
+    class Opened(RowMessage):
         """The analyst asked to open the row under the cursor (``enter`` or a second click)."""
-
-        def __init__(self, table: LineTable, index: int) -> None:
-            self.table = table
-            self.index = index
-            super().__init__()
-
-        @property
-        def control(self) -> LineTable:
-            return self.table
 
     class HeaderClicked(Message):
         def __init__(self, table: LineTable, column: Column) -> None:

@@ -172,7 +172,7 @@ class PledgeTable(ReportsErrors, LineTable):
     # -- what is listed -----------------------------------------------------------------------
 
     @property
-    def query(self) -> Query:
+    def query(self) -> Query:  # type: ignore[override]  # shadows DOMNode.query(): to be renamed
         return (self._pending or self.listing).query
 
     @property
@@ -303,8 +303,8 @@ class PledgeTable(ReportsErrors, LineTable):
         if total is not None:
             cursor = min(cursor, max(total - 1, 0))
         first_row = max(cursor - screen_row, 0)
-        wanted = range(first_row // PAGE_SIZE, (first_row + height) // PAGE_SIZE + 1)
-        for index in sorted(wanted, key=lambda i: abs(i - cursor // PAGE_SIZE)):
+        in_view = range(first_row // PAGE_SIZE, (first_row + height) // PAGE_SIZE + 1)
+        for index in sorted(in_view, key=lambda i: abs(i - cursor // PAGE_SIZE)):
             if worker.is_cancelled:
                 return
             if index not in pages:

@@ -57,7 +57,9 @@ class Hanging(Horizontal):
     Hanging > .body { width: 1fr; height: auto; }
     """
 
-    def __init__(self, lead: Content, body: Content, *, classes: str | None = None) -> None:
+    def __init__(
+        self, lead: Content | str, body: Content | str, *, classes: str | None = None
+    ) -> None:
         super().__init__(classes=classes)
         self.lead = lead
         self.body = body
