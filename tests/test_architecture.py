@@ -106,6 +106,24 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert cycle_in({"a": {"b"}, "b": set()}) == []
 
 
+def test_the_import_linter_contracts_are_kept() -> None:
+    """The layers written in pyproject.toml (db under the UI, no cycles in either package, the
+    UI's own layers), checked by import-linter on the code as it is."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from importlinter.cli import lint_imports; "
+            "sys.exit(lint_imports(no_cache=True, no_logo=True))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "0 broken" in run.stdout
+
+
 def test_version_and_help_load_neither_the_ui_nor_the_database_layer() -> None:
     for argv in (["--version"], ["--help"]):
         loaded = modules_after(

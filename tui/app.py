@@ -36,12 +36,12 @@ from db.ledger import Ledger
 from db.records import BatchSummary
 
 from . import keys, render
-from .editing.actions import AGAIN, citation, refused_as_read_only, reversed_message
 from .first_listing import FirstListing
 from .ledger_app import LedgerApp
 from .messages import Cite, LedgerWritten, OpenRecord, ReadingDateChanged, ShowPledges
 from .reporting import ReportsErrors
 from .screens.base import VIEWS, LedgerScreen
+from .screens.editing import AGAIN, citation, refused_as_read_only, reversed_message
 from .screens.pledges import PledgesView
 
 if TYPE_CHECKING:

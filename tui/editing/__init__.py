@@ -8,6 +8,7 @@ when that message reports the commit; a failed write is explained in a dialog an
 stays open with everything typed in it. Each modal returns a typed result
 (:mod:`tui.editing.results`) to the screen that opened it, which then shows the record.
 
-Nothing here is imported at start-up: the views import :mod:`tui.editing.actions` (small) and
-it imports the rest when a key asks for it.
+Nothing here is imported at start-up: the screens' editing keys
+(:class:`tui.screens.editing.EditingScreen`) import each modal when a key asks for it, so this
+package depends on no screen and no screen module is loaded by it.
 """

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual import getters, on
 
-from ..editing.actions import EditingScreen
 from ..widgets.filter_line import FilterLine
 from ..widgets.line_table import LineTable
+from .editing import EditingScreen
 
 
 class FilteredView(EditingScreen):

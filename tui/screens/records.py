@@ -21,7 +21,6 @@ from db.errors import NotFoundError
 from db.records import ActorDetail, ConditionDetail, PledgeDetail, SourceDetail
 
 from .. import keys, render
-from ..editing.actions import EditingScreen
 from ..messages import OpenRecord, ShowPledges
 from ..widgets.record_parts import (
     Field,
@@ -35,6 +34,7 @@ from ..widgets.record_parts import (
     timeline,
 )
 from .base import VIEWS, Crumb
+from .editing import EditingScreen
 
 #: Lines scrolled by ``j``/``k`` when no link is in view.
 STEP = 3

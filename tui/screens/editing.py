@@ -19,13 +19,13 @@ from db.records import BatchSummary
 from .. import render
 from ..ledger_app import LedgerApp
 from ..messages import Cite, LedgerWritten, ShowPledges
-from ..screens.base import LedgerScreen
+from .base import LedgerScreen
 
 if TYPE_CHECKING:
     from db.ledger import Ledger
     from db.records import Impact
 
-    from .results import Deleted, Saved, StatusChanged
+    from ..editing.results import Deleted, Saved, StatusChanged
 
 #: Seconds during which a second ``y`` on the same record shows the citation instead.
 AGAIN = 15.0
@@ -118,13 +118,13 @@ class EditingScreen(LedgerScreen):
     # -- n, e ------------------------------------------------------------------------------------
 
     def action_new_record(self) -> None:
-        from .form import RecordForm
+        from ..editing.form import RecordForm
 
         if self.new_record_type is not None and not refused_as_read_only(self.app):
             self.app.push_screen(RecordForm(self.new_record_type), self._saved)
 
     def action_edit_record(self) -> None:
-        from .form import RecordForm
+        from ..editing.form import RecordForm
 
         record = self._record_to_change()
         if record is not None:
@@ -145,7 +145,7 @@ class EditingScreen(LedgerScreen):
     # -- s ---------------------------------------------------------------------------------------
 
     def action_change_status(self) -> None:
-        from .status import StatusDialog
+        from ..editing.status import StatusDialog
 
         record = self._record_to_change()
         if record is not None and self._pledge_or_condition(
@@ -184,7 +184,7 @@ class EditingScreen(LedgerScreen):
         self.notify(render.one_line(message, 200), title=title, markup=False)
 
     def _offer_jump(self, title: str, impact: Impact, written: tuple[str, str]) -> None:
-        from .impact import ImpactDone, jump_query
+        from ..editing.impact import ImpactDone, jump_query
 
         def answered(show: bool | None) -> None:
             # The dialog said what was saved in its title; the toast comes after it, not over
@@ -198,7 +198,7 @@ class EditingScreen(LedgerScreen):
     # -- d ---------------------------------------------------------------------------------------
 
     def action_delete_record(self) -> None:
-        from .delete import DeleteDialog
+        from ..editing.delete import DeleteDialog
 
         record = self._record_to_change()
         if record is not None:
