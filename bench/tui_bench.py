@@ -178,18 +178,19 @@ async def drive(ledger_path: Path) -> dict[str, object]:
     figures: dict[str, object] = {}
     started = time.perf_counter()
     ledger = Ledger.open(ledger_path, create=False)
-    # How long the ledger itself took to answer page queries (to tell its time from the UI's).
+    # How long the ledger itself took to read the table's window (the rows in view, in one
+    # transaction), to tell its time from the UI's.
     queries: list[tuple[float, float]] = []
-    page = ledger.pledge_page
+    read_window = ledger.pledge_window
 
-    def timed_page(*args: object, **kwargs: object) -> object:
+    def timed_window(*args: object, **kwargs: object) -> object:
         begun = time.perf_counter()
         try:
-            return page(*args, **kwargs)  # type: ignore[arg-type]
+            return read_window(*args, **kwargs)  # type: ignore[arg-type]
         finally:
             queries.append((begun, time.perf_counter() - begun))
 
-    ledger.pledge_page = timed_page  # type: ignore[method-assign]
+    ledger.pledge_window = timed_window  # type: ignore[method-assign]
     # As the CLI runs it (freeze_gc): what a user's keystrokes meet.
     app = PledgesApp(ledger, poll_seconds=0.75, freeze_gc=True)
     async with app.run_test(size=SIZE) as pilot:

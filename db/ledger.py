@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
 
-from . import config, dialect, files, migrate, paging, reading, schema, writing
+from . import config, dialect, files, migrate, paging, reading, schema, window, writing
 from . import history as change_log
 from . import models as m
 from .dates import parse_partial_date
@@ -66,6 +66,8 @@ from .records import (
     Page,
     PledgeDetail,
     PledgeRow,
+    PledgeWindow,
+    RowsAround,
     Snapshot,
     Sort,
     SourceDetail,
@@ -405,31 +407,83 @@ class Ledger:
         Pass a row's ``cursor`` as ``after``/``before`` to read on from it (keyset paging),
         or an ``offset`` from the start (``from_end`` counts from the end).
         """
-        sort = sort or Sort()
         with self._reading() as connection:
-            return paging.fetch(
-                connection,
-                self._page_where(connection, query, sort, limit),
-                sort,
-                limit=limit,
-                after=after,
-                before=before,
-                offset=offset,
-                from_end=from_end,
-                today=today_date(),
+            return self._listing(connection, query, sort).read(
+                limit, after=after, before=before, offset=offset, from_end=from_end
             )
+
+    def pledges_around(
+        self, query: QueryLike, sort: Sort | None, key: str, *, above: int, below: int
+    ) -> RowsAround | None:
+        """Pledge ``key`` in the listing with up to ``above`` rows before it and ``below``
+        after, in one read; None if the listing leaves it out (see :func:`db.window.rows_around`).
+
+        What a re-sort or a refresh paints at once, before the pledge's position is known.
+        """
+        with self._reading() as connection:
+            return window.rows_around(self._listing(connection, query, sort), key, above, below)
+
+    def pledge_window(
+        self,
+        query: QueryLike = None,
+        sort: Sort | None = None,
+        *,
+        anchor: str | None = None,
+        cursor: int = 0,
+        screen_row: int = 0,
+        height: int = 1,
+        total: int | None = None,
+        count: bool = False,
+    ) -> PledgeWindow:
+        """What one repaint of the pledge table shows, read in one transaction: the pages in
+        view with the cursor on pledge ``anchor`` if the listing holds it (else at row
+        ``cursor``), and with ``count`` the listing's count (see :func:`db.window.window`)."""
+        with self._reading() as connection:
+            return window.window(
+                self._listing(connection, query, sort),
+                anchor=anchor,
+                cursor=cursor,
+                screen_row=screen_row,
+                height=height,
+                total=total,
+                count=count,
+            )
+
+    def pledge_pages(
+        self,
+        query: QueryLike,
+        sort: Sort | None,
+        indexes: Sequence[int],
+        known: Mapping[int, Sequence[PledgeRow]],
+        total: int | None,
+    ) -> dict[int, Sequence[PledgeRow]]:
+        """Pages of :data:`db.window.PAGE_SIZE` rows by index, read in one transaction, in
+        the order given (see :func:`db.window.fetch_pages`)."""
+        with self._reading() as connection:
+            listing = self._listing(connection, query, sort)
+            return window.fetch_pages(listing, indexes, known, total)
+
+    def pledge_counts(self, query: QueryLike = None) -> tuple[int, int]:
+        """How many pledges match ``query``, and how many the ledger holds, in one read."""
+        parsed = _parsed(query)
+        with self._reading() as connection:
+            everything = self._count(connection, Query())
+            return (self._count(connection, parsed) if parsed else everything), everything
+
+    def _listing(self, connection: Connection, query: QueryLike, sort: Sort | None) -> _Listing:
+        return _Listing(self, connection, _parsed(query), sort or Sort(), today_date())
 
     def pledge_position(
         self, key: str, query: QueryLike = None, sort: Sort | None = None
     ) -> int | None:
         """Where pledge ``key`` is in the sorted, filtered list (0-based), or None if absent."""
         with self._reading() as connection:
-            where = self._where(connection, query)
-            return paging.position(connection, where, sort or Sort(), key)
+            return self._listing(connection, query, sort).position(key)
 
     def pledge_rows(self, keys: Sequence[str], sort: Sort | None = None) -> list[PledgeRow]:
+        """The rows of these pledges (those that exist), whatever a listing would select."""
         with self._reading() as connection:
-            return paging.rows_for_keys(connection, keys, sort or Sort(), today_date())
+            return self._listing(connection, None, sort).rows(keys)
 
     def facets(self, query: QueryLike = None, which: Sequence[str] = reading.FACETS) -> Facets:
         """Counts of the matching pledges by status, pledger, category and condition.
@@ -850,6 +904,67 @@ class Ledger:
         if self.path is None:
             return "ok"
         return dialect.integrity_check(self.path)
+
+
+class _Listing:
+    """A :class:`db.window.ListingReader`: one listing read inside an open read transaction,
+    with one date for "today" throughout."""
+
+    def __init__(
+        self, ledger: Ledger, connection: Connection, query: Query, sort: Sort, today: str
+    ) -> None:
+        self._ledger, self._connection = ledger, connection
+        self._query, self._sort, self._today = query, sort, today
+
+    @property
+    def query(self) -> Query:
+        return self._query
+
+    def read(
+        self,
+        limit: int,
+        *,
+        after: Cursor | None = None,
+        before: Cursor | None = None,
+        offset: int = 0,
+        from_end: bool = False,
+    ) -> Page:
+        connection, sort = self._connection, self._sort
+        return paging.fetch(
+            connection,
+            self._ledger._page_where(connection, self._query, sort, limit),
+            sort,
+            limit=limit,
+            after=after,
+            before=before,
+            offset=offset,
+            from_end=from_end,
+            today=self._today,
+        )
+
+    def page(
+        self,
+        limit: int,
+        *,
+        after: Cursor | None = None,
+        before: Cursor | None = None,
+        offset: int = 0,
+        from_end: bool = False,
+    ) -> list[PledgeRow]:
+        return self.read(limit, after=after, before=before, offset=offset, from_end=from_end).rows
+
+    def rows(self, keys: Sequence[str]) -> list[PledgeRow]:
+        return paging.rows_for_keys(self._connection, keys, self._sort, self._today)
+
+    def position(self, key: str) -> int | None:
+        where = self._ledger._where(self._connection, self._query)
+        return paging.position(self._connection, where, self._sort, key)
+
+    def count(self, query: Query) -> int:
+        return self._ledger._count(self._connection, query)
+
+    def revision(self) -> int:
+        return change_log.revision(self._connection)
 
 
 def _parsed(query: QueryLike) -> Query:

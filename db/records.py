@@ -6,6 +6,7 @@ and safe to hand from a worker thread to the UI.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -92,6 +93,39 @@ class Page:
     rows: list[PledgeRow]
     #: True when more rows follow the last one in this direction.
     more: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RowsAround:
+    """A pledge in a listing with its neighbours in display order (see
+    :meth:`db.ledger.Ledger.pledges_around`)."""
+
+    above: tuple[PledgeRow, ...]
+    row: PledgeRow
+    below: tuple[PledgeRow, ...]
+
+    @property
+    def rows(self) -> list[PledgeRow]:
+        """All of them, in display order."""
+        return [*self.above, self.row, *self.below]
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeWindow:
+    """What one repaint of the pledge table shows, read from one snapshot of the ledger (see
+    :meth:`db.ledger.Ledger.pledge_window`)."""
+
+    #: Pages of :data:`db.window.PAGE_SIZE` rows by index: those in view, and the cursor's.
+    pages: dict[int, Sequence[PledgeRow]]
+    #: The cursor's index in the listing, and its row on screen (0 at the top).
+    cursor: int
+    screen_row: int
+    #: How many pledges the listing holds, when counting was asked for.
+    total: int | None
+    #: Where the pledge asked for is in the listing; None when it is left out (or none was).
+    position: int | None
+    #: The ledger's revision the window was read at.
+    revision: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,14 +20,12 @@ from db.ledger import Ledger
 from db.query import Query
 from db.records import PledgeRow, Sort
 
-from .widgets.pledge_pages import fetch_page
-
 
 @dataclass(frozen=True)
 class FirstRows:
     """The default listing (every pledge, sorted by key) as read at start-up."""
 
-    #: The ledger's revision read before the rows: a change after it is seen by the first poll.
+    #: The ledger's revision the rows were read at: a change after it is seen by the first poll.
     revision: int
     rows: Sequence[PledgeRow]
     total: int
@@ -52,14 +50,12 @@ class FirstListing:
         self._thread.start()
 
     def _read(self) -> None:
-        ledger = self._ledger
         try:
-            revision = ledger.revision()
-            rows = fetch_page(ledger, Query(), Sort(), 0, {}, None)
-            total = ledger.count_pledges(None)
+            window = self._ledger.pledge_window(Query(), Sort(), count=True)
         except Exception:
             return
-        self._rows = FirstRows(revision, rows, total)
+        assert window.total is not None
+        self._rows = FirstRows(window.revision, window.pages[0], window.total)
 
     def take(self, timeout: float = 2.0) -> FirstRows | None:
         """The rows, once (a later listing reads afresh); None if they are not there in time

@@ -227,13 +227,15 @@ async def test_a_resort_paints_the_rows_around_the_cursor_before_its_position_is
     counted = threading.Event()
     release = threading.Event()
     position = big.pledge_position
+    pledge_window = big.pledge_window
 
-    def slow_position(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def slow_window(*args, **kwargs):  # type: ignore[no-untyped-def]
+        # The window read is where the pledge's position is counted.
         counted.set()
         release.wait(5)
-        return position(*args, **kwargs)
+        return pledge_window(*args, **kwargs)
 
-    big.pledge_position = slow_position  # type: ignore[method-assign]
+    big.pledge_window = slow_window  # type: ignore[method-assign]
     app = make_app(big)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)

@@ -2,8 +2,8 @@
 
 The table asks the ledger only for the rows in and near view, a page of :data:`PAGE_SIZE` rows
 at a time, and keeps the pages it has in an LRU cache keyed by page index (see
-:mod:`tui.widgets.pledge_pages` for how a page is read). Rows not yet read are drawn as
-placeholders.
+:mod:`db.window` for how a page is read). Rows not yet read are drawn as placeholders. Each
+repaint's rows come from one ledger call, so from one snapshot of the ledger.
 
 A re-sort or a refresh keeps the cursor on its pledge: the rows around that pledge are read by
 keyset and painted at once (a *window*), then its position in the whole list is counted and the
@@ -32,11 +32,11 @@ from textual.worker import Worker, get_current_worker
 from db.ledger import Ledger
 from db.query import Query
 from db.records import PledgeRow, Sort
+from db.window import PAGE_SIZE
 
 from .. import render
 from ..reporting import ReportsErrors
 from .line_table import Cell, Column, LineTable
-from .pledge_pages import PAGE_SIZE, fetch_page, page_around, rows_around
 
 CACHE_PAGES = 60
 #: Pages read beyond the ones in view, on each side.
@@ -283,45 +283,43 @@ class PledgeTable(ReportsErrors, LineTable):
     ) -> None:
         worker = get_current_worker()
         ledger, query, sort = self.ledger, listing.query, listing.sort
-        pages: dict[int, Sequence[PledgeRow]] = {}
-        position = None
         if anchor is not None:
-            around = rows_around(ledger, query, sort, anchor, screen_row, height - screen_row - 1)
-            if around is not None:
-                above, row, below = around
-                if worker.is_cancelled:
-                    return
-                window = [*above, row, *below]
-                self.post_message(self.Window(listing.generation, fallback - len(above), window))
-                # The slow part on a big ledger: counting the rows before the pledge.
-                position = ledger.pledge_position(anchor, query, sort)
-                if position is not None:
-                    pages[position // PAGE_SIZE] = page_around(ledger, query, sort, row, position)
-            elif wanted is not None and not worker.is_cancelled:
-                self.post_message(self.NotListed(wanted))
-        cursor = position if position is not None else fallback
-        if total is not None:
-            cursor = min(cursor, max(total - 1, 0))
-        first_row = max(cursor - screen_row, 0)
-        in_view = range(first_row // PAGE_SIZE, (first_row + height) // PAGE_SIZE + 1)
-        for index in sorted(in_view, key=lambda i: abs(i - cursor // PAGE_SIZE)):
+            below = height - screen_row - 1
+            around = ledger.pledges_around(query, sort, anchor, above=screen_row, below=below)
             if worker.is_cancelled:
                 return
-            if index not in pages:
-                pages[index] = fetch_page(ledger, query, sort, index, pages, total)
+            if around is not None:
+                first = fallback - len(around.above)
+                self.post_message(self.Window(listing.generation, first, around.rows))
+            else:
+                anchor = None
+                if wanted is not None:
+                    self.post_message(self.NotListed(wanted))
+        # The slow part on a big ledger: counting the rows before the pledge. Counting
+        # everything is one pass over the smallest index (milliseconds): for the whole ledger
+        # the rows and the count arrive together and the screen is painted once, not twice.
+        window = ledger.pledge_window(
+            query,
+            sort,
+            anchor=anchor,
+            cursor=fallback,
+            screen_row=screen_row,
+            height=height,
+            total=total,
+            count=not query,
+        )
         if worker.is_cancelled:
             return
-        loaded = self.Loaded(listing.generation, pages, cursor, cursor - first_row, None)
-        if query:
-            # A filtered count can take a while on a big ledger: show the rows first.
-            self.post_message(loaded)
-        counted = ledger.count_pledges(query)
-        everything = ledger.count_pledges(None) if query else counted
-        if not query:
-            # Counting everything is one pass over the smallest index (milliseconds): the rows
-            # and the count arrive together and the screen is painted once, not twice.
-            loaded.total = counted
-            self.post_message(loaded)
+        self.post_message(
+            self.Loaded(
+                listing.generation, window.pages, window.cursor, window.screen_row, window.total
+            )
+        )
+        if window.total is not None:
+            counted = everything = window.total
+        else:
+            # A filtered count can take a while on a big ledger: the rows are shown first.
+            counted, everything = ledger.pledge_counts(query)
         if not worker.is_cancelled:
             self.post_message(self.Counted(self, listing.generation, counted, everything))
 
@@ -334,12 +332,8 @@ class PledgeTable(ReportsErrors, LineTable):
         total: int | None,
     ) -> None:
         worker = get_current_worker()
-        pages = dict(known)
-        for index in wanted:
-            if worker.is_cancelled:
-                return
-            rows = fetch_page(self.ledger, listing.query, listing.sort, index, pages, total)
-            pages[index] = rows
+        pages = self.ledger.pledge_pages(listing.query, listing.sort, wanted, known, total)
+        for index, rows in pages.items():
             if not worker.is_cancelled:
                 self.post_message(self.PagesLoaded(listing.generation, index, rows))
 
