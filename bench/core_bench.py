@@ -24,8 +24,9 @@ from typing import Any
 from sqlalchemy import insert
 
 from db import models as m
-from db import reading, vocab
+from db import vocab
 from db.dates import bounds
+from db.facets import FACETS, count_facets
 from db.filters import pledge_filter
 from db.ledger import Ledger
 from db.query import parse
@@ -215,7 +216,7 @@ def main() -> None:
         """Facets straight from SQL, bypassing the API's cache (to time the queries)."""
         parsed = parse(query)
         where = pledge_filter(parsed, "sqlite", "2026-01-01")
-        return reading.facets(reader, where, "sqlite", everything=not parsed, which=which)
+        return count_facets(reader, where, "sqlite", everything=not parsed, which=which)
 
     def page(query: str | None, sort: Sort, **kwargs: Any) -> Callable[[], Any]:
         return lambda: ledger.pledge_page(query, sort, limit=60, **kwargs)
@@ -239,15 +240,15 @@ def main() -> None:
             partial(ledger.count_pledges, "status:committed is:conditional"),
         ),
         ("pledger: first page", page("pledger:A007", by_key)),
-        *[(f"facet {name}, whole ledger", partial(uncached, "", name)) for name in reading.FACETS],
+        *[(f"facet {name}, whole ledger", partial(uncached, "", name)) for name in FACETS],
         *[
             (f"facet {name}, status:stalled", partial(uncached, "status:stalled", name))
-            for name in reading.FACETS
+            for name in FACETS
         ],
-        ("all four facets, whole ledger, uncached", partial(uncached, "", *reading.FACETS)),
+        ("all four facets, whole ledger, uncached", partial(uncached, "", *FACETS)),
         (
             "all four facets, status:stalled, uncached",
-            partial(uncached, "status:stalled", *reading.FACETS),
+            partial(uncached, "status:stalled", *FACETS),
         ),
         ("all four facets via the API (cached)", ledger.facets),
         (

@@ -42,10 +42,11 @@ from pathlib import Path
 from typing import Any
 
 from db import vocab
-from db.dialect import BUSY_TIMEOUT_MS, bulk_fill_statements, bulk_triggers
 from db.fixtures import import_files
 from db.ledger import Ledger
 from db.schemas import RECORD_MODELS
+from db.sqlite.bulk import bulk_fill_statements, bulk_triggers
+from db.sqlite.connections import BUSY_TIMEOUT_MS
 
 STATES = [
     "FRA",

@@ -101,7 +101,7 @@ def main() -> None:
         copy = Path(folder) / "query.sqlite"
         prepare(args.ledger, copy)
         ledger = Ledger.open(copy, author="bench", create=False)
-        forget = ledger._cache.clear  # the remembered counts, so every run does the work
+        forget = ledger._answers.clear  # the remembered counts, so every run does the work
         print(f"queries on {args.size:,} pledges, median of {args.runs} runs, ms:")
         print(f"  {'query':36} {'matches':>9} {'count':>8} {'page by key':>12} {'by pledger':>11}")
         for query in QUERIES:

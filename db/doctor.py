@@ -26,11 +26,13 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from . import config, dialect, mending, migrate, replay, schema
+from . import config, engines, mending, migrate, replay, schema
 from . import models as m
 from .errors import LedgerError
 from .ledger import Ledger
 from .schema import Difference, shown
+from .sqlite import catalog, facet_counts, fulltext, ledger_file
+from .sqlite.errors import is_locked
 
 #: How many findings of one kind are listed before the rest are counted.
 EXAMPLES: Final = 10
@@ -84,7 +86,7 @@ def check(
     it should hold is the older revision's. Raises :class:`LedgerOpenError` for a file that is
     not a ledger at all.
     """
-    url = dialect.to_url(target if target is not None else config.default_ledger())
+    url = engines.to_url(target if target is not None else config.default_ledger())
     older = _older_revision(url)
     if older is not None:
         return [older]
@@ -102,7 +104,7 @@ def repair(
     An older ledger is upgraded first (after its own backup), as opening it does. A file
     SQLite finds damaged is not repaired: its backup would not be sound either.
     """
-    url = dialect.to_url(target if target is not None else config.default_ledger())
+    url = engines.to_url(target if target is not None else config.default_ledger())
     report = progress or _quiet
     older = _older_revision(url)
     with _engines(url) as (reader, writer):
@@ -117,13 +119,13 @@ def repair(
                 "from a backup, or save what it can with sqlite3's .recover",
             )
             return Repair(None, upgraded, [*before, refused])
-        path = dialect.sqlite_path(url)
+        path = engines.sqlite_path(url)
         backup = None
         if path is not None:
             report("backup")
             backup = backup_path(path)
             try:
-                dialect.backup(path, backup)
+                ledger_file.backup(path, backup)
             except (OSError, DatabaseError) as error:
                 raise LedgerError(
                     f"cannot write the backup {backup} before the repair: {_reason(error)}; "
@@ -173,11 +175,11 @@ def _reason(error: BaseException) -> str:
 
 def _older_revision(url: URL) -> Finding | None:
     """The finding for a SQLite ledger at an older revision, which a check leaves as it is."""
-    path = dialect.sqlite_path(url)
+    path = engines.sqlite_path(url)
     if path is None or not path.is_file():
         return None
     try:
-        info = dialect.inspect_file(path)
+        info = ledger_file.inspect_file(path)
     except OSError:
         return None  # opening says what is wrong
     if info.revision is None and not (info.tables - {"sqlite_sequence"}) and info.is_sqlite:
@@ -203,7 +205,7 @@ class _engines:
     def __enter__(self) -> tuple[Engine, Engine]:
         target = self.url.render_as_string(hide_password=False)
         Ledger.open(target, create=False, trust_schema=True).close()
-        self.reader, self.writer = dialect.create_engines(self.url)
+        self.reader, self.writer = engines.create_engines(self.url)
         return self.reader, self.writer
 
     def __exit__(self, *_: object) -> None:
@@ -228,7 +230,7 @@ def _findings(
         differences: list[Difference] = []
         if sqlite:
             progress("schema")
-            differences = schema.differences(dialect.schema_rows(connection))
+            differences = schema.differences(catalog.schema_rows(connection))
             for difference in differences:
                 yield Finding("schema", difference.describe(), difference.repairable)
             yield from _guarded("schema", _columns, connection)
@@ -256,7 +258,7 @@ def _guarded(area: str, check: Callable[[Any], Iterator[Finding]], on: Any) -> I
     try:
         yield from check(on)
     except OperationalError as error:
-        if dialect.is_locked(error):
+        if is_locked(error):
             yield Finding(area, "not checked: another process held the ledger; try again")
         else:
             yield Finding(area, f"cannot be checked: {_reason(error)}")
@@ -334,7 +336,7 @@ def _foreign_keys(connection: Connection) -> Iterator[Finding]:
 
 def _facet_counts(connection: Connection) -> Iterator[Finding]:
     counted: Counter[tuple[str, Any]] = Counter()
-    for column in dialect.COUNTED_COLUMNS:
+    for column in facet_counts.COUNTED_COLUMNS:
         for value, n in connection.exec_driver_sql(
             f"SELECT {column}, count(*) FROM pledges WHERE {column} IS NOT NULL GROUP BY {column}"
         ):
@@ -345,7 +347,7 @@ def _facet_counts(connection: Connection) -> Iterator[Finding]:
         counted[("condition", value)] = n
     kept: Counter[tuple[str, Any]] = Counter()
     for facet, value, n in connection.exec_driver_sql(
-        f"SELECT facet, value, n FROM {dialect.FACET_COUNTS_TABLE} WHERE n != 0"
+        f"SELECT facet, value, n FROM {facet_counts.TABLE} WHERE n != 0"
     ):
         kept[(str(facet), value)] = n
     wrong = sorted(
@@ -370,7 +372,7 @@ def _facet_counts(connection: Connection) -> Iterator[Finding]:
 def _fulltext_rows(connection: Connection) -> Iterator[Finding]:
     """Every pledge has a document in the index and every document a pledge (the index's
     ``docsize`` table holds one row per document): a read-only first look."""
-    docsize = f"{dialect.FULLTEXT_TABLE}_docsize"
+    docsize = f"{fulltext.TABLE}_docsize"
     for rows, what in (
         (
             f"FROM pledges WHERE id NOT IN (SELECT id FROM {docsize})",
@@ -395,7 +397,7 @@ def _fulltext_integrity(writer: Engine) -> Iterator[Finding]:
     It is a special INSERT, so it runs in a write transaction, rolled back: other writers wait
     for it (a few seconds on a large ledger).
     """
-    table = dialect.FULLTEXT_TABLE
+    table = fulltext.TABLE
     with writer.connect() as connection:
         transaction = connection.begin()
         try:
@@ -403,7 +405,7 @@ def _fulltext_integrity(writer: Engine) -> Iterator[Finding]:
                 f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)"
             )
         except DatabaseError as error:
-            if dialect.is_locked(error):
+            if is_locked(error):
                 raise
             yield Finding(
                 "full-text index",

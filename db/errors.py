@@ -287,3 +287,17 @@ def nearest(value: str, known: Iterable[str]) -> str | None:
         return folded[value.lower()]
     close = closest(value.lower(), folded)
     return folded[close] if close else None
+
+
+#: A reason quoted from a database or the system is cut to this many characters.
+REASON_LIMIT = 300
+
+
+def reason(error: BaseException) -> str:
+    """The first line of what the database (or the system) said, cut to a bounded length."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip()
+    if not text:
+        return type(error).__name__
+    line = text.splitlines()[0]
+    return line if len(line) <= REASON_LIMIT else line[:REASON_LIMIT] + "…"

@@ -1,7 +1,7 @@
 """Translation of a parsed query (:mod:`db.query`) into a SQL condition on pledges.
 
 Only bound parameters carry user text: words reach the full-text index as quoted tokens (see
-:func:`db.dialect.fulltext_phrase`) and ``LIKE`` patterns are escaped. Every term yields a
+:func:`db.sqlite.fulltext.phrase`) and ``LIKE`` patterns are escaped. Every term yields a
 condition that is never NULL, so negation (``-beneficiary:UKR``) is the exact complement.
 Free words are :mod:`db.free_words`'.
 """

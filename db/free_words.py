@@ -19,7 +19,9 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, literal, not_, 
 from . import dialect
 from . import models as m
 from .filter_columns import Columns, linked
+from .like import containing
 from .query import Query, Term
+from .sqlite import fulltext
 
 PC = m.pledge_conditions.c
 C = m.conditions.c
@@ -27,17 +29,15 @@ C = m.conditions.c
 
 def indexed_text(term: Term) -> bool:
     """The term is a free word or phrase the full-text index can see (it has a token)."""
-    return term.field is None and dialect.fulltext_phrase(term.values[0]) is not None
+    return term.field is None and fulltext.phrase(term.values[0]) is not None
 
 
 def fulltext_expression(query: Query) -> str | None:
     """The query's positive free words as one full-text expression, or None if it has none."""
     phrases = [
-        dialect.fulltext_phrase(t.values[0])
-        for t in query.terms
-        if indexed_text(t) and not t.negated
+        fulltext.phrase(t.values[0]) for t in query.terms if indexed_text(t) and not t.negated
     ]
-    return dialect.fulltext_all([p for p in phrases if p]) if phrases else None
+    return fulltext.all_of([p for p in phrases if p]) if phrases else None
 
 
 def _positive_words(query: Query) -> list[str]:
@@ -71,7 +71,7 @@ def _split(query: Query, titled: Collection[str] | None) -> tuple[list[str], lis
 
 
 def _all_of(phrases: list[str]) -> str:
-    return dialect.fulltext_all([p for p in map(dialect.fulltext_phrase, phrases) if p])
+    return fulltext.all_of([p for p in map(fulltext.phrase, phrases) if p])
 
 
 def words_via_conditions(
@@ -188,7 +188,7 @@ def estimate_words(
 
 
 def _fulltext_ids(phrase: str, dialect_name: str) -> Select[Any]:
-    expression = dialect.fulltext_phrase(phrase)
+    expression = fulltext.phrase(phrase)
     assert expression is not None
     return dialect.fulltext_ids(dialect_name, m.pledges, expression)
 
@@ -223,10 +223,10 @@ def text_term(
 ) -> ColumnElement[bool]:
     """One free word or phrase on its own (a negated one, or one the index cannot see), in the
     pledge's text or in the title of one of its conditions."""
-    expression = dialect.fulltext_phrase(phrase)
+    expression = fulltext.phrase(phrase)
     if expression is None:
         # Nothing the index can see ("[/]", "%"): a plain substring search of the text.
-        pattern = f"%{dialect.escape_like(phrase)}%"
+        pattern = containing(phrase)
         columns = [c.title, c.text, c.notes]
         own = or_(*(and_(x.is_not(None), x.like(pattern, escape="\\")) for x in columns))
         in_titles = linked(

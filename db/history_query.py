@@ -19,8 +19,8 @@ from sqlalchemy import ColumnElement, and_, func, not_, or_, true
 
 from . import models as m
 from .dates import ACCEPTED_FORMS, PartialDateError, bounds, parse_partial_date
-from .dialect import escape_like
 from .errors import QueryError, closest
+from .like import containing
 from .query import MAX_TERMS, MAX_VALUES, OPERATORS, Query, Term, _field_name, _quoted, _Scanner
 
 L = m.change_log.c
@@ -184,7 +184,7 @@ def condition(query: Query, undone: ColumnElement[bool]) -> ColumnElement[bool]:
 def _term_condition(term: Term, undone: ColumnElement[bool]) -> ColumnElement[bool]:
     field = term.field
     if field is None:
-        pattern = f"%{escape_like(term.values[0].lower())}%"
+        pattern = containing(term.values[0].lower())
         columns: list[Any] = [L.record_key, L.author, L.note, B.label, L.record_type, L.action]
         return or_(*[func.lower(c).like(pattern, escape="\\") for c in columns])
     if field in DATE_FIELDS:

@@ -11,7 +11,6 @@ commit. Methods are safe to call from worker threads and return plain objects
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import sqlite3
@@ -22,35 +21,29 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
-from . import config, dialect, files, migrate, paging, reading, schema, window, writing
+from . import config, dialect, engines, files, opening, reading, reverting, window, writing
 from . import history as change_log
 from . import models as m
+from .answer_cache import AnswerCache
 from .dates import parse_partial_date
 from .dates import today as today_date
 from .errors import (
     FileTargetError,
     LedgerBusyError,
     LedgerError,
-    LedgerOpenError,
-    NoLedgerError,
     NothingToUndoError,
     QueryTooComplexError,
     UndoConflictError,
+    reason,
 )
-from .filters import filters_column, pledge_filter
-from .free_words import (
-    count_only_via_conditions,
-    estimate_words,
-    free_phrases,
-    fulltext_expression,
-    only_fulltext,
-    titled_phrases,
-)
+from .facets import FACETS, count_facets
 from .hints import HINTED, QueryHint, query_hints
+from .paging import Listing
+from .planning import QueryPlanner
 from .query import Query, parse
 from .records import (
     ActorDetail,
@@ -74,14 +67,14 @@ from .records import (
     SourceRow,
 )
 from .schemas import RECORD_MODELS, Record
+from .sqlite import connections, ledger_file
+from .sqlite.errors import file_problem, is_locked, query_too_complex
 from .writing import Counts
 
 if TYPE_CHECKING:
     from .fixtures.keeping import Keeps
 
 T = TypeVar("T")
-#: Below this many matches a filter is never probed (see Ledger._page_where).
-PROBE_ABOVE = 5_000
 QueryLike = str | Query | None
 
 
@@ -103,15 +96,15 @@ class Ledger:
 
     def __init__(self, url: URL, read_engine: Engine, write_engine: Engine, author: str) -> None:
         self.url = url
-        self.path: Path | None = dialect.sqlite_path(url)
+        self.path: Path | None = engines.sqlite_path(url)
         self.author = author
         self._reader = read_engine
         self._writer = write_engine
         self._dialect = read_engine.dialect.name
         self._write_lock = threading.Lock()
-        self._cache_lock = threading.Lock()
-        #: Counts and facets, keyed by query terms and the ledger's revision (so never stale).
-        self._cache: dict[tuple[Any, ...], Any] = {}
+        #: Counts, estimates and facets, remembered until the ledger changes.
+        self._answers = AnswerCache()
+        self._planner = QueryPlanner(self._dialect, self._answers)
 
     # -- opening and closing -----------------------------------------------------------------
 
@@ -132,50 +125,10 @@ class Ledger:
         tool's trigger would run inside our writes). ``trust_schema`` skips that comparison,
         for ``pledges check``, which reports and repairs such a ledger.
         """
-        url = dialect.to_url(target if target is not None else config.default_ledger())
-        path = dialect.sqlite_path(url)
-        revision: str | None = None
-        created = path is not None and not os.path.lexists(path)
-        if path is not None:
-            revision = _check_file(path, create=create)
-        read_engine, write_engine = dialect.create_engines(url)
-        saved: Path | None = None
-        try:
-            if path is None or revision != migrate.head():
-                if path is not None and revision is not None:
-                    saved = migrate.backup_path(path, revision)
-                    try:
-                        dialect.backup(path, saved)
-                    except BaseException:
-                        saved = None  # the failed copy removed itself
-                        raise
-                migrate.upgrade(write_engine)
-        except BaseException as error:
-            read_engine.dispose()
-            write_engine.dispose()
-            kept = saved
-            if created and path is not None:
-                files.remove_sqlite_file(path)
-            elif saved is not None and path is not None and _still_at(path, revision):
-                # The upgrade rolled back, so the copy made before it is a duplicate of the
-                # ledger, and each retry would add another.
-                saved.unlink(missing_ok=True)
-                kept = None
-            if not isinstance(error, _OPENING_ERRORS):
-                raise
-            raise LedgerOpenError(_open_problem(path, url, revision, saved, kept, error)) from None
-        if path is not None and not trust_schema:
-            try:
-                with read_engine.connect() as connection:
-                    refused = schema.check(connection, path)
-            except BaseException:
-                read_engine.dispose()
-                write_engine.dispose()
-                raise
-            if refused:
-                read_engine.dispose()
-                write_engine.dispose()
-                raise LedgerOpenError(refused)
+        url = engines.to_url(target if target is not None else config.default_ledger())
+        read_engine, write_engine = opening.open_engines(
+            url, create=create, trust_schema=trust_schema
+        )
         return cls(url, read_engine, write_engine, author or config.default_author())
 
     def close(self) -> None:
@@ -201,17 +154,17 @@ class Ledger:
             with self._reader.connect() as connection, connection.begin():
                 yield connection
         except DatabaseError as error:
-            if dialect.is_locked(error):
+            if is_locked(error):
                 raise LedgerBusyError(
                     "the ledger is busy (another process holds it); try again"
                 ) from None
-            too_complex = dialect.query_too_complex(error)
+            too_complex = query_too_complex(error)
             if too_complex:
                 raise QueryTooComplexError(too_complex) from None
-            problem = dialect.file_problem(self.path, error) if self.path else None
+            problem = file_problem(self.path, error) if self.path else None
             if problem is None and not isinstance(error, OperationalError):
                 raise  # a mistake in a statement of ours, not the ledger's state
-            raise LedgerError(f"cannot read the ledger: {problem or _reason(error)}") from None
+            raise LedgerError(f"cannot read the ledger: {problem or reason(error)}") from None
 
     def _write(
         self,
@@ -244,152 +197,33 @@ class Ledger:
                     except _NothingChanged:
                         pass
             except OperationalError as error:
-                if dialect.is_locked(error):
+                if is_locked(error):
                     raise LedgerBusyError(
                         "the ledger is busy: another process has been writing to it for more than "
-                        f"{dialect.BUSY_TIMEOUT_MS // 1000} s; nothing was saved, try again"
+                        f"{connections.BUSY_TIMEOUT_MS // 1000} s; nothing was saved, try again"
                     ) from None
                 raise LedgerError(
-                    f"cannot write to the ledger: {_reason(error)}; nothing was saved"
+                    f"cannot write to the ledger: {reason(error)}; nothing was saved"
                 ) from None
             except IntegrityError as error:
                 raise LedgerError(
-                    f"the ledger refused the change: {_reason(error)}; nothing was saved"
+                    f"the ledger refused the change: {reason(error)}; nothing was saved"
                 ) from None
             except DatabaseError as error:
                 raise LedgerError(
-                    f"cannot write to the ledger: {_reason(error)}; nothing was saved"
+                    f"cannot write to the ledger: {reason(error)}; nothing was saved"
                 ) from None
         assert batch is not None
         if not batch.entries:
             return result, BatchSummary(0, kind, label, self.author, batch.recorded_at, 0, [])
         return result, change_log.summary(batch)
 
-    def _where(self, connection: Connection, query: QueryLike, **shape: bool) -> Any:
-        """The SQL condition selecting the pledges that match a query (``shape``: see
-        :func:`db.filters.pledge_filter`)."""
-        parsed = _parsed(query)
-        titled = self._titled(connection, parsed)
-        return pledge_filter(parsed, self._dialect, today_date(), titled=titled, **shape)
-
-    def _titled(self, connection: Connection, parsed: Query) -> frozenset[str]:
-        """The query's free words that some condition's title holds, remembered until the
-        ledger changes (one look at the conditions: only those are looked for in titles)."""
-        phrases = tuple(free_phrases(parsed))
-        if not phrases:
-            return frozenset()
-        key = ("titled", phrases, change_log.revision(connection))
-        with self._cache_lock:
-            cached = self._cache.get(key)
-        if cached is not None:
-            return cached  # type: ignore[no-any-return]
-        found = titled_phrases(connection, parsed)
-        self._remember(key, found)
-        return found
-
-    def _page_where(self, connection: Connection, query: QueryLike, sort: Sort, limit: int) -> Any:
-        """The condition shaped for reading a page in display order.
-
-        A filter that matches a large share of the ledger is probed row by row while the sort
-        index is read (a page then costs a few hundred rows), instead of all its matches being
-        found and sorted for every page; a selective filter keeps its own index.
-        """
-        parsed = _parsed(query)
-        probe = False
-        if parsed.terms and not filters_column(parsed, sort.column):
-            # Probing reads about limit * total / matches rows; finding and sorting every
-            # match costs about matches: probe once matches exceed sqrt(limit * total).
-            matches = self._estimate(connection, parsed)
-            total = self._count(connection, Query())
-            probe = matches > PROBE_ABOVE and matches * matches > 4 * limit * total
-        return self._where(connection, parsed, probe=probe)
-
-    def _count(self, connection: Connection, parsed: Query) -> int:
-        """The number of matching pledges, remembered until the ledger changes."""
-        key = ("count", parsed.terms, change_log.revision(connection), today_date())
-        with self._cache_lock:
-            cached = self._cache.get(key)
-        if cached is not None:
-            return int(cached)
-        if not parsed.terms and dialect.has_facet_counts(self._dialect):
-            # Every pledge has a status: the kept counts by status add up to the ledger.
-            counts = dialect.facet_counts
-            statement = select(func.coalesce(func.sum(counts.c.n), 0)).where(
-                counts.c.facet == "status"
-            )
-            found = int(connection.execute(statement).scalar_one())
-        elif len(parsed.terms) == 1 and parsed.terms[0].negated and parsed.terms[0].field is None:
-            # -word: the complement of word, which the index counts (a negated term is the
-            # exact complement), instead of testing every pledge for the word.
-            word = dataclasses.replace(parsed.terms[0], negated=False)
-            found = self._count(connection, Query()) - self._count(connection, Query((word,)))
-        elif only_fulltext(parsed):
-            # The index counts the pledges whose own text holds the words; those found through
-            # their conditions' titles alone are counted apart.
-            expression = fulltext_expression(parsed)
-            assert expression is not None
-            titled = self._titled(connection, parsed)
-            by_links = self._estimate_words(connection, parsed)[1]
-            elsewhere = count_only_via_conditions(parsed, self._dialect, titled, by_links=by_links)
-            found = dialect.fulltext_count(connection, expression) + int(
-                connection.execute(elsewhere).scalar_one()
-            )
-        else:
-            where = self._where(connection, parsed)
-            statement = select(func.count()).select_from(m.pledges).where(where)
-            found = int(connection.execute(statement).scalar_one())
-        self._remember(key, found)
-        return found
-
-    def _estimate(self, connection: Connection, parsed: Query) -> int:
-        """About how many pledges match, for choosing how to read a page: the count, or for a
-        query with flags or free words, the count of its rough filter (see
-        :func:`db.filters.pledge_filter`), which indexes answer alone; for free words alone,
-        at most :func:`db.filters.estimate_words`."""
-        if not any(t.field in (None, "is") for t in parsed.terms):
-            return self._count(connection, parsed)
-        key = ("estimate", parsed.terms, change_log.revision(connection), today_date())
-        with self._cache_lock:
-            cached = self._cache.get(key)
-        if cached is not None:
-            return int(cached)
-        expression = fulltext_expression(parsed)
-        if all(t.field is None for t in parsed.terms):
-            # Free words alone: at most those of the index and of the conditions titled so.
-            if expression is None:
-                found = self._count(connection, Query())
-            else:
-                found = self._estimate_words(connection, parsed)[0]
-        else:
-            where = self._where(connection, parsed, rough=True)
-            statement = select(func.count()).select_from(m.pledges).where(where)
-            found = int(connection.execute(statement).scalar_one())
-        self._remember(key, found)
-        return found
-
-    def _estimate_words(self, connection: Connection, parsed: Query) -> tuple[int, bool]:
-        """:func:`db.filters.estimate_words`, remembered until the ledger changes."""
-        key = ("words", parsed.terms, change_log.revision(connection))
-        with self._cache_lock:
-            cached = self._cache.get(key)
-        if cached is not None:
-            return cached  # type: ignore[no-any-return]
-        found = estimate_words(connection, parsed, self._titled(connection, parsed))
-        self._remember(key, found)
-        return found
-
-    def _remember(self, key: tuple[Any, ...], value: Any) -> None:
-        with self._cache_lock:
-            self._cache[key] = value
-            while len(self._cache) > 256:
-                self._cache.pop(next(iter(self._cache)))
-
     # -- reads: the pledge list --------------------------------------------------------------
 
     def count_pledges(self, query: QueryLike = None) -> int:
         """How many pledges match ``query`` (a query string or a parsed :class:`Query`)."""
         with self._reading() as connection:
-            return self._count(connection, _parsed(query))
+            return self._planner.count(connection, _parsed(query), today_date())
 
     def pledge_page(
         self,
@@ -467,11 +301,13 @@ class Ledger:
         """How many pledges match ``query``, and how many the ledger holds, in one read."""
         parsed = _parsed(query)
         with self._reading() as connection:
-            everything = self._count(connection, Query())
-            return (self._count(connection, parsed) if parsed else everything), everything
+            today = today_date()
+            everything = self._planner.count(connection, Query(), today)
+            counted = self._planner.count(connection, parsed, today) if parsed else everything
+            return counted, everything
 
-    def _listing(self, connection: Connection, query: QueryLike, sort: Sort | None) -> _Listing:
-        return _Listing(self, connection, _parsed(query), sort or Sort(), today_date())
+    def _listing(self, connection: Connection, query: QueryLike, sort: Sort | None) -> Listing:
+        return Listing(self._planner, connection, _parsed(query), sort or Sort(), today_date())
 
     def pledge_position(
         self, key: str, query: QueryLike = None, sort: Sort | None = None
@@ -485,7 +321,7 @@ class Ledger:
         with self._reading() as connection:
             return self._listing(connection, None, sort).rows(keys)
 
-    def facets(self, query: QueryLike = None, which: Sequence[str] = reading.FACETS) -> Facets:
+    def facets(self, query: QueryLike = None, which: Sequence[str] = FACETS) -> Facets:
         """Counts of the matching pledges by status, pledger, category and condition.
 
         Answers are remembered until the ledger changes, so returning to a query (clearing a
@@ -493,23 +329,18 @@ class Ledger:
         """
         parsed = _parsed(query)
         with self._reading() as connection:
-            where = self._where(connection, parsed)
-            cache_key = (
-                "facets",
-                parsed.terms,
-                tuple(which),
-                change_log.revision(connection),
-                today_date(),
+            revision, today = change_log.revision(connection), today_date()
+            key = ("facets", parsed.terms, tuple(which), revision, today)
+            return self._answers.remember(
+                key,
+                lambda: count_facets(
+                    connection,
+                    self._planner.where(connection, parsed, today),
+                    self._dialect,
+                    everything=not parsed,
+                    which=which,
+                ),
             )
-            with self._cache_lock:
-                cached = self._cache.get(cache_key)
-            if cached is not None:
-                return cached  # type: ignore[no-any-return]
-            found = reading.facets(
-                connection, where, self._dialect, everything=not parsed, which=which
-            )
-        self._remember(cache_key, found)
-        return found
 
     # -- reads: records ------------------------------------------------------------------------
 
@@ -584,7 +415,7 @@ class Ledger:
     def matching_pledge_keys(self, query: QueryLike = None) -> list[str]:
         P = m.pledges.c
         with self._reading() as connection:
-            where = self._where(connection, query)
+            where = self._planner.where(connection, _parsed(query), today_date())
             return list(connection.execute(select(P.key).where(where).order_by(P.key)).scalars())
 
     def keys(self, record_type: str) -> list[str]:
@@ -780,7 +611,9 @@ class Ledger:
         def work(connection: Connection, batch: change_log.Batch) -> dict[str, Counts]:
             chosen = records
             if kept:
-                chosen = _refreshed(connection, records, kept)
+                from .fixtures.keeping import refreshed_in
+
+                chosen = refreshed_in(connection, records, kept)
             with dialect.roomy_cache(connection, len(chosen)):
                 counts = writing.save_records(
                     connection, batch, chosen, default_note=note, progress=progress
@@ -851,7 +684,7 @@ class Ledger:
 
     def _reverter(
         self, kind: str, target: int, partial: bool
-    ) -> Callable[[Connection, change_log.Batch], writing.Reverted]:
+    ) -> Callable[[Connection, change_log.Batch], reverting.Reverted]:
         return lambda connection, batch: self._checked_revert(
             connection, batch, kind, target, partial
         )
@@ -863,13 +696,13 @@ class Ledger:
         kind: str,
         target: int,
         partial: bool = False,
-    ) -> writing.Reverted:
+    ) -> reverting.Reverted:
         # The stacks are read again inside the write transaction: another window of this
         # analyst may have undone the same batch in between.
         undo, redo = change_log.stacks(connection, self.author, before=batch.id)
         if target not in (undo if kind == "undo" else redo):
             raise NothingToUndoError(f"that change was already reversed; nothing to {kind}")
-        return writing.revert(connection, batch, target, partial=partial)
+        return reverting.revert(connection, batch, target, partial=partial)
 
     # -- maintenance ---------------------------------------------------------------------------
 
@@ -886,7 +719,7 @@ class Ledger:
             # Meant as a folder (``backups/``): never a file named like it.
             files.check_folder(target / self.path.name)
         try:
-            dialect.backup(self.path, target)
+            ledger_file.backup(self.path, target)
         except FileTargetError as error:
             if not error.exists:
                 raise
@@ -894,7 +727,7 @@ class Ledger:
                 target, f"{target} already exists; choose a new file name", exists=True
             ) from None
         except (OSError, sqlite3.Error) as error:
-            problem = dialect.file_problem(target, error) or _reason(error)
+            problem = file_problem(target, error) or reason(error)
             raise LedgerError(
                 f"cannot write the backup to {target}: {problem}; nothing was written"
             ) from None
@@ -903,227 +736,13 @@ class Ledger:
     def integrity(self) -> str:
         if self.path is None:
             return "ok"
-        return dialect.integrity_check(self.path)
-
-
-class _Listing:
-    """A :class:`db.window.ListingReader`: one listing read inside an open read transaction,
-    with one date for "today" throughout."""
-
-    def __init__(
-        self, ledger: Ledger, connection: Connection, query: Query, sort: Sort, today: str
-    ) -> None:
-        self._ledger, self._connection = ledger, connection
-        self._query, self._sort, self._today = query, sort, today
-
-    @property
-    def query(self) -> Query:
-        return self._query
-
-    def read(
-        self,
-        limit: int,
-        *,
-        after: Cursor | None = None,
-        before: Cursor | None = None,
-        offset: int = 0,
-        from_end: bool = False,
-    ) -> Page:
-        connection, sort = self._connection, self._sort
-        return paging.fetch(
-            connection,
-            self._ledger._page_where(connection, self._query, sort, limit),
-            sort,
-            limit=limit,
-            after=after,
-            before=before,
-            offset=offset,
-            from_end=from_end,
-            today=self._today,
-        )
-
-    def page(
-        self,
-        limit: int,
-        *,
-        after: Cursor | None = None,
-        before: Cursor | None = None,
-        offset: int = 0,
-        from_end: bool = False,
-    ) -> list[PledgeRow]:
-        return self.read(limit, after=after, before=before, offset=offset, from_end=from_end).rows
-
-    def rows(self, keys: Sequence[str]) -> list[PledgeRow]:
-        return paging.rows_for_keys(self._connection, keys, self._sort, self._today)
-
-    def position(self, key: str) -> int | None:
-        where = self._ledger._where(self._connection, self._query)
-        return paging.position(self._connection, where, self._sort, key)
-
-    def count(self, query: Query) -> int:
-        return self._ledger._count(self._connection, query)
-
-    def revision(self) -> int:
-        return change_log.revision(self._connection)
+        return ledger_file.integrity_check(self.path)
 
 
 def _parsed(query: QueryLike) -> Query:
     return parse(query) if isinstance(query, str) else (query or Query())
 
 
-def _refreshed(
-    connection: Connection, records: Sequence[Record], kept: Mapping[tuple[str, str], Keeps]
-) -> Sequence[Record]:
-    """``records`` with their kept fields as stored; those of records changed since the check
-    read again (usually none: one narrow read of versions, nothing loaded again)."""
-    from .fixtures.keeping import refreshed
-    from .store import STORES, chunks
-
-    keys: dict[str, list[str]] = {}
-    for record_type, key in kept:
-        keys.setdefault(record_type, []).append(key)
-    moved: list[tuple[str, str]] = []
-    for record_type, wanted in keys.items():
-        table = STORES[record_type].table
-        key_column = table.c[STORES[record_type].key_column]
-        for part in chunks(wanted):
-            statement = select(key_column, table.c.version).where(key_column.in_(list(part)))
-            for key, version in connection.execute(statement):
-                if version != kept[(record_type, key)].version:
-                    moved.append((record_type, key))
-    by_type: dict[str, list[str]] = {}
-    for record_type, key in moved:
-        by_type.setdefault(record_type, []).append(key)
-    states = {
-        t: {k: s.state for k, s in STORES[t].load(connection, wanted).items()}
-        for t, wanted in by_type.items()
-    }
-    return refreshed(records, dict(kept), states)
-
-
 class _DryRun(Exception):
     def __init__(self, counts: dict[str, Counts]) -> None:
         self.counts = counts
-
-
-def _check_file(path: Path, *, create: bool) -> str | None:
-    """Refuse files that are not ledgers, or are from a newer pledges; return the revision.
-
-    With ``create`` a missing file is made (private to its owner: a ledger holds analysts'
-    notes) and an empty one is taken as a new ledger; without it, only an existing ledger is
-    opened, and nothing is ever written to a file that is not one yet.
-    """
-    if path.is_dir():
-        raise LedgerOpenError(f"{path} is a directory, not a ledger file")
-    if path.is_symlink() and not path.exists():
-        raise LedgerOpenError(
-            f"{path} is a symbolic link to {os.readlink(path)}, which does not exist"
-        )
-    if path.exists() and (kind := files.special_kind(path.stat().st_mode)) is not None:
-        # SQLite would read or write it as if it were a file, and fail as a "disk I/O error".
-        raise LedgerOpenError(f"{path} is {kind}, not a ledger file; nothing was changed")
-    if not path.exists():
-        if not create:
-            raise NoLedgerError(
-                path,
-                f"there is no ledger at {path}; `pledges import` or the terminal UI "
-                "(when you confirm) makes one there",
-            )
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            files.create_private(path)
-        except OSError as error:
-            problem = dialect.file_problem(path, error) or _reason(error)
-            raise LedgerOpenError(f"cannot create the ledger {path}: {problem}") from None
-        return None
-    try:
-        info = dialect.inspect_file(path)
-    except (OSError, sqlite3.Error) as error:
-        problem = dialect.file_problem(path, error) or f"cannot read {path}: {_reason(error)}"
-        if dialect.is_locked(error):
-            raise LedgerBusyError(f"{problem}; nothing was changed") from None
-        raise LedgerOpenError(f"{problem}; nothing was changed") from None
-    if not info.is_sqlite:
-        raise LedgerOpenError(
-            f"{path} is not a pledges ledger (it is not a SQLite database); nothing was changed"
-        )
-    if info.revision is None:
-        other = sorted(t for t in info.tables if not t.startswith("sqlite_"))
-        if other:
-            raise LedgerOpenError(
-                f"{path} is a SQLite database but not a pledges ledger (it holds "
-                f"tables {', '.join(other[:5])}); nothing was changed"
-            )
-        if not create:
-            empty = "an empty file" if path.stat().st_size == 0 else "an empty SQLite database"
-            raise NoLedgerError(
-                path,
-                f"there is no ledger at {path} ({empty}); `pledges import` or the terminal UI "
-                "(when you confirm) makes one there. Nothing was changed",
-            )
-        return None
-    if info.revision not in migrate.known_revisions():
-        raise LedgerOpenError(
-            f"{path} was written by a newer version of pledges (schema {info.revision}; this "
-            f"version knows up to {migrate.head()}); upgrade pledges to open it. Nothing was changed"
-        )
-    return info.revision
-
-
-#: What opening a ledger can meet that is about the database, not a mistake of ours (the
-#: migrations' environment raises RuntimeError for a ledger whose references are broken).
-_OPENING_ERRORS = (SQLAlchemyError, OSError, sqlite3.Error, LedgerError, RuntimeError)
-
-
-def _still_at(path: Path, revision: str | None) -> bool:
-    """True when the ledger is known to be at ``revision`` still (a failed upgrade rolled back)."""
-    try:
-        return dialect.inspect_file(path).revision == revision
-    except (OSError, sqlite3.Error):
-        return False
-
-
-def _open_problem(
-    path: Path | None,
-    url: URL,
-    revision: str | None,
-    saved: Path | None,
-    kept: Path | None,
-    error: Exception,
-) -> str:
-    """Why opening failed after the file checks: making a new ledger, the copy before an
-    upgrade, or the upgrade itself."""
-    if isinstance(error, FileTargetError | LedgerError):
-        reason = str(error)
-    else:
-        reason = (dialect.file_problem(path, error) if path else None) or _reason(error)
-    name = path or url.render_as_string(hide_password=True)
-    if path is None:
-        return f"cannot open the ledger {name}: {reason}"
-    if revision is None:
-        return f"cannot make a new ledger at {name}: {reason}"
-    if saved is None:
-        return (
-            f"cannot upgrade the ledger {name}: the copy made before an upgrade failed "
-            f"({reason}); the ledger was not changed"
-        )
-    if kept is None:
-        return f"cannot upgrade the ledger {name}: {reason}; it was left as it was"
-    return (
-        f"the upgrade of the ledger {name} failed after it was written ({reason}); "
-        f"the copy made before it is {kept}"
-    )
-
-
-#: A reason quoted from a database or the system is cut to this many characters.
-REASON_LIMIT = 300
-
-
-def _reason(error: BaseException) -> str:
-    """The first line of what the database (or the system) said, cut to a bounded length."""
-    original = getattr(error, "orig", None) or error
-    text = str(original).strip()
-    if not text:
-        return type(error).__name__
-    line = text.splitlines()[0]
-    return line if len(line) <= REASON_LIMIT else line[:REASON_LIMIT] + "…"

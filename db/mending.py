@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from . import dialect, schema
+from . import schema
 from .schema import shown
+from .sqlite import catalog, facet_counts, fulltext
 
 
 def mend(writer: Engine, *, rebuild: bool) -> list[str]:
@@ -15,12 +16,12 @@ def mend(writer: Engine, *, rebuild: bool) -> list[str]:
     its schema needed mending), in one write transaction; what was done, one line each."""
     done: list[str] = []
     with writer.begin() as connection:
-        differences = schema.differences(dialect.schema_rows(connection))
+        differences = schema.differences(catalog.schema_rows(connection))
         # Foreign triggers first: they must not run on what the repair writes.
         order = {"trigger": 0, "view": 1, "index": 2}
         for d in sorted(differences, key=lambda d: order.get(d.type, 3)):
             if d.kind == "foreign" and d.type in order:
-                connection.exec_driver_sql(f"DROP {d.type.upper()} {dialect.quoted(d.name)}")
+                connection.exec_driver_sql(f"DROP {d.type.upper()} {catalog.quoted(d.name)}")
                 done.append(f"dropped the {d.type} {shown(d.name)}, which pledges did not make")
         ours = schema.expected()
         parts = {d.part for d in differences if d.kind != "foreign"}
@@ -28,29 +29,29 @@ def mend(writer: Engine, *, rebuild: bool) -> list[str]:
             if d.kind != "foreign" and d.part == "records" and d.type == "index":
                 create = ours[(d.type, d.name)].create
                 assert create is not None
-                connection.exec_driver_sql(f"DROP INDEX IF EXISTS {dialect.quoted(d.name)}")
+                connection.exec_driver_sql(f"DROP INDEX IF EXISTS {catalog.quoted(d.name)}")
                 connection.exec_driver_sql(create)
                 done.append(f"made the index {shown(d.name)} again")
         if "full-text" in parts:
-            for statement in dialect.fulltext_drop("sqlite"):
+            for statement in fulltext.drop():
                 connection.exec_driver_sql(statement)
-            for name in dialect.FULLTEXT_SHADOW_TABLES:
+            for name in fulltext.SHADOW_TABLES:
                 connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
-            for statement in dialect.fulltext_create("sqlite"):
+            for statement in fulltext.create():
                 connection.exec_driver_sql(statement)
             done.append("made the full-text index and its triggers again, from the pledges")
         elif rebuild:
-            connection.exec_driver_sql(dialect.fulltext_rebuild())
+            connection.exec_driver_sql(fulltext.rebuild())
             done.append("rebuilt the full-text index from the pledges")
         if "counts" in parts:
-            for statement in dialect.facet_counts_drop("sqlite"):
+            for statement in facet_counts.drop():
                 connection.exec_driver_sql(statement)
-            for statement in dialect.facet_counts_create("sqlite"):
+            for statement in facet_counts.create():
                 connection.exec_driver_sql(statement)
             done.append("made the facet counts and their triggers again, from the pledges")
         else:
-            connection.exec_driver_sql(f"DELETE FROM {dialect.FACET_COUNTS_TABLE}")
-            for statement in dialect.facet_counts_fill():
+            connection.exec_driver_sql(f"DELETE FROM {facet_counts.TABLE}")
+            for statement in facet_counts.fill():
                 connection.exec_driver_sql(statement)
             done.append("recounted the facet counts from the pledges")
     return done

@@ -6,19 +6,26 @@ answers in the same time wherever the window is. An offset is accepted too, for 
 arbitrary scroll position. Empty values sort last in both directions: the sorted list is made
 of two segments, rows with a value (ordered by value, then id) and rows without (by id), and
 each segment is read through the same index.
+
+A :class:`Listing` binds a query and a sort to one open read transaction: what
+:mod:`db.window` reads the pledge table's pages through.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, select, tuple_
 
+from . import history, vocab
 from . import models as m
-from . import vocab
+from .query import Query
 from .records import ConditionSummary, Cursor, Page, PledgeRow, Sort
+
+if TYPE_CHECKING:
+    from .planning import QueryPlanner
 
 P = m.pledges.c
 
@@ -204,3 +211,65 @@ def rows_for_keys(
     column = SORT_COLUMNS[sort.column]
     statement = select(*ROW_COLUMNS, column.label("sort_value")).where(P.key.in_(list(keys)))
     return [_row(r, sort, today) for r in connection.execute(statement)]
+
+
+class Listing:
+    """One listing (a query in a sort order) read inside an open read transaction, with one
+    date for "today" throughout: the :class:`db.window.ListingReader` the ledger hands
+    :mod:`db.window`."""
+
+    def __init__(
+        self, planner: QueryPlanner, connection: Connection, query: Query, sort: Sort, today: str
+    ) -> None:
+        self._planner, self._connection = planner, connection
+        self._query, self._sort, self._today = query, sort, today
+
+    @property
+    def query(self) -> Query:
+        return self._query
+
+    def read(
+        self,
+        limit: int,
+        *,
+        after: Cursor | None = None,
+        before: Cursor | None = None,
+        offset: int = 0,
+        from_end: bool = False,
+    ) -> Page:
+        connection, sort = self._connection, self._sort
+        return fetch(
+            connection,
+            self._planner.page_where(connection, self._query, sort, limit, self._today),
+            sort,
+            limit=limit,
+            after=after,
+            before=before,
+            offset=offset,
+            from_end=from_end,
+            today=self._today,
+        )
+
+    def page(
+        self,
+        limit: int,
+        *,
+        after: Cursor | None = None,
+        before: Cursor | None = None,
+        offset: int = 0,
+        from_end: bool = False,
+    ) -> list[PledgeRow]:
+        return self.read(limit, after=after, before=before, offset=offset, from_end=from_end).rows
+
+    def rows(self, keys: Sequence[str]) -> list[PledgeRow]:
+        return rows_for_keys(self._connection, keys, self._sort, self._today)
+
+    def position(self, key: str) -> int | None:
+        where = self._planner.where(self._connection, self._query, self._today)
+        return position(self._connection, where, self._sort, key)
+
+    def count(self, query: Query) -> int:
+        return self._planner.count(self._connection, query, self._today)
+
+    def revision(self) -> int:
+        return history.revision(self._connection)

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection, and_, false, func, not_, select
 
-from . import dialect, history, vocab
+from . import history, vocab
 from . import models as m
 from .errors import InvalidRecordError, NotFoundError
 from .filters import P, is_open, overdue
@@ -24,8 +24,6 @@ from .records import (
     ConditionDetail,
     ConditionRow,
     ConditionSummary,
-    Facets,
-    FacetValue,
     Impact,
     PledgeDetail,
     SourceDetail,
@@ -57,8 +55,6 @@ pledges_t, conditions_t, actors_t, sources_t = (
     m.actors,
     m.sources,
 )
-
-FACET_LIMIT = 60
 
 
 def load_one(connection: Connection, record_type: str, key: str) -> Stored:
@@ -143,7 +139,8 @@ def _sources(connection: Connection, keys: Sequence[str]) -> list[Source]:
     ]
 
 
-def _actor_names(connection: Connection, codes: Sequence[str | None]) -> dict[str, str]:
+def actor_names(connection: Connection, codes: Sequence[str | None]) -> dict[str, str]:
+    """The names of the actors with these codes (those that exist)."""
     wanted = [c for c in codes if c]
     if not wanted:
         return {}
@@ -157,7 +154,7 @@ def pledge_detail(connection: Connection, key: str, today: str) -> PledgeDetail:
         "pledge", state, history.status_history(connection, "pledge", [key]).get(key)
     )
     assert isinstance(record, Pledge)
-    names = _actor_names(connection, [record.pledger, record.beneficiary])
+    names = actor_names(connection, [record.pledger, record.beneficiary])
     statuses = dict(
         connection.execute(select(C.key, C.status).where(C.key.in_(record.conditions))).all()
     )
@@ -215,7 +212,7 @@ def condition_detail(connection: Connection, key: str, limit: int | None = None)
         "condition", stored.state, history.status_history(connection, "condition", [key]).get(key)
     )
     assert isinstance(record, Condition)
-    names = _actor_names(connection, [record.responsible])
+    names = actor_names(connection, [record.responsible])
     holding = record.status in _HOLDING
     held = P.conditions_open + P.conditions_failed
     still_open = is_open()
@@ -358,7 +355,7 @@ def actor_detail(connection: Connection, code: str) -> ActorDetail:
         .order_by(coalition.c.code),
         "actor",
     )
-    members = [Brief("actor", c, n) for c, n in _actor_names(connection, record.members).items()]
+    members = [Brief("actor", c, n) for c, n in actor_names(connection, record.members).items()]
     members.sort(key=lambda b: record.members.index(b.key))
     speakers = _briefs(
         connection, select(A.code, A.name).where(A.affiliation == code).order_by(A.code), "actor"
@@ -484,112 +481,6 @@ def source_rows(connection: Connection) -> list[SourceRow]:
         S.credibility,
     ).order_by(S.key)
     return [SourceRow(*row) for row in connection.execute(statement)]
-
-
-FACETS = ("status", "pledger", "category", "condition")
-#: The facets that are columns of the pledges themselves.
-PLEDGE_FACETS = ("status", "pledger", "category")
-
-
-def facets(
-    connection: Connection,
-    where: Any,
-    dialect_name: str,
-    *,
-    everything: bool = False,
-    which: Sequence[str] = FACETS,
-) -> Facets:
-    """Counts of the matching pledges by status, pledger, category and condition.
-
-    ``everything`` says the query matches every pledge: the counts then come straight from
-    the indexes, without filtering. ``which`` limits the work to some facets (the others
-    come back empty), so a UI can show the cheap ones first.
-    """
-
-    def filtered(statement: Any) -> Any:
-        return statement if everything else statement.where(where)
-
-    def grouped(column: Any) -> Any:
-        # Grouping a filtered result through the column's own index would read the whole
-        # ledger in that order; group the filtered rows instead.
-        return column if everything else dialect.unindexed(dialect_name, column)
-
-    kept = dialect.facet_counts
-    from_counts = everything and dialect.has_facet_counts(dialect_name)
-
-    # A filtered ledger: status, pledger and category counted in one pass over the matching
-    # pledges (each separate count would read every matching row again).
-    together = [c for c in PLEDGE_FACETS if c in which]
-    counted_together: dict[str, list[tuple[str, int]]] = {}
-    if not from_counts and len(together) > 1:
-        columns = [P[name] for name in together]
-        statement = filtered(
-            select(*columns, func.count()).group_by(*(grouped(c) for c in columns))
-        )
-        totals: dict[str, dict[str, int]] = {name: defaultdict(int) for name in together}
-        for *values, count in connection.execute(statement):
-            for name, value in zip(together, values, strict=True):
-                if value is not None:
-                    totals[name][value] += count
-        for name, counts in totals.items():
-            ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-            counted_together[name] = ordered[:FACET_LIMIT]
-
-    def top(column: Any) -> list[tuple[str, int]]:
-        if column.key in counted_together:
-            return counted_together[column.key]
-        if from_counts:
-            # The whole ledger: its counts are kept by triggers, no grouping needed.
-            rows = connection.execute(
-                select(kept.c.value, kept.c.n)
-                .where(kept.c.facet == column.key, kept.c.n > 0)
-                .order_by(kept.c.n.desc(), kept.c.value)
-                .limit(FACET_LIMIT)
-            ).all()
-            return [(value, count) for value, count in rows]
-        statement = filtered(
-            select(column, func.count()).where(column.is_not(None)).group_by(grouped(column))
-        )
-        rows = connection.execute(
-            statement.order_by(func.count().desc(), column).limit(FACET_LIMIT)
-        ).all()
-        return [(value, count) for value, count in rows]
-
-    status: list[FacetValue] = []
-    pledger: list[FacetValue] = []
-    category: list[FacetValue] = []
-    condition: list[FacetValue] = []
-    if "status" in which:
-        counts = dict(top(P.status))
-        status = [FacetValue(s, s, counts[s]) for s in vocab.PLEDGE_STATUSES if s in counts]
-    if "pledger" in which:
-        pledgers = top(P.pledger)
-        names = _actor_names(connection, [code for code, _ in pledgers])
-        pledger = [FacetValue(code, names.get(code, code), n) for code, n in pledgers]
-    if "category" in which:
-        category = [FacetValue(c, c, n) for c, n in top(P.category)]
-    if "condition" in which:
-        if from_counts:
-            counted = (
-                select(kept.c.value.label("condition_id"), kept.c.n)
-                .where(kept.c.facet == "condition", kept.c.n > 0)
-                .subquery()
-            )
-        else:
-            by_condition = select(PC.condition_id, func.count().label("n")).group_by(
-                PC.condition_id
-            )
-            if not everything:
-                by_condition = by_condition.where(PC.pledge_id.in_(select(P.id).where(where)))
-            counted = by_condition.subquery()
-        rows = connection.execute(
-            select(C.key, C.title, counted.c.n)
-            .join(counted, counted.c.condition_id == C.id)
-            .order_by(counted.c.n.desc(), C.key)
-            .limit(FACET_LIMIT)
-        ).all()
-        condition = [FacetValue(k, t, n) for k, t, n in rows]
-    return Facets(status, pledger, category, condition)
 
 
 def supersedes_closure(connection: Connection, keys: Sequence[str]) -> dict[str, str | None]:

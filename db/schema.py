@@ -3,7 +3,7 @@
 A ledger is trusted only with what pledges made in it: the tables and indexes of the
 migrations (declared in :mod:`db.models`, which a test keeps in step with them), and on SQLite
 the full-text index and the facet counts, with the triggers that keep them exact (the DDL of
-:mod:`db.dialect`). Another tool may have added a trigger, which then runs inside pledges' own
+:mod:`db.sqlite.fulltext` and :mod:`db.sqlite.facet_counts`). Another tool may have added a trigger, which then runs inside pledges' own
 writes (one deleted a pledge during an import), or dropped or edited one of ours, after which
 the counts or the index drift without a word. Opening a ledger compares its ``sqlite_master``
 with this, in one read, and refuses a difference; ``pledges check --repair`` restores ours.
@@ -20,6 +20,7 @@ from typing import Any, Final, Literal
 
 from . import dialect
 from . import models as m
+from .sqlite import facet_counts, fulltext
 
 #: What an object belongs to: the records (tables that hold them, their indexes), or what
 #: pledges derives from them and can always make again.
@@ -136,40 +137,21 @@ def expected() -> dict[tuple[str, str], Expected]:
                     "index", index.name, table.name, "records", "index", normalised_index(ddl), ddl
                 )
             )
-    fulltext, counts = dialect.FULLTEXT_TABLE, dialect.FACET_COUNTS_TABLE
-    objects.append(
-        Expected(
-            "table",
-            fulltext,
-            fulltext,
-            "full-text",
-            "exact",
-            normalised(dialect.fulltext_table()),
-            dialect.fulltext_table(),
-        )
-    )
-    objects += [
-        Expected("table", name, name, "full-text", "name", None, None)
-        for name in dialect.FULLTEXT_SHADOW_TABLES
+    # What pledges derives from the records, by raw DDL: the tables, then their triggers.
+    derived: list[tuple[Part, str, str, dict[str, str]]] = [
+        ("full-text", fulltext.TABLE, fulltext.table_ddl(), fulltext.triggers()),
+        ("counts", facet_counts.TABLE, facet_counts.table_ddl(), facet_counts.triggers()),
     ]
-    objects.append(
-        Expected(
-            "table",
-            counts,
-            counts,
-            "counts",
-            "exact",
-            normalised(dialect.facet_counts_table()),
-            dialect.facet_counts_table(),
-        )
-    )
-    triggers: list[tuple[Part, dict[str, str]]] = [
-        ("full-text", dialect.fulltext_triggers()),
-        ("counts", dialect.facet_count_triggers()),
-    ]
-    for part, ddls in triggers:
-        for name, ddl in ddls.items():
-            on = ddl.split(" ON ", 1)[1].split()[0]
+    for part, name, ddl, _ in derived:
+        objects.append(Expected("table", name, name, part, "exact", normalised(ddl), ddl))
+        if name == fulltext.TABLE:
+            objects += [
+                Expected("table", shadow, shadow, part, "name", None, None)
+                for shadow in fulltext.SHADOW_TABLES
+            ]
+    for part, _, _, triggers in derived:
+        for name, ddl in triggers.items():
+            on = normalised(ddl).split(" ON ", 1)[1].split()[0]
             objects.append(Expected("trigger", name, on, part, "exact", normalised(ddl), ddl))
     return {(o.type, o.name): o for o in objects}
 

@@ -277,14 +277,6 @@ class Store:
     ) -> None:
         """Hook for derived data (subclasses)."""
 
-    # -- references -------------------------------------------------------------------------
-
-    def referrers(
-        self, connection: Connection, keys: Sequence[str]
-    ) -> dict[str, list[tuple[str, str]]]:
-        """For each key, the records that refer to it (which block its deletion)."""
-        return {}
-
 
 class ActorStore(Store):
     """Actors. A change of name or aliases re-indexes the pledges made to or by the actor."""
@@ -313,37 +305,6 @@ class ActorStore(Store):
         if renamed:
             reindex_pledges_of(connection, renamed)
 
-    def referrers(
-        self, connection: Connection, keys: Sequence[str]
-    ) -> dict[str, list[tuple[str, str]]]:
-        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        P, C, A, CM = (
-            m.pledges.c,
-            m.conditions.c,
-            m.actors.c,
-            m.coalition_members.c,
-        )
-        keys = list(keys)
-        queries = [
-            ("pledge", select(P.pledger, P.key).where(P.pledger.in_(keys))),
-            ("pledge", select(P.beneficiary, P.key).where(P.beneficiary.in_(keys))),
-            ("condition", select(C.responsible, C.key).where(C.responsible.in_(keys))),
-            ("actor", select(A.affiliation, A.code).where(A.affiliation.in_(keys))),
-            (
-                "actor",
-                select(CM.member, A.code)
-                .join(m.actors, A.id == CM.coalition_id)
-                .where(CM.member.in_(keys)),
-            ),
-        ]
-        for kind, statement in queries:
-            for target, referrer in connection.execute(
-                statement.order_by(statement.selected_columns[1])
-            ):
-                if (kind, referrer) not in found[target]:
-                    found[target].append((kind, referrer))
-        return found
-
 
 class SourceStore(Store):
     record_type = "source"
@@ -360,43 +321,6 @@ class SourceStore(Store):
         "credibility",
     )
 
-    def referrers(
-        self, connection: Connection, keys: Sequence[str]
-    ) -> dict[str, list[tuple[str, str]]]:
-        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        S, PS, P, CS, C = (
-            m.sources.c,
-            m.pledge_sources.c,
-            m.pledges.c,
-            m.condition_sources.c,
-            m.conditions.c,
-        )
-        keys = list(keys)
-        queries = [
-            (
-                "pledge",
-                select(S.key, P.key)
-                .select_from(m.pledge_sources)
-                .join(m.sources, S.id == PS.source_id)
-                .join(m.pledges, P.id == PS.pledge_id)
-                .where(S.key.in_(keys))
-                .order_by(P.key),
-            ),
-            (
-                "condition",
-                select(S.key, C.key)
-                .select_from(m.condition_sources)
-                .join(m.sources, S.id == CS.source_id)
-                .join(m.conditions, C.id == CS.condition_id)
-                .where(S.key.in_(keys))
-                .order_by(C.key),
-            ),
-        ]
-        for kind, statement in queries:
-            for target, referrer in connection.execute(statement):
-                found[target].append((kind, referrer))
-        return found
-
 
 class ConditionStore(Store):
     record_type = "condition"
@@ -412,23 +336,6 @@ class ConditionStore(Store):
             m.sources,
         ),
     )
-
-    def referrers(
-        self, connection: Connection, keys: Sequence[str]
-    ) -> dict[str, list[tuple[str, str]]]:
-        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        C, PC, P = m.conditions.c, m.pledge_conditions.c, m.pledges.c
-        statement = (
-            select(C.key, P.key)
-            .select_from(m.pledge_conditions)
-            .join(m.conditions, C.id == PC.condition_id)
-            .join(m.pledges, P.id == PC.pledge_id)
-            .where(C.key.in_(list(keys)))
-            .order_by(P.key)
-        )
-        for target, referrer in connection.execute(statement):
-            found[target].append(("pledge", referrer))
-        return found
 
     def after_write(
         self, connection: Connection, writes: Sequence[Write], new_ids: dict[str, int], now: str
@@ -562,22 +469,6 @@ class PledgeStore(Store):
             .values(supersedes_id=bindparam("supersedes_id")),
             rows,
         )
-
-    def referrers(
-        self, connection: Connection, keys: Sequence[str]
-    ) -> dict[str, list[tuple[str, str]]]:
-        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        table = m.pledges
-        newer = table.alias("newer")
-        statement = (
-            select(table.c.key, newer.c.key)
-            .join(newer, newer.c.supersedes_id == table.c.id)
-            .where(table.c.key.in_(list(keys)))
-            .order_by(newer.c.key)
-        )
-        for target, referrer in connection.execute(statement):
-            found[target].append(("pledge", referrer))
-        return found
 
 
 def _bounds(value: str | None) -> tuple[str | None, str | None]:

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from cli_run import pledges
 
-from db import dialect, migrate, schemas
+from db import engines, migrate, schemas
 from db.fixtures import export_text, import_files
 from db.ledger import Ledger
+from db.sqlite import ledger_file
 
 OLD = Path(__file__).parent / "old_fixtures"
 SOURCE = {"key": "kyiv-independent", "title": "Kyiv Independent"}
@@ -151,7 +152,7 @@ def test_an_old_ledger_is_upgraded_and_keeps_its_gradings(tmp_path: Path) -> Non
     path = tmp_path / "old.sqlite"
     with Ledger.open(path, author="tester") as ledger:
         import_files(ledger, [OLD / "before-credibility.yaml"])
-    _, writer = dialect.create_engines(dialect.to_url(path))
+    _, writer = engines.create_engines(engines.to_url(path))
     try:
         migrate.downgrade(writer, "0004")  # a ledger as pledges at revision 0004 left it
     finally:
@@ -172,10 +173,10 @@ def test_the_downgrade_drops_the_credibility_and_keeps_the_reliability(tmp_path:
     path = tmp_path / "ledger.sqlite"
     with Ledger.open(path, author="tester") as ledger:
         ledger.create(schemas.Source.model_validate({**SOURCE, "reliability": "B2"}))
-    _, writer = dialect.create_engines(dialect.to_url(path))
+    _, writer = engines.create_engines(engines.to_url(path))
     try:
         migrate.downgrade(writer, "0004")
-        assert dialect.inspect_file(path).revision == "0004"
+        assert ledger_file.inspect_file(path).revision == "0004"
         assert "credibility" not in _columns(path)
         with sqlite3.connect(path) as connection:
             assert connection.execute("SELECT key, reliability FROM sources").fetchall() == [

@@ -31,7 +31,8 @@ def modules_after(code: str) -> set[str]:
 def test_db_never_imports_textual() -> None:
     loaded = modules_after(
         "import db, db.ledger, db.schemas, db.query, db.filters, db.history, db.reading, "
-        "db.writing, db.migrate, db.paging, db.store, db.dialect, db.config"
+        "db.writing, db.reverting, db.references, db.migrate, db.paging, db.window, db.store, "
+        "db.dialect, db.engines, db.planning, db.facets, db.sqlite.bulk, db.config"
     )
     assert not {m for m in loaded if m == "textual" or m.startswith("textual.")}
 

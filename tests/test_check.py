@@ -17,10 +17,11 @@ import pytest
 from test_facet_counts import agree
 
 import fixtures
-from db import dialect, doctor, migrate, replay, schema, schemas
+from db import doctor, engines, migrate, replay, schema, schemas
 from db.errors import LedgerOpenError
 from db.fixtures import import_files
 from db.ledger import Ledger
+from db.sqlite import bulk, facet_counts, fulltext, ledger_file
 from db.store import STORES, WRITE_ORDER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,23 +110,23 @@ def test_every_kind_of_write_undo_redo_and_a_bulk_import_check_ok(small: Ledger)
     small.undo()
     small.undo()
     small.redo()
-    bulk = [
+    many = [
         schemas.Pledge(key=f"bulk-{i:05d}", title=f"Bulk {i}", pledger="FRA", tags=["bulk"])
-        for i in range(dialect.BULK_ROWS)
+        for i in range(bulk.BULK_ROWS)
     ]
-    small.save_records(bulk, label="bulk")  # drops and makes again the insert triggers
+    small.save_records(many, label="bulk")  # drops and makes again the insert triggers
     assert doctor.check(small.path) == []
 
 
 def test_ledgers_made_every_way_hold_exactly_our_schema(tmp_path: Path, ledger: Ledger) -> None:
     cycled = tmp_path / "cycled.sqlite"
-    _, writer = dialect.create_engines(dialect.to_url(cycled))
+    _, writer = engines.create_engines(engines.to_url(cycled))
     migrate.upgrade(writer)
     migrate.downgrade(writer, "0001")
     migrate.upgrade(writer)
     writer.dispose()
     old = tmp_path / "old.sqlite"
-    _, writer = dialect.create_engines(dialect.to_url(old))
+    _, writer = engines.create_engines(engines.to_url(old))
     migrate.upgrade(writer, "0001")
     writer.dispose()
     Ledger.open(old).close()  # upgraded on opening
@@ -215,7 +216,7 @@ def test_an_edited_trigger_is_refused_then_restored(closed: Path) -> None:
         Ledger.open(closed)
     assert doctor.repair(closed).findings == []
     stored = rows(closed, "SELECT sql FROM sqlite_master WHERE name = 'pledges_fts_update'")
-    assert stored == [(dialect.fulltext_triggers()["pledges_fts_update"],)]
+    assert stored == [(fulltext.triggers()["pledges_fts_update"],)]
     with Ledger.open(closed) as ledger:
         detail = ledger.pledge("gbr-missiles")
         ledger.update(
@@ -223,6 +224,24 @@ def test_an_edited_trigger_is_refused_then_restored(closed: Path) -> None:
             version=detail.version,
         )
         assert ledger.matching_pledge_keys("interceptor") == ["gbr-missiles"]
+
+
+def test_our_triggers_written_on_one_line_as_earlier_versions_wrote_them_are_ours(
+    closed: Path,
+) -> None:
+    # Earlier versions of pledges wrote each trigger's DDL as one line; the DDL is now laid out
+    # over several, and a ledger is compared with it spacing aside.
+    ours = {**fulltext.triggers(), **facet_counts.triggers()}
+    assert all("\n" in ddl for ddl in ours.values())
+    tamper(
+        closed,
+        "".join(f"DROP TRIGGER {name}; {' '.join(ddl.split())};" for name, ddl in ours.items()),
+    )
+    stored = dict(rows(closed, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    assert all("\n" not in stored[name] for name in ours)
+    with Ledger.open(closed) as ledger:
+        assert ledger.count_pledges() == 5
+    assert doctor.check(closed) == []
 
 
 def test_foreign_views_and_indexes_are_refused_and_dropped_a_foreign_table_is_left(
@@ -359,7 +378,7 @@ def test_a_stale_full_text_index_is_found_by_fts5s_own_check(closed: Path) -> No
         closed,
         "DROP TRIGGER pledges_fts_update;"
         "UPDATE pledges SET title = 'Interceptors' WHERE key = 'gbr-missiles';"
-        + dialect.fulltext_triggers()["pledges_fts_update"],
+        + fulltext.triggers()["pledges_fts_update"],
     )
     found = [f for f in doctor.check(closed) if f.area == "full-text index"]
     assert [f.message[:41] for f in found] == ["does not match the pledges (FTS5's integr"]
@@ -421,17 +440,17 @@ def test_findings_of_one_kind_are_bounded(closed: Path) -> None:
 
 def test_an_older_ledger_is_reported_not_upgraded_by_check(tmp_path: Path) -> None:
     old = tmp_path / "old.sqlite"
-    _, writer = dialect.create_engines(dialect.to_url(old))
+    _, writer = engines.create_engines(engines.to_url(old))
     migrate.upgrade(writer, "0002")
     writer.dispose()
     checked = pledges("check", "--db", str(old))
     assert checked.returncode == 1
     assert "revision: the schema is at revision 0002, older than this pledges' " in checked.stdout
-    assert dialect.inspect_file(old).revision == "0002"
+    assert ledger_file.inspect_file(old).revision == "0002"
     repaired = pledges("check", "--repair", "--db", str(old))
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr
     assert f"repaired: upgraded the schema to revision {migrate.head()}" in repaired.stdout
-    assert dialect.inspect_file(old).revision == migrate.head()
+    assert ledger_file.inspect_file(old).revision == migrate.head()
 
 
 def test_a_missing_ledger_or_another_file_is_refused_as_opening_does(tmp_path: Path) -> None:

@@ -13,10 +13,11 @@ import pytest
 from cli_run import pledges
 
 import fixtures
-from db import dialect, files, migrate
+from db import engines, files, migrate
 from db.errors import FileTargetError, LedgerOpenError
 from db.fixtures import export_file
 from db.ledger import Ledger
+from db.sqlite import ledger_file
 
 SAMPLE = str(fixtures.path())
 
@@ -189,7 +190,7 @@ def test_a_failed_backup_leaves_nothing_behind(tmp_path: Path) -> None:
 
 def _older_ledger(path: Path, tamper: str) -> None:
     """A ledger of schema 0002, changed behind pledges' back by one SQL statement."""
-    _, writer = dialect.create_engines(dialect.to_url(path))
+    _, writer = engines.create_engines(engines.to_url(path))
     try:
         migrate.upgrade(writer, "0002")
     finally:
@@ -212,7 +213,7 @@ def test_failed_upgrades_leave_no_copies_behind(tmp_path: Path) -> None:
         with pytest.raises(LedgerOpenError, match=r"cannot upgrade the ledger .*left as it was"):
             Ledger.open(path)
     assert _beside(path) == ["old.sqlite"]
-    assert dialect.inspect_file(path).revision == "0002"
+    assert ledger_file.inspect_file(path).revision == "0002"
 
 
 def test_an_upgrade_that_fails_its_foreign_key_check_rolls_back(tmp_path: Path) -> None:
@@ -223,7 +224,7 @@ def test_an_upgrade_that_fails_its_foreign_key_check_rolls_back(tmp_path: Path) 
     with pytest.raises(LedgerOpenError, match=r"foreign keys.*left as it was"):
         Ledger.open(path)
     assert _beside(path) == ["old.sqlite"]
-    assert dialect.inspect_file(path).revision == "0002"
+    assert ledger_file.inspect_file(path).revision == "0002"
 
 
 def test_a_failed_new_ledger_leaves_no_empty_file(tmp_path: Path) -> None:

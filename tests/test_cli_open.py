@@ -13,9 +13,9 @@ import pytest
 from cli_run import pledges
 
 import fixtures
-from db import dialect
 from db.errors import LedgerBusyError
 from db.ledger import Ledger
+from db.sqlite import connections
 
 SAMPLE = str(fixtures.path())
 NOT_A_LEDGER = "not a pledges ledger"
@@ -111,7 +111,7 @@ def test_a_ledger_on_a_full_disk_is_not_called_a_non_ledger(sample_ledger: Path)
 def test_a_ledger_locked_elsewhere_is_reported_busy(
     sample_ledger: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(dialect, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(connections, "BUSY_TIMEOUT_MS", 100)
     holder = sqlite3.connect(sample_ledger, isolation_level=None)
     try:
         holder.execute("PRAGMA locking_mode = EXCLUSIVE")

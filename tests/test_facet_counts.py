@@ -9,15 +9,16 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from db import dialect, migrate, schemas
+from db import migrate, schemas
 from db.fixtures import import_files
 from db.ledger import Ledger
+from db.sqlite import bulk, facet_counts
 
 
 def kept(ledger: Ledger) -> Counter[tuple[str, object]]:
     with ledger._reader.connect() as connection:  # a test-only look at the raw table
         rows = connection.execute(
-            text(f"SELECT facet, value, n FROM {dialect.FACET_COUNTS_TABLE} WHERE n != 0")
+            text(f"SELECT facet, value, n FROM {facet_counts.TABLE} WHERE n != 0")
         ).all()
     return Counter({(facet, value): n for facet, value, n in rows})
 
@@ -25,7 +26,7 @@ def kept(ledger: Ledger) -> Counter[tuple[str, object]]:
 def counted(ledger: Ledger) -> Counter[tuple[str, object]]:
     found: Counter[tuple[str, object]] = Counter()
     with ledger._reader.connect() as connection:
-        for column in dialect.COUNTED_COLUMNS:
+        for column in facet_counts.COUNTED_COLUMNS:
             for value, n in connection.execute(
                 text(
                     f"SELECT {column}, count(*) FROM pledges WHERE {column} IS NOT NULL "
@@ -147,10 +148,10 @@ def schema_objects(ledger: Ledger) -> list[tuple[str, str, str]]:
 
 def test_a_bulk_import_puts_back_every_trigger_it_went_without(small: Ledger) -> None:
     before = schema_objects(small)
-    assert set(dialect.bulk_triggers()) <= {name for kind, name, _ in before if kind == "trigger"}
+    assert set(bulk.bulk_triggers()) <= {name for kind, name, _ in before if kind == "trigger"}
     records = [
         schemas.Pledge(key=f"bulk-{i:05d}", title=f"Bulk {i}", pledger="GBR", status="committed")
-        for i in range(dialect.BULK_ROWS)
+        for i in range(bulk.BULK_ROWS)
     ]
     small.save_records(records, label="dry", dry_run=True)
     assert schema_objects(small) == before
@@ -163,4 +164,4 @@ def test_a_bulk_import_puts_back_every_trigger_it_went_without(small: Ledger) ->
     agree(small)
     assert kept(small)[("category", "cyber")] == 1
     assert kept(small)[("pledger", "USA")] == 2
-    assert kept(small)[("status", "committed")] == 2 + dialect.BULK_ROWS - 1
+    assert kept(small)[("status", "committed")] == 2 + bulk.BULK_ROWS - 1

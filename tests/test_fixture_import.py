@@ -269,7 +269,7 @@ def test_a_large_import_is_searchable_and_so_is_what_comes_after(
     small: Ledger, tmp_path: Path
 ) -> None:
     from db import schemas
-    from db.dialect import BULK_ROWS
+    from db.sqlite.bulk import BULK_ROWS
 
     rows = "".join(f"bulk-{i:05d},Demining brigade number {i},FRA\n" for i in range(BULK_ROWS))
     path = write(tmp_path, "bulk.csv", "key,title,pledger\n" + rows)

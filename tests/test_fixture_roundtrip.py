@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from db import vocab
-from db.dialect import backup
 from db.fixtures import export_text, import_files, yaml_reader, yaml_writer
 from db.ledger import Ledger
 from db.schemas import Actor, Condition, Pledge, Source
+from db.sqlite.ledger_file import backup
 
 #: Keys and codes YAML 1.1 would read as something else, mixed with ordinary ones.
 TRICKY_KEYS = ["null", "yes", "no", "on", "010", "1e3", "2025-09-04", "0x1f", "12-30", "y"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from db import migrate
-from db.dialect import create_engines, to_url
+from db.engines import create_engines, to_url
 from db.ledger import Ledger
 
 

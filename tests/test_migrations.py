@@ -11,10 +11,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from db import dialect, migrate
+from db import dialect, engines, migrate
 from db.errors import LedgerOpenError
 from db.ledger import Ledger
 from db.models import Base
+from db.sqlite import ledger_file
 
 
 def digest(path: Path) -> str:
@@ -49,19 +50,19 @@ def test_opening_an_up_to_date_ledger_does_not_load_alembic(ledger: Ledger) -> N
 
 def test_a_new_ledger_is_at_the_head_revision(ledger: Ledger) -> None:
     assert ledger.path is not None
-    assert dialect.inspect_file(ledger.path).revision == migrate.head()
+    assert ledger_file.inspect_file(ledger.path).revision == migrate.head()
 
 
 def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
     path = tmp_path / "cycle.sqlite"
-    _, writer = dialect.create_engines(dialect.to_url(path))
+    _, writer = engines.create_engines(engines.to_url(path))
     try:
         migrate.upgrade(writer)
         migrate.downgrade(writer, "base")
-        tables = {t for t in dialect.inspect_file(path).tables if not t.startswith("sqlite_")}
+        tables = {t for t in ledger_file.inspect_file(path).tables if not t.startswith("sqlite_")}
         assert tables == {"alembic_version"}
         migrate.upgrade(writer)
-        assert dialect.inspect_file(path).revision == migrate.head()
+        assert ledger_file.inspect_file(path).revision == migrate.head()
     finally:
         writer.dispose()
     with Ledger.open(path) as ledger:
@@ -70,7 +71,7 @@ def test_upgrade_downgrade_upgrade(tmp_path: Path) -> None:
 
 def test_an_older_ledger_is_backed_up_then_upgraded_keeping_its_data(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    _, writer = dialect.create_engines(dialect.to_url(path))
+    _, writer = engines.create_engines(engines.to_url(path))
     migrate.upgrade(writer, "0001")  # a ledger from before full-text search
     with writer.begin() as connection:
         connection.exec_driver_sql(

@@ -93,7 +93,7 @@ def test_pages_read_in_display_order_leave_closed_pledges_out(
         ],
         label="plain pledges",
     )
-    monkeypatch.setattr("db.ledger.PROBE_ABOVE", 0)
+    monkeypatch.setattr("db.planning.PROBE_ABOVE", 0)
     listed: list[str] = []
     page = small.pledge_page("is:unconditional", limit=2)
     listed += [r.key for r in page.rows]

@@ -6,11 +6,12 @@ import pytest
 from ledgers import RTL
 from sqlalchemy import select
 
-from db import dialect, schemas
 from db import models as m
+from db import schemas
 from db.filters import pledge_filter
 from db.ledger import Ledger
 from db.query import parse
+from db.sqlite import fulltext
 
 
 def keys(ledger: Ledger, query: str) -> set[str]:
@@ -79,8 +80,8 @@ def test_probed_pages_select_the_same_rows(small: Ledger, query: str) -> None:
 
 
 def test_folded_words() -> None:
-    assert dialect.folded_words("U.S. Élysée-backstop (ČR)") == ["us", "elysee", "backstop", "cr"]
-    assert dialect.folded_words("[/] % _") == []
+    assert fulltext.folded_words("U.S. Élysée-backstop (ČR)") == ["us", "elysee", "backstop", "cr"]
+    assert fulltext.folded_words("[/] % _") == []
 
 
 @pytest.mark.parametrize(

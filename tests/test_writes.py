@@ -507,3 +507,71 @@ def test_c1_control_characters_never_reach_a_stored_title(small: Ledger, tmp_pat
         raw = connection.execute("SELECT title FROM pledges WHERE key LIKE 'c1-%'").fetchall()
     assert len(raw) == len(keys)
     assert not [t for (t,) in raw if any(0x80 <= ord(c) <= 0x9F for c in t)]
+
+
+def test_every_kind_of_reference_blocks_a_deletion_naming_its_referrers_in_order(
+    small: Ledger,
+) -> None:
+    small.create(schemas.Actor(code="NLD", name="Netherlands", kind="state"))
+    small.create(
+        schemas.Actor(code="NLD-PM", name="Prime minister", kind="person", affiliation="NLD")
+    )
+    small.create(schemas.Actor(code="JEF", name="JEF", kind="coalition", members=["GBR", "NLD"]))
+    small.create(
+        schemas.Pledge(
+            key="nld-patrols",
+            title="Patrols",
+            pledger="NLD",
+            beneficiary="NLD",
+            conditions=["ceasefire"],
+            sources=["paris-declaration"],
+            supersedes="gbr-troops",
+        )
+    )
+    small.create(
+        schemas.Condition(
+            key="nld-vote", title="Dutch vote", responsible="NLD", sources=["paris-declaration"]
+        )
+    )
+    found = {}
+    for record_type, key in [
+        ("actor", "NLD"),
+        ("actor", "GBR"),
+        ("condition", "ceasefire"),
+        ("source", "paris-declaration"),
+        ("pledge", "gbr-troops"),
+    ]:
+        stored = small.records(record_type, [key])
+        assert stored
+        with pytest.raises(ReferencedError) as caught:
+            small.delete(
+                record_type, key, version=small.versioned_states(record_type, [key])[key][0]
+            )
+        found[key] = caught.value.referenced_by
+    assert found == {
+        "NLD": [
+            ("pledge", "nld-patrols"),  # its pledger and its beneficiary: named once
+            ("condition", "nld-vote"),
+            ("actor", "NLD-PM"),
+            ("actor", "JEF"),
+        ],
+        "GBR": [
+            ("pledge", "gbr-missiles"),
+            ("pledge", "gbr-troops"),
+            ("condition", "commons-vote"),
+            ("actor", "COW"),
+            ("actor", "JEF"),
+        ],
+        "ceasefire": [
+            ("pledge", "deu-neighbouring-territory"),
+            ("pledge", "fra-reassurance-force"),
+            ("pledge", "gbr-troops"),
+            ("pledge", "nld-patrols"),
+        ],
+        "paris-declaration": [
+            ("pledge", "deu-neighbouring-territory"),
+            ("pledge", "nld-patrols"),
+            ("condition", "nld-vote"),
+        ],
+        "gbr-troops": [("pledge", "nld-patrols")],
+    }

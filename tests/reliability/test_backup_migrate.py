@@ -25,9 +25,10 @@ import pytest
 import workers
 
 import fixtures
-from db import dialect, migrate, schemas
+from db import engines, migrate, schemas
 from db.fixtures import export_text, import_files
 from db.ledger import Ledger
+from db.sqlite import facet_counts, fulltext, ledger_file
 
 #: Backups at scale 1; one in five is made by the command line (a process of its own,
 #: which takes seconds to start on a busy machine).
@@ -138,7 +139,7 @@ def sample_with_history(path: Path) -> None:
 
 
 def first_schema(path: Path) -> None:
-    _, writer = dialect.create_engines(dialect.to_url(path))
+    _, writer = engines.create_engines(engines.to_url(path))
     try:
         migrate.upgrade(writer, "0001")
     finally:
@@ -157,7 +158,7 @@ def first_schema_columns() -> dict[str, tuple[str, ...]]:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "first.sqlite"
         first_schema(path)
-        tables = dialect.inspect_file(path).tables
+        tables = ledger_file.inspect_file(path).tables
         with sqlite3.connect(path) as connection:
             return {
                 t: tuple(row[1] for row in connection.execute(f"PRAGMA table_info({t})"))
@@ -204,8 +205,8 @@ def built_at_the_first_schema(head: Path, path: Path) -> None:
 
 
 def downgraded_to_the_first_schema(head: Path, path: Path) -> None:
-    dialect.backup(head, path)
-    _, writer = dialect.create_engines(dialect.to_url(path))
+    ledger_file.backup(head, path)
+    _, writer = engines.create_engines(engines.to_url(path))
     try:
         migrate.downgrade(writer, "0001")
     finally:
@@ -244,15 +245,15 @@ def test_a_ledger_at_the_first_schema_upgrades_keeping_every_record_and_log_entr
 
     old = tmp_path / "old.sqlite"
     make(head, old)
-    info = dialect.inspect_file(old)
+    info = ledger_file.inspect_file(old)
     assert info.revision == "0001"
-    assert not {dialect.FULLTEXT_TABLE, dialect.FACET_COUNTS_TABLE} & info.tables
+    assert not {fulltext.TABLE, facet_counts.TABLE} & info.tables
     assert table_rows(old) == rows
 
     with Ledger.open(old, author="ana") as upgraded:
-        assert dialect.inspect_file(old).revision == migrate.head()
+        assert ledger_file.inspect_file(old).revision == migrate.head()
         assert everything_read(upgraded) == expected
     assert table_rows(old) == rows
     assert workers.check_file(old) == []
     (backup,) = tmp_path.glob("old.before-0001-upgrade-*.sqlite")
-    assert dialect.inspect_file(backup).revision == "0001"
+    assert ledger_file.inspect_file(backup).revision == "0001"

@@ -26,15 +26,15 @@ import pytest
 import workers
 from ledgers import small_ledger
 
-from db import dialect
 from db.fixtures import export_text
 from db.ledger import Ledger
+from db.sqlite import bulk, ledger_file
 
 pytestmark = pytest.mark.slow
 
 #: Pledges in the killed import: above the size at which the insert triggers are dropped and
 #: made again inside the transaction, so that a kill lands there too.
-IMPORT_SIZE = 2 * dialect.BULK_ROWS
+IMPORT_SIZE = 2 * bulk.BULK_ROWS
 #: Trials at scale 1, each way (by VM step, by time).
 IMPORT_TRIALS = 3
 LOOP_TRIALS = 3
@@ -93,7 +93,7 @@ def run_child(target: Any, *args: Any) -> int:
 
 def copy_of(template: Template, name: str) -> Path:
     path = template.directory / f"{name}.sqlite"
-    dialect.backup(template.ledger, path)
+    ledger_file.backup(template.ledger, path)
     return path
 
 
@@ -108,14 +108,14 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
     large_import(source, IMPORT_SIZE)
     # Calibration: an undisturbed import and loop say how many steps and seconds they take.
     imported = directory / "imported.sqlite"
-    dialect.backup(path, imported)
+    ledger_file.backup(path, imported)
     report = directory / "imported.jsonl"
     assert run_child(workers.importer, str(imported), str(source), str(report)) == 0
     (done,) = workers.read_report(report)
     with Ledger.open(imported, create=False) as ledger:
         export = export_text(ledger, "yaml")
     looped = directory / "looped.sqlite"
-    dialect.backup(path, looped)
+    ledger_file.backup(path, looped)
     report = directory / "looped.jsonl"
     assert run_child(workers.write_loop, str(looped), LOOP_WRITES, str(report)) == 0
     loop = workers.read_report(report)[-1]

@@ -24,10 +24,11 @@ from multiprocessing.context import ForkServerContext
 from pathlib import Path
 from typing import Any
 
-from db import dialect, schemas
+from db import schemas
 from db.errors import ConflictError, LedgerError
 from db.fixtures import import_files
 from db.ledger import Ledger
+from db.sqlite import connections, facet_counts, fulltext, ledger_file
 
 #: Every how many SQLite VM instructions a kill hook looks at its count.
 STEP = 1000
@@ -124,11 +125,11 @@ def snapshot_problems(connection: sqlite3.Connection) -> list[str]:
     kept = {
         (facet, value): n
         for facet, value, n in connection.execute(
-            f"SELECT facet, value, n FROM {dialect.FACET_COUNTS_TABLE} WHERE n != 0"
+            f"SELECT facet, value, n FROM {facet_counts.TABLE} WHERE n != 0"
         )
     }
     counted: dict[tuple[str, Any], int] = {}
-    for column in dialect.COUNTED_COLUMNS:
+    for column in facet_counts.COUNTED_COLUMNS:
         for value, n in connection.execute(
             f"SELECT {column}, count(*) FROM pledges WHERE {column} IS NOT NULL GROUP BY {column}"
         ):
@@ -147,9 +148,7 @@ def snapshot_problems(connection: sqlite3.Connection) -> list[str]:
     by_status = sum(n for (facet, _), n in kept.items() if facet == "status")
     if by_status != pledges:
         problems.append(f"{pledges} pledges, but the kept counts by status add up to {by_status}")
-    (indexed,) = connection.execute(
-        f"SELECT count(*) FROM {dialect.FULLTEXT_TABLE}_docsize"
-    ).fetchone()
+    (indexed,) = connection.execute(f"SELECT count(*) FROM {fulltext.TABLE}_docsize").fetchone()
     if indexed != pledges:
         problems.append(f"{pledges} pledges, but {indexed} rows in the full-text index")
     torn = connection.execute(
@@ -175,7 +174,7 @@ def check_file(path: Path) -> list[str]:
     """Everything :func:`snapshot_problems` checks, plus SQLite's integrity check, the
     foreign keys and FTS5's own check of the index against the pledges, on a closed ledger."""
     problems = []
-    integrity = dialect.integrity_check(path)
+    integrity = ledger_file.integrity_check(path)
     if integrity != "ok":
         problems.append(f"integrity_check: {integrity}")
     connection = sqlite3.connect(path, isolation_level=None)
@@ -187,8 +186,7 @@ def check_file(path: Path) -> list[str]:
         connection.execute("COMMIT")
         try:
             connection.execute(
-                f"INSERT INTO {dialect.FULLTEXT_TABLE}({dialect.FULLTEXT_TABLE}) "
-                "VALUES ('integrity-check')"
+                f"INSERT INTO {fulltext.TABLE}({fulltext.TABLE}) VALUES ('integrity-check')"
             )
         except sqlite3.DatabaseError as error:
             problems.append(f"full-text index: {error}")
@@ -274,7 +272,9 @@ def concurrent_reader(path: str, stop_path: str, report_path: str) -> None:
     counts made the slow way before and after it)."""
     report = Report(report_path)
     ledger = Ledger.open(path, author="reader", create=False)
-    connection = sqlite3.connect(path, isolation_level=None, timeout=dialect.BUSY_TIMEOUT_MS / 1000)
+    connection = sqlite3.connect(
+        path, isolation_level=None, timeout=connections.BUSY_TIMEOUT_MS / 1000
+    )
     snapshots = 0
     problems: list[str] = []
     last = 0
