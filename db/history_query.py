@@ -5,7 +5,8 @@
 ``key:us-backstop``, ``is:undone``; free words match the record key, author, note, the
 batch's label, the type or the action (case-insensitive, anywhere in them); ``-`` negates a
 term; double quotes group words. Terms are combined with AND, values of one term with OR. A
-malformed term raises :class:`~db.errors.QueryError` saying what is wrong and where.
+malformed term raises :class:`~db.errors.QueryError` saying what is wrong and where. The
+syntax is the pledge list's (:mod:`db.filter_syntax`).
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from typing import Any, Final
 
 from sqlalchemy import ColumnElement, and_, func, not_, or_, true
 
+from . import filter_syntax as syntax
 from . import models as m
 from .dates import ACCEPTED_FORMS, PartialDateError, bounds, parse_partial_date
 from .errors import QueryError, closest
+from .filter_syntax import MAX_TERMS, MAX_VALUES, Query, Scanner, Term
 from .like import containing
-from .query import MAX_TERMS, MAX_VALUES, OPERATORS, Query, Term, _field_name, _quoted, _Scanner
 
 L = m.change_log.c
 B = m.batches.c
@@ -50,58 +52,24 @@ _RELATIVE: Final = re.compile(r"-(\d{1,4})([dw])", re.IGNORECASE)
 @lru_cache(maxsize=128)
 def parse(source: str) -> Query:
     """Parse a History filter, or raise :class:`QueryError`."""
-    from .query import _NOT_TEXT, _not_text
-
-    bad = _NOT_TEXT.search(source)
-    if bad is not None:
-        raise QueryError(_not_text(bad.group()), bad.start())
-    scanner = _Scanner(source)
-    terms: list[Term] = []
-    while True:
-        scanner.skip_spaces()
-        if scanner.at_end():
-            break
-        if len(terms) == MAX_TERMS:
-            raise QueryError(
-                f"the filter has more than {MAX_TERMS} terms, the most it may hold",
-                scanner.pos,
-                len(source) - scanner.pos,
-            )
-        terms.append(_term(scanner))
-    return Query(tuple(terms), source)
+    return syntax.parse(source, _LANGUAGE)
 
 
-def _term(scanner: _Scanner) -> Term:
-    start = scanner.pos
-    negated = scanner.peek() == "-" and _RELATIVE.match(scanner.source, scanner.pos) is None
-    if negated:
-        scanner.pos += 1
-        if scanner.at_end() or scanner.peek().isspace():
-            raise QueryError("a lone '-' negates nothing; write it before a term", start)
-    if scanner.peek() == '"':
-        phrase = scanner.quoted()
-        if not phrase.strip():
-            raise QueryError("empty quotes search for nothing", start, scanner.pos - start)
-        return Term(None, (phrase,), negated, None, start, scanner.pos)
-    word_start = scanner.pos
-    name = _field_name(scanner)
-    if name is None:
-        return Term(None, (scanner.bare(),), negated, None, start, scanner.pos)
+def _negates(scanner: Scanner) -> bool:
+    # -7d on its own is a word (the relative date is a value of recorded: and effective:).
+    return _RELATIVE.match(scanner.source, scanner.pos) is None
+
+
+def _field_term(scanner: Scanner, name: str, negated: bool, start: int, word_start: int) -> Term:
     field = ALIASES.get(name, name)
     if field not in FIELDS:
-        close = closest(name, list(FIELDS))
-        hint = f"did you mean {close}? " if close else ""
-        raise QueryError(
-            f"unknown field {_quoted(name)}; {hint}the History view's fields are: "
-            f"{', '.join(FIELDS)} (to search for the text itself, put it in quotes)",
-            word_start,
-            len(name),
+        raise syntax.unknown_field(
+            name, FIELDS, word_start, closest, "the History view's fields are"
         )
     value_start = scanner.pos
-    if scanner.at_end() or scanner.peek().isspace():
-        example = FIELDS[field].split("e.g. ")[-1]
-        raise QueryError(f"{field}: needs a value, e.g. {example}", word_start, len(name) + 1)
-    values = (scanner.quoted(),) if scanner.peek() == '"' else tuple(scanner.bare().split(","))
+    if scanner.at_space():
+        raise syntax.needs_value(field, FIELDS[field], word_start, len(name) + 1)
+    values = scanner.values()
     end = scanner.pos
     if len(values) > MAX_VALUES or any(not v.strip() for v in values):
         raise QueryError(
@@ -113,24 +81,13 @@ def _term(scanner: _Scanner) -> Term:
         operator, date = _date(field, values, value_start, end)
         return Term(field, (date,), negated, operator, start, end)
     if field in WORDS:
-        values = _checked(field, values, value_start)
+        values = syntax.checked_words(field, values, value_start, WORDS[field], str.lower, closest)
     return Term(field, values, negated, None, start, end)
 
 
 def _date(field: str, values: tuple[str, ...], position: int, end: int) -> tuple[str, str]:
-    if len(values) > 1:
-        raise QueryError(
-            f"{field}: takes one date, not a list; use two terms for a range, "
-            f"e.g. {field}:>=2026-11-01 {field}:<2026-12",
-            position,
-            end - position,
-        )
-    value = values[0]
-    operator = None
-    for candidate in OPERATORS:
-        if value.startswith(candidate):
-            operator, value = candidate, value[len(candidate) :]
-            break
+    example = f"{field}:>=2026-11-01 {field}:<2026-12"
+    operator, value = syntax.one_date(field, values, position, end, example)
     relative = _RELATIVE.fullmatch(value)
     if relative is not None:
         # recorded:-7d is "since seven days ago"; an operator before it says otherwise.
@@ -138,34 +95,23 @@ def _date(field: str, values: tuple[str, ...], position: int, end: int) -> tuple
         days = amount * (7 if unit == "w" else 1)
         since = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=days)
         return operator or ">=", since.isoformat()
-    operator = operator or "="
     try:
-        return operator, parse_partial_date(value)
+        return operator or "=", parse_partial_date(value)
     except PartialDateError:
         raise QueryError(
-            f"{field}: {_quoted(value)} is not a date; {ACCEPTED_FORMS}, or -7d (days) or -2w "
+            f"{field}: {syntax.quoted(value)} is not a date; {ACCEPTED_FORMS}, or -7d (days) or -2w "
             f"(weeks) ago, optionally after <, <=, > or >= (e.g. {field}:>=2026-11-25)",
             position,
             end - position,
         ) from None
 
 
-def _checked(field: str, values: tuple[str, ...], position: int) -> tuple[str, ...]:
-    words = WORDS[field]
-    checked = []
-    for value in values:
-        folded = value.lower()
-        if folded not in words:
-            close = closest(folded, list(words))
-            hint = f"did you mean {close}? " if close else ""
-            raise QueryError(
-                f"{field}: {_quoted(value)} is not one of {', '.join(words)}; {hint}".rstrip("; "),
-                position,
-                len(value),
-            )
-        checked.append(folded)
-        position += len(value) + 1
-    return tuple(checked)
+_LANGUAGE: Final = syntax.Language(
+    field_term=_field_term,
+    lone_minus="a lone '-' negates nothing; write it before a term",
+    too_many=f"the filter has more than {MAX_TERMS} terms, the most it may hold",
+    negates=_negates,
+)
 
 
 # -- SQL ----------------------------------------------------------------------------------------
