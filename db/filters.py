@@ -19,17 +19,8 @@ from . import models as m
 from .dates import bounds
 from .filter_columns import Columns, linked
 from .free_words import fulltext_expression, indexed_text, text_term, words_via_conditions
+from .models import AL, CM, PC, PS, PT, A, C, P, S
 from .query import Query, Term, actor_name
-
-P = m.pledges.c
-A = m.actors.c
-AL = m.actor_aliases.c
-CM = m.coalition_members.c
-PC = m.pledge_conditions.c
-PS = m.pledge_sources.c
-PT = m.pledge_tags.c
-C = m.conditions.c
-S = m.sources.c
 
 
 def pledge_filter(

@@ -20,11 +20,9 @@ from . import dialect
 from . import models as m
 from .filter_columns import Columns, linked
 from .like import containing
+from .models import PC, C
 from .query import Query, Term
 from .sqlite import fulltext
-
-PC = m.pledge_conditions.c
-C = m.conditions.c
 
 
 def indexed_text(term: Term) -> bool:

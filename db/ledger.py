@@ -69,7 +69,7 @@ from .records import (
 from .schemas import RECORD_MODELS, Record
 from .sqlite import connections, ledger_file
 from .sqlite.errors import file_problem, is_locked, query_too_complex
-from .writing import Counts
+from .writing import Counts, Evidence
 
 if TYPE_CHECKING:
     from .fixtures.keeping import Keeps
@@ -242,7 +242,7 @@ class Ledger:
         or an ``offset`` from the start (``from_end`` counts from the end).
         """
         with self._reading() as connection:
-            return self._listing(connection, query, sort).read(
+            return self._listing(connection, query, sort).page(
                 limit, after=after, before=before, offset=offset, from_end=from_end
             )
 
@@ -494,9 +494,7 @@ class Ledger:
         return self._write(
             "change",
             label,
-            lambda c, b: writing.create(
-                c, b, record, effective=effective, note=note, source=source
-            ),
+            lambda c, b: writing.create(c, b, record, Evidence(effective, note, source)),
         )[1]
 
     def update(
@@ -514,7 +512,7 @@ class Ledger:
             "change",
             label,
             lambda c, b: writing.update(
-                c, b, record, version=version, effective=effective, note=note, source=source
+                c, b, record, version=version, evidence=Evidence(effective, note, source)
             ),
         )[1]
 
@@ -550,9 +548,7 @@ class Ledger:
                 record_type,
                 key,
                 status,
-                effective=effective,
-                note=note,
-                source=source,
+                evidence=Evidence(effective, note, source),
                 version=version,
             ),
         )[1]

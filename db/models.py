@@ -263,3 +263,9 @@ pledge_sources = _table(PledgeSource)
 pledge_tags = _table(PledgeTag)
 batches = _table(Batch)
 change_log = _table(Change)
+
+#: The tables' columns by short name, for the SQL expressions of the rest of db/ (``P.key``,
+#: ``PC.condition_id``): a letter for a table of records, two for a table of links.
+A, AL, CM = actors.c, actor_aliases.c, coalition_members.c
+S, C, CS = sources.c, conditions.c, condition_sources.c
+P, PC, PS, PT = pledges.c, pledge_conditions.c, pledge_sources.c, pledge_tags.c

@@ -228,7 +228,7 @@ class Listing:
     def query(self) -> Query:
         return self._query
 
-    def read(
+    def page(
         self,
         limit: int,
         *,
@@ -237,6 +237,7 @@ class Listing:
         offset: int = 0,
         from_end: bool = False,
     ) -> Page:
+        """Up to ``limit`` rows in display order (see :func:`fetch`)."""
         connection, sort = self._connection, self._sort
         return fetch(
             connection,
@@ -249,17 +250,6 @@ class Listing:
             from_end=from_end,
             today=self._today,
         )
-
-    def page(
-        self,
-        limit: int,
-        *,
-        after: Cursor | None = None,
-        before: Cursor | None = None,
-        offset: int = 0,
-        from_end: bool = False,
-    ) -> list[PledgeRow]:
-        return self.read(limit, after=after, before=before, offset=offset, from_end=from_end).rows
 
     def rows(self, keys: Sequence[str]) -> list[PledgeRow]:
         return rows_for_keys(self._connection, keys, self._sort, self._today)

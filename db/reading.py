@@ -16,7 +16,8 @@ from sqlalchemy import Connection, and_, false, func, not_, select
 from . import history, vocab
 from . import models as m
 from .errors import InvalidRecordError, NotFoundError
-from .filters import P, is_open, overdue
+from .filters import is_open, overdue
+from .models import AL, CM, CS, PC, PS, A, C, P, S
 from .records import (
     ActorDetail,
     ActorRow,
@@ -29,6 +30,7 @@ from .records import (
     SourceDetail,
     SourceRow,
 )
+from .references import references_to, referring
 from .schemas import (
     AS_STORED,
     RECORD_MODELS,
@@ -41,20 +43,6 @@ from .schemas import (
     explain,
 )
 from .store import STORES, Stored, summarise
-
-A = m.actors.c
-C = m.conditions.c
-S = m.sources.c
-PC = m.pledge_conditions.c
-PS = m.pledge_sources.c
-CS = m.condition_sources.c
-CM = m.coalition_members.c
-pledges_t, conditions_t, actors_t, sources_t = (
-    m.pledges,
-    m.conditions,
-    m.actors,
-    m.sources,
-)
 
 
 def load_one(connection: Connection, record_type: str, key: str) -> Stored:
@@ -346,7 +334,7 @@ def actor_detail(connection: Connection, code: str) -> ActorDetail:
         select(P.key, P.title, P.status).where(P.beneficiary == code).order_by(P.key),
         "pledge",
     )
-    coalition = actors_t.alias("coalition")
+    coalition = m.actors.alias("coalition")
     member_of = _briefs(
         connection,
         select(coalition.c.code, coalition.c.name)
@@ -383,29 +371,19 @@ def source_detail(connection: Connection, key: str) -> SourceDetail:
     stored = load_one(connection, "source", key)
     record = to_record("source", stored.state)
     assert isinstance(record, Source)
-    pledges = _briefs(
-        connection,
-        select(P.key, P.title, P.status)
-        .join(m.pledge_sources, PS.pledge_id == P.id)
-        .join(sources_t, S.id == PS.source_id)
-        .where(S.key == key)
-        .order_by(P.key),
-        "pledge",
-    )
-    conditions = _briefs(
-        connection,
-        select(C.key, C.title, C.status)
-        .join(m.condition_sources, CS.condition_id == C.id)
-        .join(sources_t, S.id == CS.source_id)
-        .where(S.key == key)
-        .order_by(C.key),
-        "condition",
-    )
+    # The pledges citing it, then the conditions, each by key.
+    citing = [
+        Brief(reference.referrer, referrer, title, status)
+        for reference in references_to("source")
+        for _, referrer, title, status in connection.execute(
+            referring(reference, [key], "title", "status")
+        )
+    ]
     return SourceDetail(
         record,
         stored.version,
         stored.updated_at,
-        pledges + conditions,
+        citing,
         history.citing_entries(connection, key),
         history.record_history(connection, "source", key),
     )
@@ -436,7 +414,6 @@ def actor_rows(connection: Connection) -> list[ActorRow]:
         ).all()
     )
     aliases: dict[int, list[str]] = defaultdict(list)
-    AL = m.actor_aliases.c
     for actor_id, alias in connection.execute(
         select(AL.actor_id, AL.alias).order_by(AL.actor_id, AL.position)
     ):

@@ -76,9 +76,9 @@ def _key_column(record_type: str) -> Column[Any]:
     return store.table.c[store.key_column]
 
 
-def _referring(reference: Reference, keys: list[str]) -> Select[Any]:
-    """``(target key, referrer key)`` of the records referring to these keys by ``reference``,
-    ordered by the referrer."""
+def referring(reference: Reference, keys: Sequence[str], *columns: str) -> Select[Any]:
+    """``(target key, referrer key, *columns)`` of the records referring to these keys by
+    ``reference`` (``columns``: more of the referrer's own), ordered by the referrer."""
     store, target = STORES[reference.referrer], STORES[reference.target]
     owner = store.table
     link = next((link for link in store.links if link.field == reference.field), None)
@@ -99,8 +99,8 @@ def _referring(reference: Reference, keys: list[str]) -> Select[Any]:
     else:  # a column holding the key
         statement, target_key = select().select_from(owner), owner.c[reference.field]
     owner_key = owner.c[store.key_column]
-    statement = statement.add_columns(target_key, owner_key).where(target_key.in_(keys))
-    return statement.order_by(owner_key)
+    statement = statement.add_columns(target_key, owner_key, *(owner.c[c] for c in columns))
+    return statement.where(target_key.in_(list(keys))).order_by(owner_key)
 
 
 def referrers(
@@ -109,7 +109,7 @@ def referrers(
     """For each key, the records that refer to it, as ``(record type, key)``."""
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for reference in references_to(record_type):
-        for target, referrer in connection.execute(_referring(reference, list(keys))):
+        for target, referrer in connection.execute(referring(reference, keys)):
             if (reference.referrer, referrer) not in found[target]:
                 found[target].append((reference.referrer, referrer))
     return found

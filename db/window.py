@@ -1,5 +1,5 @@
 """The pledge table's window onto a listing: pages by index, the rows around a pledge, and
-all that one repaint shows, worked out from a :class:`ListingReader`.
+all that one repaint shows.
 
 The table shows a window onto a listing (a query in a sort order) that may hold a million
 pledges: it keeps pages of :data:`PAGE_SIZE` rows by index and asks for the few in and near
@@ -8,62 +8,28 @@ anywhere in the list), else by offset from the nearer end. After a re-sort or a 
 rows around the cursor's pledge are read by keyset from the pledge itself and painted at once,
 before its position in the whole listing (a count of the rows before it) is known.
 
-Nothing here opens a transaction or knows SQL: :class:`db.ledger.Ledger` hands these
-functions a reader bound to one read transaction, so everything one repaint shows is read from
-one snapshot of the ledger.
+Nothing here opens a transaction or writes SQL: :class:`db.ledger.Ledger` hands these
+functions a :class:`db.paging.Listing` bound to one read transaction, so everything one
+repaint shows is read from one snapshot of the ledger.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from .query import Query, Term
-from .records import Cursor, PledgeRow, PledgeWindow, RowsAround
+from .records import PledgeRow, PledgeWindow, RowsAround
+
+if TYPE_CHECKING:
+    from .paging import Listing
 
 #: Rows in a page of the pledge table.
 PAGE_SIZE = 100
 
 
-class ListingReader(Protocol):
-    """One listing (a query and a sort) read inside one read transaction."""
-
-    @property
-    def query(self) -> Query:
-        """What the listing selects."""
-        ...
-
-    def page(
-        self,
-        limit: int,
-        *,
-        after: Cursor | None = None,
-        before: Cursor | None = None,
-        offset: int = 0,
-        from_end: bool = False,
-    ) -> Sequence[PledgeRow]:
-        """Up to ``limit`` rows in display order (see :meth:`db.ledger.Ledger.pledge_page`)."""
-        ...
-
-    def rows(self, keys: Sequence[str]) -> list[PledgeRow]:
-        """The rows of these pledges, listed or not, in no particular order."""
-        ...
-
-    def position(self, key: str) -> int | None:
-        """Where pledge ``key`` is in the listing (0-based), or None if it is left out."""
-        ...
-
-    def count(self, query: Query) -> int:
-        """How many pledges match ``query`` (the listing's, or another)."""
-        ...
-
-    def revision(self) -> int:
-        """The ledger's revision in this transaction."""
-        ...
-
-
 def fetch_page(
-    reader: ListingReader,
+    listing: Listing,
     index: int,
     known: Mapping[int, Sequence[PledgeRow]],
     total: int | None,
@@ -72,18 +38,18 @@ def fetch_page(
     one, else by offset from the nearer end (``total``, when known, says which is nearer)."""
     before_page, after_page = known.get(index - 1), known.get(index + 1)
     if before_page:
-        return reader.page(PAGE_SIZE, after=before_page[-1].cursor)
+        return listing.page(PAGE_SIZE, after=before_page[-1].cursor).rows
     if after_page:
-        return reader.page(PAGE_SIZE, before=after_page[0].cursor)
+        return listing.page(PAGE_SIZE, before=after_page[0].cursor).rows
     start = index * PAGE_SIZE
     if total is not None and start > total // 2:
         end = min(start + PAGE_SIZE, total)
-        return reader.page(max(end - start, 0), offset=total - end, from_end=True)
-    return reader.page(PAGE_SIZE, offset=start)
+        return listing.page(max(end - start, 0), offset=total - end, from_end=True).rows
+    return listing.page(PAGE_SIZE, offset=start).rows
 
 
 def fetch_pages(
-    reader: ListingReader,
+    listing: Listing,
     indexes: Sequence[int],
     known: Mapping[int, Sequence[PledgeRow]],
     total: int | None,
@@ -93,7 +59,7 @@ def fetch_pages(
     pages = dict(known)
     found: dict[int, Sequence[PledgeRow]] = {}
     for index in indexes:
-        found[index] = pages[index] = fetch_page(reader, index, pages, total)
+        found[index] = pages[index] = fetch_page(listing, index, pages, total)
     return found
 
 
@@ -103,30 +69,30 @@ def with_key(query: Query, key: str) -> Query:
     return Query((*query.terms, Term("key", (key,))), f"{query.source} key:{key}".strip())
 
 
-def rows_around(reader: ListingReader, key: str, above: int, below: int) -> RowsAround | None:
+def rows_around(listing: Listing, key: str, above: int, below: int) -> RowsAround | None:
     """Pledge ``key`` in the listing with up to ``above`` rows before it and ``below`` after,
     read by keyset from the pledge itself; None if the listing leaves the pledge out."""
-    found = reader.rows([key])
-    query = reader.query
-    if not found or (query and not reader.count(with_key(query, key))):
+    found = listing.rows([key])
+    query = listing.query
+    if not found or (query and not listing.count(with_key(query, key))):
         return None
     row = found[0]
-    before = reader.page(above, before=row.cursor) if above else []
-    after = reader.page(below, after=row.cursor) if below else []
+    before = listing.page(above, before=row.cursor).rows if above else []
+    after = listing.page(below, after=row.cursor).rows if below else []
     return RowsAround(tuple(before), row, tuple(after))
 
 
-def page_around(reader: ListingReader, row: PledgeRow, position: int) -> Sequence[PledgeRow]:
+def page_around(listing: Listing, row: PledgeRow, position: int) -> Sequence[PledgeRow]:
     """The page holding ``row``, which is at ``position`` in the listing, read by keyset."""
     offset = position % PAGE_SIZE
-    before = reader.page(offset, before=row.cursor) if offset else []
+    before = listing.page(offset, before=row.cursor).rows if offset else []
     rest = PAGE_SIZE - offset - 1
-    after = reader.page(rest, after=row.cursor) if rest else []
+    after = listing.page(rest, after=row.cursor).rows if rest else []
     return [*before, row, *after]
 
 
 def window(
-    reader: ListingReader,
+    listing: Listing,
     *,
     anchor: str | None,
     cursor: int,
@@ -142,16 +108,16 @@ def window(
     ``total`` is the count known from before (a re-sort or a refresh of the same query); it
     keeps the cursor within the listing and says from which end a far page is read.
     """
-    revision = reader.revision()
-    counted = reader.count(reader.query) if count else None
+    revision = listing.revision()
+    counted = listing.count(listing.query) if count else None
     if counted is not None:
         total = counted
     pages: dict[int, Sequence[PledgeRow]] = {}
-    position = reader.position(anchor) if anchor is not None else None
+    position = listing.position(anchor) if anchor is not None else None
     if anchor is not None and position is not None:
-        found = reader.rows([anchor])
+        found = listing.rows([anchor])
         if found:
-            pages[position // PAGE_SIZE] = page_around(reader, found[0], position)
+            pages[position // PAGE_SIZE] = page_around(listing, found[0], position)
     at = position if position is not None else cursor
     if total is not None:
         at = min(at, max(total - 1, 0))
@@ -159,5 +125,5 @@ def window(
     wanted = range(first_row // PAGE_SIZE, (first_row + height) // PAGE_SIZE + 1)
     for index in sorted(wanted, key=lambda i: abs(i - at // PAGE_SIZE)):
         if index not in pages:
-            pages[index] = fetch_page(reader, index, pages, total)
+            pages[index] = fetch_page(listing, index, pages, total)
     return PledgeWindow(pages, at, at - first_row, counted, position, revision)

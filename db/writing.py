@@ -68,6 +68,16 @@ class Change:
     logged: dict[str, list[Any]] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a change says of itself: when it happened in the world (a partial date; None: when
+    it was recorded), a note, and a source it cites."""
+
+    effective: str | None = None
+    note: str | None = None
+    source: str | None = None
+
+
 def apply(
     connection: Connection, batch: Batch, changes: Sequence[Change], reverting: int | None = None
 ) -> None:
@@ -202,9 +212,7 @@ def status_entries(
     return logged
 
 
-def creation_entries(
-    record: Record, state: State, *, effective: str | None, note: str | None, source: str | None
-) -> Change:
+def creation_entries(record: Record, state: State, evidence: Evidence) -> Change:
     """The change that creates ``record``, with its fixture history as status entries.
 
     A record whose history starts earlier is logged as created with the first historical
@@ -212,6 +220,7 @@ def creation_entries(
     log alone rebuilds its status at any past date.
     """
     record_type, key = record.record_type, record.record_key
+    effective, note, source = evidence.effective, evidence.note, evidence.source
     entries: list[HistoryEntry] = list(getattr(record, "history", []) or [])
     if not entries:
         announced = state.get("announced") if record_type == "pledge" else None
@@ -249,32 +258,49 @@ def _validated(record: Record) -> Record:
         ) from None
 
 
-def create(
-    connection: Connection,
-    batch: Batch,
-    record: Record,
-    *,
-    effective: str | None = None,
-    note: str | None = None,
-    source: str | None = None,
-) -> None:
+def _given(record: Record, evidence: Evidence) -> tuple[Record, Evidence]:
+    """A record as the service API is given it, validated, with its change's effective date
+    and note checked."""
     record = _validated(record)
     record_type, key = record.record_type, record.record_key
-    effective = effective_date(record_type, key, effective)
-    note = _note(record_type, key, note)
-    store = STORES[record_type]
-    if key in store.load(connection, [key]):
+    effective = effective_date(record_type, key, evidence.effective)
+    return record, Evidence(effective, _note(record_type, key, evidence.note), evidence.source)
+
+
+def _check_names(
+    connection: Connection, record: Record, state: State, sources: Sequence[str | None]
+) -> None:
+    """Refuse a record that names a record, or cites as evidence a source, that is not there."""
+    record_type, key = record.record_type, record.record_key
+    check_references(connection, record_type, key, state)
+    for source in sources:
+        check_source(connection, source, record_type, key)
+
+
+def _stored(connection: Connection, record_type: str, key: str, version: int | None) -> Stored:
+    """The record as stored, at ``version`` (None: any), else a :class:`ConflictError` (or,
+    with no version asked for, a :class:`NotFoundError`)."""
+    stored = STORES[record_type].load(connection, [key]).get(key)
+    if stored is None:
+        if version is not None:
+            raise ConflictError(record_type, key, version, None, None)
+        raise NotFoundError(record_type, key)
+    _check_version(record_type, key, stored, version)
+    return stored
+
+
+def create(
+    connection: Connection, batch: Batch, record: Record, evidence: Evidence = Evidence()
+) -> None:
+    """Add a new record, logged as created (with its history, if it has one)."""
+    record, evidence = _given(record, evidence)
+    record_type, key = record.record_type, record.record_key
+    if key in STORES[record_type].load(connection, [key]):
         raise DuplicateKeyError(record_type, key)
     state = record.state()
-    check_references(connection, record_type, key, state)
-    check_source(connection, source, record_type, key)
-    for entry in getattr(record, "history", []) or []:
-        check_source(connection, entry.source, record_type, key)
-    apply(
-        connection,
-        batch,
-        [creation_entries(record, state, effective=effective, note=note, source=source)],
-    )
+    history_sources = [entry.source for entry in getattr(record, "history", []) or []]
+    _check_names(connection, record, state, [evidence.source, *history_sources])
+    apply(connection, batch, [creation_entries(record, state, evidence)])
 
 
 def update(
@@ -283,24 +309,15 @@ def update(
     record: Record,
     *,
     version: int | None,
-    effective: str | None = None,
-    note: str | None = None,
-    source: str | None = None,
+    evidence: Evidence = Evidence(),
 ) -> None:
     """Save an edited record. Changing its status needs evidence, as with :func:`change_status`."""
-    record = _validated(record)
+    record, evidence = _given(record, evidence)
+    effective, note, source = evidence.effective, evidence.note, evidence.source
     record_type, key = record.record_type, record.record_key
-    effective = effective_date(record_type, key, effective)
-    note = _note(record_type, key, note)
-    stored = STORES[record_type].load(connection, [key]).get(key)
-    if stored is None:
-        if version is not None:
-            raise ConflictError(record_type, key, version, None, None)
-        raise NotFoundError(record_type, key)
-    _check_version(record_type, key, stored, version)
+    stored = _stored(connection, record_type, key, version)
     state = record.state()
-    check_references(connection, record_type, key, state)
-    check_source(connection, source, record_type, key)
+    _check_names(connection, record, state, [source])
     if record_type == "pledge":
         check_supersedes_cycle(connection, key, state.get("supersedes"))
     action = "update"
@@ -355,12 +372,7 @@ def delete(
     note: str | None = None,
 ) -> None:
     note = _note(record_type, key, note)
-    stored = STORES[record_type].load(connection, [key]).get(key)
-    if stored is None:
-        if version is not None:
-            raise ConflictError(record_type, key, version, None, None)
-        raise NotFoundError(record_type, key)
-    _check_version(record_type, key, stored, version)
+    stored = _stored(connection, record_type, key, version)
     apply(connection, batch, [Change(record_type, key, stored, None, "delete", None, note)])
 
 
@@ -371,17 +383,16 @@ def change_status(
     key: str,
     status: str,
     *,
-    effective: str | None,
-    note: str | None,
-    source: str | None,
+    evidence: Evidence,
     version: int | None,
 ) -> None:
+    """Set a pledge's or condition's status (with evidence: a note, a source or both)."""
     if record_type not in ("pledge", "condition"):
         raise LedgerError(f"only pledges and conditions have a status, not {record_type}s")
     stored = load_one(connection, record_type, key)
     _check_version(record_type, key, stored, version)
     model = RECORD_MODELS[record_type]
-    effective = effective_date(record_type, key, effective or None)
+    effective = effective_date(record_type, key, evidence.effective or None)
     try:
         record = model.model_validate(
             {**{k: v for k, v in stored.state.items() if v is not None}, "status": status}
@@ -390,7 +401,8 @@ def change_status(
         raise InvalidRecordError(record_type, key, explain(error, model)) from None
     if record.state()["status"] == stored.state["status"]:
         raise LedgerError(f"{record_type} {key!r} is already {status}")
-    update(connection, batch, record, version=None, effective=effective, note=note, source=source)
+    evidence = Evidence(effective, evidence.note, evidence.source)
+    update(connection, batch, record, version=None, evidence=evidence)
 
 
 def relink(
@@ -473,9 +485,7 @@ def save_records(
             before = stored.get(key)
             if before is None:
                 counts[record_type].added += 1
-                changes.append(
-                    creation_entries(record, state, effective=None, note=None, source=None)
-                )
+                changes.append(creation_entries(record, state, Evidence()))
             else:
                 change = _import_update(
                     record, state, before, logged_history.get(key, []), default_note

@@ -23,53 +23,65 @@ def _message(error: BaseException) -> str:
     return str(original).strip().split("\n")[0]
 
 
+#: What an error about a ledger file means, by the start of SQLite's name for it, first match
+#: first: ``{path}``, ``{folder}``, ``{name}`` (the file's), ``{message}`` (SQLite's words) and
+#: ``{code}`` (SQLite's name) are filled in.
+_FILE_PROBLEMS: Final = (
+    ("SQLITE_NOTADB", "{path} is not a pledges ledger (it is not a SQLite database)"),
+    (
+        "SQLITE_CORRUPT",
+        "{path} is damaged (SQLite: {message}); restore it from a backup, or ask whoever keeps "
+        "the ledger",
+    ),
+    (
+        ("SQLITE_BUSY", "SQLITE_LOCKED"),
+        "{path} is locked by another program (SQLite: {message}); try again when it has "
+        "finished, or close the program that holds it",
+    ),
+    (
+        "SQLITE_READONLY_DIRECTORY",
+        "SQLite cannot open {path}: its folder {folder} is read-only, and SQLite must make "
+        "{name}-wal and {name}-shm beside a ledger even to read it; make the folder writable, "
+        "or copy the ledger into one that is",
+    ),
+    (
+        "SQLITE_READONLY",
+        "{path} is read-only for you (SQLite: {message}); to change it, make the file and its "
+        "folder {folder} writable",
+    ),
+    (
+        "SQLITE_CANTOPEN",
+        "SQLite cannot open {path} (SQLite: {message}): check that you may read it and write "
+        "to its folder {folder}, where SQLite keeps {name}-wal and {name}-shm",
+    ),
+    (
+        ("SQLITE_FULL", "SQLITE_IOERR_SHMSIZE"),
+        "the disk that holds {path} is full; free some space and try again",
+    ),
+    (
+        "SQLITE_IOERR",
+        "the disk failed while SQLite used {path} (SQLite: {message}, {code}); check the disk, "
+        "then try again",
+    ),
+    (
+        ("SQLITE_PERM", "SQLITE_AUTH"),
+        "you may not use {path} (SQLite: {message}); ask its owner for access",
+    ),
+)
+
+
 def file_problem(path: Path, error: BaseException) -> str | None:
     """What an error opening, reading or writing the SQLite file at ``path`` means, as a
     sentence that says what to do; None for errors that are not about the file."""
     original = getattr(error, "orig", None) or error
-    name = error_name(error)
-    message = _message(error)
-    folder = path.parent
-    if isinstance(original, OSError) and not name:
+    code = error_name(error)
+    if isinstance(original, OSError) and not code:
         return _os_problem(path, original)
-    if name == "SQLITE_NOTADB":
-        return f"{path} is not a pledges ledger (it is not a SQLite database)"
-    if name.startswith("SQLITE_CORRUPT"):
-        return (
-            f"{path} is damaged (SQLite: {message}); restore it from a backup, or ask whoever "
-            "keeps the ledger"
-        )
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return (
-            f"{path} is locked by another program (SQLite: {message}); try again when it has "
-            "finished, or close the program that holds it"
-        )
-    if name == "SQLITE_READONLY_DIRECTORY":
-        return (
-            f"SQLite cannot open {path}: its folder {folder} is read-only, and SQLite must make "
-            f"{path.name}-wal and {path.name}-shm beside a ledger even to read it; make the "
-            "folder writable, or copy the ledger into one that is"
-        )
-    if name.startswith("SQLITE_READONLY"):
-        return (
-            f"{path} is read-only for you (SQLite: {message}); to change it, make the file and "
-            f"its folder {folder} writable"
-        )
-    if name.startswith("SQLITE_CANTOPEN"):
-        return (
-            f"SQLite cannot open {path} (SQLite: {message}): check that you may read it and "
-            f"write to its folder {folder}, where SQLite keeps {path.name}-wal and "
-            f"{path.name}-shm"
-        )
-    if name.startswith("SQLITE_FULL") or name == "SQLITE_IOERR_SHMSIZE":
-        return f"the disk that holds {path} is full; free some space and try again"
-    if name.startswith("SQLITE_IOERR"):
-        return (
-            f"the disk failed while SQLite used {path} (SQLite: {message}, {name}); check the "
-            "disk, then try again"
-        )
-    if name.startswith(("SQLITE_PERM", "SQLITE_AUTH")):
-        return f"you may not use {path} (SQLite: {message}); ask its owner for access"
+    for names, problem in _FILE_PROBLEMS:
+        if code and code.startswith(names):
+            return problem.format(
+                path=path, folder=path.parent, name=path.name, message=_message(error), code=code
+            )
     return None
 
 
