@@ -327,15 +327,21 @@ class PledgeTable(ReportsErrors, LineTable):
     def _load_pages(
         self,
         listing: Listing,
-        wanted: list[int],
+        wanted: list[list[int]],
         known: dict[int, Sequence[PledgeRow]],
         total: int | None,
     ) -> None:
         worker = get_current_worker()
-        pages = self.ledger.pledge_pages(listing.query, listing.sort, wanted, known, total)
-        for index, rows in pages.items():
-            if not worker.is_cancelled:
-                self.post_message(self.PagesLoaded(listing.generation, index, rows))
+        # The pages in view first, in one read (one repaint), then those read ahead.
+        known = dict(known)
+        for indexes in wanted:
+            if worker.is_cancelled:
+                return
+            pages = self.ledger.pledge_pages(listing.query, listing.sort, indexes, known, total)
+            for index, rows in pages.items():
+                if not worker.is_cancelled:
+                    self.post_message(self.PagesLoaded(listing.generation, index, rows))
+            known.update(pages)
 
     def viewport_changed(self, first: int, last: int) -> None:
         self._painted_soon()
@@ -361,7 +367,9 @@ class PledgeTable(ReportsErrors, LineTable):
                 if page:
                     known[neighbour] = [page[0], page[-1]] if len(page) > 1 else list(page)
         self._loading = set(wanted)
-        self._load_pages(self.listing, wanted, known, self.total)
+        ahead = [i for i in wanted if i not in in_view]
+        shown = [i for i in wanted if i in in_view]
+        self._load_pages(self.listing, [part for part in (shown, ahead) if part], known, self.total)
 
     # -- results (on the event loop) ------------------------------------------------------------
 
