@@ -36,20 +36,20 @@ from db.ledger import Ledger
 from db.records import BatchSummary
 
 from . import keys, render
-from .first_listing import FirstListing
 from .ledger_app import LedgerApp
 from .messages import Cite, LedgerWritten, OpenRecord, ReadingDateChanged, ShowPledges
 from .reporting import ReportsErrors
 from .screens.base import VIEWS, LedgerScreen
 from .screens.editing import AGAIN, citation, refused_as_read_only, reversed_message
 from .screens.pledges import PledgesView
+from .startup_rows import FirstListing
 
 if TYPE_CHECKING:
     from textual.command import Provider
 
     from db.fixtures import ImportReport
 
-    from .editing.transfer import Exported, ImportInputs
+    from .editing.import_export import Exported, ImportInputs
 
 #: How often the app asks the ledger whether anyone changed it (a one-row query).
 POLL_SECONDS = 0.75
@@ -316,7 +316,7 @@ class PledgesApp(ReportsErrors, LedgerApp):
     # -- import and export -----------------------------------------------------------------------
 
     def action_import_fixtures(self) -> None:
-        from .editing.transfer import ImportDialog, ImportInputs
+        from .editing.import_export import ImportDialog, ImportInputs
 
         if refused_as_read_only(self):
             return
@@ -348,7 +348,7 @@ class PledgesApp(ReportsErrors, LedgerApp):
         self._read_revision()
 
     def action_export_fixtures(self) -> None:
-        from .editing.transfer import ExportDialog
+        from .editing.import_export import ExportDialog
 
         screen = self.screen
         current = screen.export_query if isinstance(screen, LedgerScreen) else ""

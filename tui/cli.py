@@ -149,9 +149,9 @@ def _can_ask() -> bool:
 
 
 def _run_app(ledger: Ledger) -> None:
-    from tui.first_listing import FirstListing
+    from tui.startup_rows import FirstListing
 
-    # The first rows are read while Textual is imported (see tui.first_listing).
+    # The first rows are read while Textual is imported (see tui.startup_rows).
     first = FirstListing(ledger)
     from tui.app import PledgesApp
 

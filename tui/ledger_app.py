@@ -20,7 +20,7 @@ from db import files
 if TYPE_CHECKING:
     from db.ledger import Ledger
 
-    from .first_listing import FirstListing, FirstRows
+    from .startup_rows import FirstListing, FirstRows
 
 
 class LedgerApp(App[None]):

@@ -11,7 +11,7 @@ from form_helpers import notifications, until_screen
 from textual.widgets import Input, Static
 
 from db.ledger import Ledger
-from tui.editing.transfer import ExportDialog, ImportDialog
+from tui.editing.import_export import ExportDialog, ImportDialog
 from tui.screens.pledges import PledgesView
 from tui.widgets.list_table import ListTable
 

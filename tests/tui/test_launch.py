@@ -108,7 +108,7 @@ async def test_the_welcome_turns_into_the_table_when_pledges_arrive(
 
 async def test_rows_read_before_the_ui_are_shown_without_reading_again(browser: Ledger) -> None:
     from tui.app import PledgesApp
-    from tui.first_listing import FirstListing
+    from tui.startup_rows import FirstListing
 
     first = FirstListing(browser)
     app = PledgesApp(browser, poll_seconds=0, first_listing=first)
@@ -127,7 +127,7 @@ async def test_a_change_after_the_early_read_is_picked_up_by_the_first_poll(
     browser: Ledger, second: Ledger
 ) -> None:
     from tui.app import PledgesApp
-    from tui.first_listing import FirstListing
+    from tui.startup_rows import FirstListing
 
     first = FirstListing(browser)
     assert first.take(timeout=10) is not None  # read, before the colleague's change

@@ -12,7 +12,7 @@ import fixtures
 from db.ledger import Ledger
 from tui.editing.delete import DeleteDialog
 from tui.editing.dialogs import CitationDialog, ConfirmDialog, MessageDialog
-from tui.editing.transfer import ExportDialog, ImportDialog
+from tui.editing.import_export import ExportDialog, ImportDialog
 from tui.screens.lists import RecordsView
 from tui.screens.pledges import PledgesView
 from tui.screens.records import RecordScreen

@@ -29,7 +29,7 @@ from db.text import clean_line, clean_text
 
 from .. import keys, render
 from .choices import Choice, Directory, join_list, split_list
-from .specs import FieldSpec
+from .form_fields import FieldSpec
 
 
 class LineInput(Input):

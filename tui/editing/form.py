@@ -44,8 +44,8 @@ from ..widgets.footer import Footer
 from .choices import LEDGER_LISTS, Choice, load_choices, static_choices
 from .dialogs import FieldsDialog, MessageDialog
 from .fields import FormField, PickInput
+from .form_fields import DEFAULTS, FIELDS, HISTORY_FIELDS, KEY_FIELDS, FieldSpec
 from .results import Picked, Saved
-from .specs import DEFAULTS, FIELDS, HISTORY_FIELDS, KEY_FIELDS, FieldSpec
 
 if TYPE_CHECKING:
     from db.ledger import Ledger

@@ -36,9 +36,9 @@ from .choices import Choice, load_choices
 from .dialogs import FieldsDialog, LedgerDialog, MessageDialog
 from .fields import FormField, PickInput
 from .form import EVIDENCE, RecordForm
+from .form_fields import EFFECTIVE, NOTE, SOURCE_REF
 from .impact import ImpactPanel, ImpactRead
 from .results import Picked, StatusChanged
-from .specs import EFFECTIVE, NOTE, SOURCE_REF
 
 if TYPE_CHECKING:
     from db.ledger import Ledger
