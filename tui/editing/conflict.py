@@ -18,7 +18,7 @@ from textual.widgets import Static
 from db.errors import ConflictError
 
 from .. import keys, render
-from ..widgets.footer import Footer
+from ..widgets.key_footer import KeyFooter
 from .dialogs import Dialog
 
 
@@ -120,7 +120,7 @@ class ConflictScreen(Dialog[str | None]):
                     ),
                     classes="dialog-note",
                 )
-        yield Footer()
+        yield KeyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reload_theirs":

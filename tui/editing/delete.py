@@ -14,7 +14,7 @@ from textual.widgets import Static
 from db.errors import ConflictError, LedgerError, NotFoundError, ReferencedError
 
 from .. import keys, render
-from ..widgets.footer import Footer
+from ..widgets.key_footer import KeyFooter
 from .dialogs import LedgerDialog, MessageDialog
 from .form import read_record
 from .results import Deleted
@@ -70,7 +70,7 @@ class DeleteDialog(LedgerDialog[Deleted | None]):
                 ),
                 id="delete-line",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._read(self.record_type, self.key)

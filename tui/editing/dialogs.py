@@ -20,7 +20,7 @@ from db.records import BatchSummary
 from .. import keys, render
 from ..ledger_app import LedgerApp
 from ..reporting import ReportsErrors
-from ..widgets.footer import Footer
+from ..widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual.content import Content
@@ -127,7 +127,7 @@ class ConfirmDialog(Dialog[bool]):
             yield Static(self.question, markup=False)
             if self.note:
                 yield Static(render.ui(self.note), classes="dialog-note", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def action_yes(self) -> None:
         self.dismiss(True)
@@ -172,7 +172,7 @@ class Telling(Dialog[ResultT]):
                         yield Static(content, markup=False)
             if self.note:
                 yield Static(render.ui(self.note), classes="dialog-note", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
 
 class MessageDialog(Telling[None]):
@@ -236,7 +236,7 @@ class CitationDialog(Dialog[None]):
                 classes="dialog-note",
                 markup=False,
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

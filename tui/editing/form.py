@@ -40,7 +40,7 @@ from db.schemas import RECORD_MODELS, Record, explain
 from db.slugs import key_from_title, numbered
 
 from .. import render
-from ..widgets.footer import Footer
+from ..widgets.key_footer import KeyFooter
 from .choices import LEDGER_LISTS, Choice, load_choices, static_choices
 from .dialogs import FieldsDialog, MessageDialog
 from .fields import FormField, PickInput
@@ -213,7 +213,7 @@ class RecordForm(FieldsDialog[Saved | None]):
                 for spec in self.history:
                     yield FormField(spec)
             yield Static(id="form-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         wanted = {s.choices for s in (*self.specs, *self.history) if s.choices in LEDGER_LISTS}

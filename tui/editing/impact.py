@@ -20,7 +20,7 @@ from textual.widgets import Static
 from db.records import Brief, Impact
 
 from .. import keys, render
-from ..widgets.footer import Footer
+from ..widgets.key_footer import KeyFooter
 from ..widgets.record_parts import brief_line
 from .dialogs import Dialog, LedgerDialog
 
@@ -167,7 +167,7 @@ class ImpactPreview(LedgerDialog[Impact | None]):
             yield Static(
                 render.ui("ctrl+s saves the form; escape goes back to it"), classes="dialog-note"
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ImpactPanel).show_reading(self.status)
@@ -222,7 +222,7 @@ class ImpactDone(Dialog[bool]):
                 ),
                 classes="dialog-note",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ImpactPanel).show_impact(self.impact)

@@ -26,7 +26,7 @@ from db.errors import LedgerError
 from db.files import FORMATS, NAME_IT, SUFFIX_OF, format_of
 
 from .. import keys, render
-from ..widgets.footer import Footer
+from ..widgets.key_footer import KeyFooter
 from ..widgets.line_table import Column
 from ..widgets.list_table import ListRow, ListTable
 from .dialogs import ConfirmDialog, LedgerDialog, ResultT
@@ -296,7 +296,7 @@ class ImportDialog(TransferDialog["ImportReport | None"]):
                 id="import-changes",
             )
             yield Static(id="change-detail", classes="import-detail", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
@@ -579,7 +579,7 @@ class ExportDialog(TransferDialog[Exported | None]):
                 ),
                 id="transfer-state",
             )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#export-filtered", Checkbox).disabled = not self.current_filter

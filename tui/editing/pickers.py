@@ -25,7 +25,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from .. import keys, render
-from ..widgets.footer import Footer
+from ..widgets.key_footer import KeyFooter
 from .choices import Choice, matching, search_pledges
 from .dialogs import LedgerDialog
 from .results import Picked
@@ -155,7 +155,7 @@ class Picker(LedgerDialog[Picked | None]):
             yield OptionList(id="picker-options")
             if self.multiple:
                 yield Static(id="picker-chosen", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).can_focus = False

@@ -31,7 +31,7 @@ from db.errors import (
 from db.records import Impact
 
 from .. import render
-from ..widgets.footer import Footer
+from ..widgets.key_footer import KeyFooter
 from .choices import Choice, load_choices
 from .dialogs import FieldsDialog, LedgerDialog, MessageDialog
 from .fields import FormField, PickInput
@@ -141,7 +141,7 @@ class StatusDialog(FieldsDialog[StatusChanged | None]):
                 )
             yield Static(id="status-change")
             yield Static(id="status-line")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#status-body").disabled = True

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.widgets.footer import Footer
+from tui.widgets.key_footer import KeyFooter
 
 from .. import render
 from ..ledger_app import LedgerApp
@@ -162,7 +162,7 @@ class LedgerScreen(ReportsErrors, Screen[None]):
         yield TopBar(self.view, self.trail())
 
     def compose_bottom(self) -> ComposeResult:
-        yield Footer()
+        yield KeyFooter()
 
     def trail(self) -> list[Crumb]:
         """Where this screen is, for the top bar: the view, then the records on the way."""

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 
 from db import query, vocab
-from tui.widgets.footer import Footer
+from tui.widgets.key_footer import KeyFooter
 
 from .. import keys, render
 from ..widgets.pledge_table import OVERDUE
@@ -70,7 +70,7 @@ class HelpScreen(Screen[None]):
         yield TopBar(self.app.current_mode, [("help", "")])
         with VerticalScroll(id="help", can_focus=False):
             yield from self.sections()
-        yield Footer()
+        yield KeyFooter()
 
     def sections(self) -> ComposeResult:
         yield Heading("Keys")

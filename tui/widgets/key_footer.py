@@ -30,11 +30,11 @@ class _Item:
     description: str
 
 
-class Footer(Widget, can_focus=False):
+class KeyFooter(Widget, can_focus=False):
     ALLOW_SELECT = False
     COMPONENT_CLASSES: ClassVar = {"footer--key", "footer--description", "footer--separator"}
     DEFAULT_CSS = """
-    Footer {
+    KeyFooter {
         dock: bottom;
         height: 1;
         width: 1fr;

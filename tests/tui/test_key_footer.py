@@ -7,11 +7,11 @@ from conftest import make_app, settle, wait_for
 from db.ledger import Ledger
 from tui.screens.help import HelpScreen
 from tui.widgets.filter_line import FilterLine
-from tui.widgets.footer import Footer
+from tui.widgets.key_footer import KeyFooter
 
 
 def footer_line(app) -> str:  # type: ignore[no-untyped-def]
-    footer = app.screen.query_one(Footer)
+    footer = app.screen.query_one(KeyFooter)
     return "".join(segment.text for segment in footer.render_line(0))
 
 
@@ -47,5 +47,5 @@ async def test_clicking_a_key_in_the_footer_presses_it(browser: Ledger) -> None:
         await settle(pilot)
         line = footer_line(app)
         x = line.index("? Help") + 1
-        await pilot.click(Footer, offset=(x, 0))
+        await pilot.click(KeyFooter, offset=(x, 0))
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
