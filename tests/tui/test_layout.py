@@ -154,7 +154,7 @@ async def test_facet_labels_take_the_width_of_the_sidebar_and_keep_their_counts(
         assert isinstance(screen, PledgesView)
         if not screen.facet_list.display:
             await pilot.press("f")
-        await wait_for(pilot, lambda: screen._facets_for == screen.table.query)
+        await wait_for(pilot, lambda: screen._facets_for == screen.table.filter_query)
         await settle(pilot)
         lines = screen_text(app).splitlines()
         coalition = next(line for line in lines if "\u25a1 COW " in line)

@@ -19,7 +19,7 @@ async def _settled(pilot: Pilot[None]) -> None:
     await settle(pilot)
     screen = pilot.app.screen
     if isinstance(screen, PledgesView) and screen.facet_list.display:
-        await wait_for(pilot, lambda: screen._facets_for == screen.table.query)
+        await wait_for(pilot, lambda: screen._facets_for == screen.table.filter_query)
     await settle(pilot)
 
 

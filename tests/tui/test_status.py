@@ -130,7 +130,7 @@ async def test_resolving_a_condition_shows_its_impact_first_then_lists_those_ple
         await until_screen(pilot, PledgesView)
         assert any("ceasefire is now met" in n for n in notifications(app))
         table = pledge_table(app)
-        assert table.query.source.startswith("key:")
+        assert table.filter_query.source.startswith("key:")
         listed = {table.row_at(i).key for i in range(table.row_count)}
         assert listed == unconditional
 

@@ -121,7 +121,7 @@ class PledgesView(FilteredView):
 
     @property
     def export_query(self) -> str:
-        return self.table.query.source
+        return self.table.filter_query.source
 
     def show_query(self, text: str) -> None:
         """List the pledges ``text`` (a query in the filter language) finds, in the table."""
@@ -130,8 +130,8 @@ class PledgesView(FilteredView):
 
     def reload(self) -> None:
         self.table.reload()
-        self._want_facets(self.table.query, delay=0, again=True)
-        self._read_hints(self.table.query)  # a value may name something now
+        self._want_facets(self.table.filter_query, delay=0, again=True)
+        self._read_hints(self.table.filter_query)  # a value may name something now
 
     # -- keys ----------------------------------------------------------------------------------
 
@@ -189,7 +189,7 @@ class PledgesView(FilteredView):
 
     @on(HintsRead)
     def _hints_read(self, message: HintsRead) -> None:
-        if message.query == self.table.query:
+        if message.query == self.table.filter_query:
             self.filter_line.show_hints(message.hints)
 
     @on(PledgeTable.Counted)
@@ -200,7 +200,7 @@ class PledgesView(FilteredView):
             self.refresh_bindings()
             # The facets go with the welcome, and come back (if there is room) after it.
             self.facet_list.display = not empty and self.app.size.width >= FACETS_MIN_WIDTH
-            self._want_facets(self.table.query, delay=0, again=True)
+            self._want_facets(self.table.filter_query, delay=0, again=True)
         welcome.display = empty
         self.table.display = not empty
         self.filter_line.display = not empty
@@ -211,7 +211,7 @@ class PledgesView(FilteredView):
         arrow = DESCENDING if sort.descending else ASCENDING
         shown = (
             render.count(event.total, "pledge")
-            if event.total == event.everything and not self.table.query
+            if event.total == event.everything and not self.table.filter_query
             else f"{event.total:,} of {render.count(event.everything, 'pledge')}"
         )
         self.filter_line.show_status(f"{shown} \u00b7 sorted by {sort.column} {arrow}")

@@ -172,7 +172,7 @@ class PledgeTable(ReportsErrors, LineTable):
     # -- what is listed -----------------------------------------------------------------------
 
     @property
-    def query(self) -> Query:  # type: ignore[override]  # shadows DOMNode.query(): to be renamed
+    def filter_query(self) -> Query:
         return (self._pending or self.listing).query
 
     @property
@@ -185,9 +185,9 @@ class PledgeTable(ReportsErrors, LineTable):
         With the same query (a re-sort, a refresh) the cursor stays on its pledge, at the same
         height on screen, if the pledge is still listed; a new query starts at the top.
         """
-        query = self.query if query is None else query
+        query = self.filter_query if query is None else query
         sort = self.sort if sort is None else sort
-        same_query = query == self.query
+        same_query = query == self.filter_query
         generation = (self._pending or self.listing).generation + 1
         self._pending = Listing(query, sort, generation)
         self.sort_column, self.sort_descending = sort.column, sort.descending
@@ -219,14 +219,14 @@ class PledgeTable(ReportsErrors, LineTable):
 
     def reload(self) -> None:
         """List the same again (the ledger changed), keeping the cursor on its pledge."""
-        self.show(self.query, self.sort)
+        self.show(self.filter_query, self.sort)
 
     def go_to(self, key: str) -> None:
         """List the same again with the cursor on pledge ``key`` (one just created or edited);
         :class:`NotListed` says if the listing leaves it out. A refresh that starts before the
         listing arrives keeps aiming at it."""
         self._wanted = key
-        self.show(self.query, self.sort)
+        self.show(self.filter_query, self.sort)
 
     def sort_by(self, column: str, descending: bool) -> None:
         self.show(sort=Sort(column, descending))  # type: ignore[arg-type]
