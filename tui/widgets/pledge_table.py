@@ -18,11 +18,9 @@ listing loads, the old rows stay on screen: filtering never flashes an empty tab
 
 from __future__ import annotations
 
-import time
-from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.cache import LRUCache
@@ -86,6 +84,11 @@ class Listing:
 
 class PledgeTable(ReportsErrors, LineTable):
     """The virtual pledge table (see the module docstring)."""
+
+    #: Called with the table after each screen refresh that follows new rows, a move or a new
+    #: count, when set: how a benchmark or a debugging session times what the user sees
+    #: (bench/tui_bench.py sets one before the app starts). None in the product.
+    paint_observer: ClassVar[Callable[[PledgeTable], object] | None] = None
 
     class Window(Message):
         """The rows around the cursor's pledge in a new listing, before its position is known."""
@@ -161,13 +164,6 @@ class PledgeTable(ReportsErrors, LineTable):
         self._wanted: str | None = None
         self.total: int | None = None
         self.everything: int | None = None
-        #: When the table last painted, and when it first painted rows of the newest listing
-        #: (``time.perf_counter``): what the benchmark reads, and a debugging aid.
-        self.painted_at = 0.0
-        self.rows_painted_at = 0.0
-        self._painted_generation = -1
-        #: The last paints: when, and whether every row in view was there (for the bench).
-        self.paints: deque[tuple[float, bool]] = deque(maxlen=64)
 
     # -- what is listed -----------------------------------------------------------------------
 
@@ -443,12 +439,10 @@ class PledgeTable(ReportsErrors, LineTable):
         self._loading.clear()
 
     def _painted_soon(self) -> None:
-        self.call_after_refresh(self._mark_painted)
+        if PledgeTable.paint_observer is not None:
+            self.call_after_refresh(PledgeTable.paint_observer, self)
 
-    def _mark_painted(self) -> None:
-        self.painted_at = time.perf_counter()
-        self.paints.append((self.painted_at, self.is_settled))
-        shown = self._window_generation if self._window is not None else self.listing.generation
-        if self._painted_generation != shown:
-            self._painted_generation = shown
-            self.rows_painted_at = self.painted_at
+    @property
+    def shown_generation(self) -> int:
+        """The generation of the listing whose rows the table shows now."""
+        return self._window_generation if self._window is not None else self.listing.generation
