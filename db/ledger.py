@@ -25,7 +25,18 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
-from . import config, dialect, engines, files, opening, reading, reverting, window, writing
+from . import (
+    config,
+    dialect,
+    engines,
+    files,
+    opening,
+    reading,
+    references,
+    reverting,
+    window,
+    writing,
+)
 from . import history as change_log
 from . import models as m
 from .answer_cache import AnswerCache
@@ -399,7 +410,7 @@ class Ledger:
         """These pledges and all they replace, however far back, each mapped to the key of the
         pledge it supersedes (None where a chain starts): one read for whole chains."""
         with self._reading() as connection:
-            return reading.supersedes_closure(connection, list(keys))
+            return references.supersedes_closure(connection, list(keys))
 
     def versioned_states(
         self, record_type: str, keys: Sequence[str]

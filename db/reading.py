@@ -458,32 +458,3 @@ def source_rows(connection: Connection) -> list[SourceRow]:
         S.credibility,
     ).order_by(S.key)
     return [SourceRow(*row) for row in connection.execute(statement)]
-
-
-def supersedes_closure(connection: Connection, keys: Sequence[str]) -> dict[str, str | None]:
-    """Each of these pledges, and every pledge they replace through ``supersedes`` however far
-    back, mapped to the key of the pledge it replaces (None at the start of a chain).
-
-    One recursive query per 500 keys, whatever the chains' lengths (an import checking a new
-    pledge on top of a chain of 20,000 asks once, not once a link). ``UNION`` stops at a pledge
-    already reached, so even a cycle another tool wrote into the file ends.
-    """
-    older = m.pledges.alias("older")
-    found: dict[str, str | None] = {}
-    for start in range(0, len(keys), 500):
-        chain = (
-            select(P.id, P.key, P.supersedes_id)
-            .where(P.key.in_(keys[start : start + 500]))
-            .cte("chain", recursive=True)
-        )
-        step = m.pledges.alias("step")
-        chain = chain.union(
-            select(step.c.id, step.c.key, step.c.supersedes_id).join(
-                chain, step.c.id == chain.c.supersedes_id
-            )
-        )
-        rows = connection.execute(
-            select(chain.c.key, older.c.key).outerjoin(older, older.c.id == chain.c.supersedes_id)
-        )
-        found.update((key, replaced) for key, replaced in rows)
-    return found
