@@ -44,7 +44,7 @@ from typing import Any
 from db import vocab
 from db.fixtures import import_files
 from db.ledger import Ledger
-from db.schemas import RECORD_MODELS
+from db.record_types import KINDS
 from db.sqlite.bulk import bulk_fill_statements, bulk_triggers
 from db.sqlite.connections import BUSY_TIMEOUT_MS
 
@@ -374,7 +374,7 @@ def run_floor(
                 ("conditions", "condition"),
                 ("pledges", "pledge"),
             ):
-                model = RECORD_MODELS[record_type]
+                model = KINDS[record_type].schema
                 for data in document[section]:
                     model.model_validate(data)
         del document

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .vocab import RecordType
+
 
 class LedgerError(Exception):
     """Base class: ``str(error)`` is a complete sentence for the user."""
@@ -52,7 +54,7 @@ class FileTargetError(LedgerError):
 
 
 class NotFoundError(LedgerError):
-    def __init__(self, record_type: str, key: str, known: Iterable[str] = ()) -> None:
+    def __init__(self, record_type: RecordType, key: str, known: Iterable[str] = ()) -> None:
         self.record_type, self.key = record_type, key
         self.suggestion = nearest(key, known)
         hint = f"; did you mean {self.suggestion}?" if self.suggestion else ""
@@ -60,7 +62,7 @@ class NotFoundError(LedgerError):
 
 
 class DuplicateKeyError(LedgerError):
-    def __init__(self, record_type: str, key: str) -> None:
+    def __init__(self, record_type: RecordType, key: str) -> None:
         self.record_type, self.key = record_type, key
         super().__init__(f"a {record_type} {key!r} already exists; keys are unique")
 
@@ -70,11 +72,11 @@ class UnknownReferenceError(LedgerError):
 
     def __init__(
         self,
-        record_type: str,
+        record_type: RecordType,
         key: str,
         field: str,
         value: str,
-        target: str,
+        target: RecordType,
         known: Iterable[str] = (),
     ) -> None:
         self.record_type, self.key, self.field, self.value, self.target = (
@@ -100,7 +102,7 @@ class ConflictError(LedgerError):
 
     def __init__(
         self,
-        record_type: str,
+        record_type: RecordType,
         key: str,
         expected: int,
         actual: int | None,
@@ -124,7 +126,7 @@ class ReferencedError(LedgerError):
     """A record that others still refer to cannot be deleted."""
 
     def __init__(
-        self, record_type: str, key: str, referenced_by: Sequence[tuple[str, str]]
+        self, record_type: RecordType, key: str, referenced_by: Sequence[tuple[str, str]]
     ) -> None:
         self.record_type, self.key, self.referenced_by = record_type, key, list(referenced_by)
         shown = ", ".join(f"{kind} {ref}" for kind, ref in self.referenced_by[:10])
@@ -138,7 +140,7 @@ class EvidenceRequiredError(LedgerError):
     #: A note or a source would do; the note is where evidence is usually given.
     field = "note"
 
-    def __init__(self, record_type: str, key: str) -> None:
+    def __init__(self, record_type: RecordType, key: str) -> None:
         super().__init__(
             f"{record_type} {key!r}: a status change needs evidence: give a note or a source (or both)"
         )
@@ -148,7 +150,7 @@ class InvalidRecordError(LedgerError):
     """A record broke the rules of the schemas; ``problems`` are ``(field, message)`` pairs."""
 
     def __init__(
-        self, record_type: str, key: str | None, problems: Sequence[tuple[str, str]]
+        self, record_type: RecordType, key: str | None, problems: Sequence[tuple[str, str]]
     ) -> None:
         self.record_type, self.key, self.problems = record_type, key, list(problems)
         name = f"{record_type} {key!r}" if key else record_type
@@ -164,7 +166,9 @@ class BackdatedStatusError(LedgerError):
 
     field = "effective"
 
-    def __init__(self, record_type: str, key: str, current: str, since: str, date: str) -> None:
+    def __init__(
+        self, record_type: RecordType, key: str, current: str, since: str, date: str
+    ) -> None:
         self.record_type, self.key, self.current, self.since, self.date = (
             record_type,
             key,
@@ -201,7 +205,12 @@ class UndoConflictError(LedgerError):
     )
 
     def __init__(
-        self, label: str, reason: str, record_type: str, key: str, current: Mapping[str, Any] | None
+        self,
+        label: str,
+        reason: str,
+        record_type: RecordType,
+        key: str,
+        current: Mapping[str, Any] | None,
     ) -> None:
         self.label, self.reason, self.record_type, self.key, self.current = (
             label,

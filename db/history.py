@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ from .query import Query
 from .records import BatchSummary, ChangeEntry, Difference, Snapshot
 from .store import State
 from .text import clean_note
+from .vocab import RecordRef, RecordType
 
 B = m.batches.c
 L = m.change_log.c
@@ -38,7 +39,7 @@ L = m.change_log.c
 class Entry:
     """A change-log entry about to be written."""
 
-    record_type: str
+    record_type: RecordType
     record_key: str
     action: str
     changes: dict[str, list[Any]]
@@ -120,8 +121,8 @@ def append(connection: Connection, batch: Batch, entries: Sequence[Entry]) -> No
 
 
 def summary(batch: Batch) -> BatchSummary:
-    records: list[tuple[str, str]] = []
-    seen: set[tuple[str, str]] = set()
+    records: list[RecordRef] = []
+    seen: set[RecordRef] = set()
     for e in batch.entries:
         if (e.record_type, e.record_key) not in seen:
             seen.add((e.record_type, e.record_key))
@@ -194,7 +195,7 @@ def _entry(row: Any) -> ChangeEntry:
     )
 
 
-def record_history(connection: Connection, record_type: str, key: str) -> list[ChangeEntry]:
+def record_history(connection: Connection, record_type: RecordType, key: str) -> list[ChangeEntry]:
     """A record's entries, oldest first by when they happened in the world, then by recording."""
     statement = _entries_query().where(L.record_type == record_type, L.record_key == key)
     return [_entry(r) for r in connection.execute(statement.order_by(L.effective_lo, L.id))]
@@ -203,7 +204,7 @@ def record_history(connection: Connection, record_type: str, key: str) -> list[C
 def citations(
     connection: Connection,
     source_keys: Sequence[str],
-    reverting: tuple[int, Collection[tuple[str, str]]] | None = None,
+    reverting: tuple[int, Collection[RecordRef]] | None = None,
 ) -> dict[str, list[tuple[str, str]]]:
     """The changes that stand in the log citing each of these sources as evidence:
     ``{source: [("evidence", "for pledge p, 2025-09-04"), ...]}``, one item per record.
@@ -319,7 +320,7 @@ def batch_entries(connection: Connection, batch_id: int) -> list[dict[str, Any]]
 
 
 def changed_since(
-    connection: Connection, record_type: str, key: str, after_batch: int
+    connection: Connection, record_type: RecordType, key: str, after_batch: int
 ) -> list[tuple[str, str, list[str]]]:
     """Who changed a record in batches after ``after_batch`` (newest first), when, and which
     fields: ``[(author, recorded_at, fields)]``, one item per batch. Undone batches and
@@ -336,7 +337,7 @@ def changed_since(
     return list(found.values())
 
 
-def written_since(connection: Connection, target: int) -> dict[tuple[str, str], set[str]]:
+def written_since(connection: Connection, target: int) -> dict[RecordRef, set[str]]:
     """For each record batch ``target`` wrote, the fields standing entries of later batches
     wrote (undone entries and undos' own do not count: what they wrote is gone again)."""
     later = m.change_log.alias("later")
@@ -365,7 +366,7 @@ def written_since(connection: Connection, target: int) -> dict[tuple[str, str], 
         .join(written, written.c.id == later.c.batch_id)
         .where(L.batch_id == target, written.c.kind != "undo", ~undone)
     )
-    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    found: dict[RecordRef, set[str]] = defaultdict(set)
     for _, record_type, key, changes in connection.execute(statement):
         found[(record_type, key)].update(json.loads(changes))
     return dict(found)
@@ -392,10 +393,10 @@ def compensate(entry: dict[str, Any]) -> Entry:
 
 
 def fold(
-    rows: Iterable[Any], as_of: str, list_fields: dict[str, tuple[str, ...]]
-) -> dict[str, dict[str, dict[str, Any]]]:
+    rows: Iterable[Any], as_of: str, list_fields: Mapping[RecordType, tuple[str, ...]]
+) -> dict[RecordType, dict[str, dict[str, Any]]]:
     """Apply log rows (ordered by effective date) up to ``as_of`` and return the records."""
-    records: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    records: dict[RecordType, dict[str, dict[str, Any]]] = defaultdict(dict)
     for record_type, key, action, changes, effective_lo in rows:
         if effective_lo > as_of:
             break
@@ -421,8 +422,8 @@ def active() -> ColumnElement[bool]:
 def snapshot(
     connection: Connection,
     as_of: str,
-    list_fields: dict[str, tuple[str, ...]],
-    record_type: str | None = None,
+    list_fields: Mapping[RecordType, tuple[str, ...]],
+    record_type: RecordType | None = None,
     key: str | None = None,
 ) -> Snapshot:
     """The ledger (or one record) as of a date, from the change log alone."""
@@ -443,7 +444,7 @@ def snapshot(
 
 
 def status_history(
-    connection: Connection, record_type: str, keys: Sequence[str] | None = None
+    connection: Connection, record_type: RecordType, keys: Sequence[str] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """Each record's status changes with evidence, oldest first: ``{date, status, note, source}``.
 
@@ -479,7 +480,7 @@ def status_history(
     return dict(found)
 
 
-def status_since(connection: Connection, record_type: str, key: str) -> str | None:
+def status_since(connection: Connection, record_type: RecordType, key: str) -> str | None:
     """When the record's current status took effect (as written: a partial date), or None.
 
     Read from the entries that count (undone changes do not), in the order they took effect.
@@ -504,7 +505,7 @@ def status_since(connection: Connection, record_type: str, key: str) -> str | No
     return since
 
 
-def last_status_date(connection: Connection, record_type: str, key: str) -> str | None:
+def last_status_date(connection: Connection, record_type: RecordType, key: str) -> str | None:
     """The effective date (first day) of the record's latest dated status change, if any."""
     statement = (
         select(func.max(L.effective_lo))

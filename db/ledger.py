@@ -56,6 +56,7 @@ from .hints import HINTED, QueryHint, query_hints
 from .paging import Listing
 from .planning import QueryPlanner
 from .query import Query, parse
+from .record_types import KINDS
 from .records import (
     ActorDetail,
     ActorRow,
@@ -77,9 +78,10 @@ from .records import (
     SourceDetail,
     SourceRow,
 )
-from .schemas import RECORD_MODELS, Record
+from .schemas import Record
 from .sqlite import connections, ledger_file
 from .sqlite.errors import file_problem, is_locked, query_too_complex
+from .vocab import RecordRef, RecordType
 from .writing import Counts, Evidence
 
 if TYPE_CHECKING:
@@ -389,7 +391,7 @@ class Ledger:
         with self._reading() as connection:
             return reading.values_in_use(connection, field)
 
-    def citation(self, record_type: str, key: str) -> str:
+    def citation(self, record_type: RecordType, key: str) -> str:
         """A plain-text citation of a pledge or condition: status, since when, as of today,
         and the sources behind it (what ``y`` copies)."""
         from .citation import cite
@@ -398,7 +400,7 @@ class Ledger:
         return cite(detail, today_date())
 
     def records(
-        self, record_type: str, keys: Sequence[str] | None = None, *, strict: bool = True
+        self, record_type: RecordType, keys: Sequence[str] | None = None, *, strict: bool = True
     ) -> list[Record]:
         """Whole records of one type with their status history, sorted by key; ``strict``
         (exports) refuses a stored record the schemas would refuse, otherwise it is returned
@@ -413,14 +415,12 @@ class Ledger:
             return references.supersedes_closure(connection, list(keys))
 
     def versioned_states(
-        self, record_type: str, keys: Sequence[str]
+        self, record_type: RecordType, keys: Sequence[str]
     ) -> dict[str, tuple[int, dict[str, Any]]]:
         """The version and stored fields (as the change log keeps them) of each of these
         records that exists: what an import fills in for the fields its file does not give."""
-        from .store import STORES
-
         with self._reading() as connection:
-            stored = STORES[record_type].load(connection, keys)
+            stored = KINDS[record_type].store.load(connection, keys)
             return {k: (s.version, s.state) for k, s in stored.items()}
 
     def matching_pledge_keys(self, query: QueryLike = None) -> list[str]:
@@ -429,18 +429,28 @@ class Ledger:
             where = self._planner.where(connection, _parsed(query), today_date())
             return list(connection.execute(select(P.key).where(where).order_by(P.key)).scalars())
 
-    def keys(self, record_type: str) -> list[str]:
-        from .store import STORES
-
+    def stored(self, record_type: RecordType, key: str) -> tuple[dict[str, Any], int]:
+        """A record's fields as stored (what a form shows and a save compares with) and its
+        version; :class:`NotFoundError` if there is none."""
         with self._reading() as connection:
-            return STORES[record_type].keys(connection)
+            stored = reading.load_one(connection, record_type, key)
+            return reading.to_record(record_type, stored.state).state(), stored.version
 
-    def history(self, record_type: str, key: str) -> list[ChangeEntry]:
+    def existing(self, record_type: RecordType, keys: Sequence[str]) -> set[str]:
+        """Which of these keys name records of this type (one indexed look-up per chunk)."""
+        with self._reading() as connection:
+            return references.existing(connection, record_type, keys)
+
+    def keys(self, record_type: RecordType) -> list[str]:
+        with self._reading() as connection:
+            return KINDS[record_type].store.keys(connection)
+
+    def history(self, record_type: RecordType, key: str) -> list[ChangeEntry]:
         with self._reading() as connection:
             return change_log.record_history(connection, record_type, key)
 
     def status_histories(
-        self, record_type: str, keys: Sequence[str]
+        self, record_type: RecordType, keys: Sequence[str]
     ) -> dict[str, list[dict[str, Any]]]:
         """The logged status history (``{date, status, note, source}``, oldest first) of each
         of these records that has one: what an import compares a file's history with."""
@@ -475,14 +485,16 @@ class Ledger:
 
     # -- the past ------------------------------------------------------------------------------
 
-    def as_of(self, date: str, record_type: str | None = None, key: str | None = None) -> Snapshot:
+    def as_of(
+        self, date: str, record_type: RecordType | None = None, key: str | None = None
+    ) -> Snapshot:
         """The ledger (or one record) as it stood at the end of ``date``, rebuilt from the log."""
         date = parse_partial_date(date)
-        lists = {t: model.list_fields for t, model in RECORD_MODELS.items()}
+        lists = {t: kind.schema.list_fields for t, kind in KINDS.items()}
         with self._reading() as connection:
             return change_log.snapshot(connection, date, lists, record_type, key)
 
-    def status_as_of(self, record_type: str, key: str, date: str) -> str | None:
+    def status_as_of(self, record_type: RecordType, key: str, date: str) -> str | None:
         record = self.as_of(date, record_type, key).records.get(record_type, {}).get(key)
         return None if record is None else record.get("status")
 
@@ -528,7 +540,7 @@ class Ledger:
         )[1]
 
     def delete(
-        self, record_type: str, key: str, *, version: int, note: str | None = None
+        self, record_type: RecordType, key: str, *, version: int, note: str | None = None
     ) -> BatchSummary:
         """Delete a record nothing refers to any more (else ReferencedError naming the referrers)."""
         return self._write(
@@ -539,7 +551,7 @@ class Ledger:
 
     def change_status(
         self,
-        record_type: str,
+        record_type: RecordType,
         key: str,
         status: str,
         *,
@@ -602,9 +614,9 @@ class Ledger:
         dry_run: bool = False,
         default_note: str | None = None,
         progress: Callable[[int, int], None] | None = None,
-        kept: Mapping[tuple[str, str], Keeps] | None = None,
+        kept: Mapping[RecordRef, Keeps] | None = None,
         logged: Callable[[Sequence[change_log.Entry]], None] | None = None,
-    ) -> tuple[dict[str, Counts], BatchSummary]:
+    ) -> tuple[dict[RecordType, Counts], BatchSummary]:
         """Create or update many records at once, matched by key, in one transaction.
 
         With ``dry_run`` the same work is done and rolled back: the counts are exactly what a
@@ -615,7 +627,7 @@ class Ledger:
         """
         note = default_note or label
 
-        def work(connection: Connection, batch: change_log.Batch) -> dict[str, Counts]:
+        def work(connection: Connection, batch: change_log.Batch) -> dict[RecordType, Counts]:
             chosen = records
             if kept:
                 from .fixtures.keeping import refreshed_in
@@ -751,5 +763,5 @@ def _parsed(query: QueryLike) -> Query:
 
 
 class _DryRun(Exception):
-    def __init__(self, counts: dict[str, Counts]) -> None:
+    def __init__(self, counts: dict[RecordType, Counts]) -> None:
         self.counts = counts

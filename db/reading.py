@@ -18,6 +18,7 @@ from . import models as m
 from .errors import InvalidRecordError, NotFoundError
 from .filters import is_open, overdue
 from .models import AL, CM, CS, PC, PS, A, C, P, S
+from .record_types import KINDS
 from .records import (
     ActorDetail,
     ActorRow,
@@ -33,7 +34,6 @@ from .records import (
 from .references import references_to, referring
 from .schemas import (
     AS_STORED,
-    RECORD_MODELS,
     Actor,
     Condition,
     HistoryEntry,
@@ -42,11 +42,12 @@ from .schemas import (
     Source,
     explain,
 )
-from .store import STORES, Stored, summarise
+from .store import Stored, summarise
+from .vocab import RecordType
 
 
-def load_one(connection: Connection, record_type: str, key: str) -> Stored:
-    store = STORES[record_type]
+def load_one(connection: Connection, record_type: RecordType, key: str) -> Stored:
+    store = KINDS[record_type].store
     found = store.load(connection, [key])
     if key not in found:
         known = store.keys(connection) if record_type != "pledge" else []
@@ -55,7 +56,7 @@ def load_one(connection: Connection, record_type: str, key: str) -> Stored:
 
 
 def to_record(
-    record_type: str,
+    record_type: RecordType,
     state: dict[str, Any],
     history_entries: list[dict[str, Any]] | None = None,
     *,
@@ -68,7 +69,7 @@ def to_record(
     still returned as stored. With ``strict`` (exports) the record is validated and cleaned as
     new input is, and one that fails is an :class:`InvalidRecordError` naming the problems.
     """
-    model = RECORD_MODELS[record_type]
+    model = KINDS[record_type].schema
     data = {k: v for k, v in state.items() if v is not None}
     if history_entries and "history" in model.model_fields:
         data["history"] = [{k: v for k, v in h.items() if v is not None} for h in history_entries]
@@ -85,7 +86,7 @@ def to_record(
 
 def records(
     connection: Connection,
-    record_type: str,
+    record_type: RecordType,
     keys: Sequence[str] | None = None,
     *,
     strict: bool = True,
@@ -96,7 +97,7 @@ def records(
     ``strict`` (a listing), such a record is returned as stored instead, and the others
     cleaned as an export writes them.
     """
-    stored = STORES[record_type].load(connection, keys)
+    stored = KINDS[record_type].store.load(connection, keys)
     histories = history.status_history(
         connection, record_type, None if keys is None else list(stored)
     )
@@ -111,7 +112,7 @@ def records(
     return found
 
 
-def _briefs(connection: Connection, statement: Any, record_type: str) -> list[Brief]:
+def _briefs(connection: Connection, statement: Any, record_type: RecordType) -> list[Brief]:
     return [
         Brief(record_type, row[0], row[1], row[2] if len(row) > 2 else None)
         for row in connection.execute(statement)
@@ -119,7 +120,7 @@ def _briefs(connection: Connection, statement: Any, record_type: str) -> list[Br
 
 
 def _sources(connection: Connection, keys: Sequence[str]) -> list[Source]:
-    stored = STORES["source"].load(connection, keys)
+    stored = KINDS["source"].store.load(connection, keys)
     return [
         Source.model_validate({k: v for k, v in stored[key].state.items() if v is not None})
         for key in keys

@@ -8,20 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from . import schemas, vocab
+from .vocab import RecordRef, RecordType
 
-SortColumn = Literal[
-    "key", "pledger", "title", "category", "status", "conditions", "announced", "due", "updated"
-]
-SORT_COLUMNS: tuple[SortColumn, ...] = vocab.SORT_COLUMNS  # type: ignore[assignment]
+SortColumn = vocab.SortColumn
+SORT_COLUMNS = vocab.SORT_COLUMNS
 
 
 @dataclass(frozen=True, slots=True)
 class Sort:
     column: SortColumn = "key"
     descending: bool = False
+
+    @classmethod
+    def by(cls, column: str, descending: bool = False) -> Sort:
+        """The sort by a column named in text (a header clicked, a CLI option): ValueError
+        when the pledge list cannot be sorted by it."""
+        if not vocab.is_sort_column(column):
+            known = ", ".join(SORT_COLUMNS)
+            raise ValueError(
+                f"the pledge list cannot be sorted by {column!r}; it can be by {known}"
+            )
+        return cls(column, descending)
 
     def next_column(self) -> Sort:
         index = SORT_COLUMNS.index(self.column)
@@ -150,7 +160,7 @@ class ChangeEntry:
     batch: int
     recorded_at: str
     author: str
-    record_type: str
+    record_type: RecordType
     record_key: str
     action: str
     changes: dict[str, tuple[Any, Any]]
@@ -180,7 +190,7 @@ class BatchSummary:
     author: str
     recorded_at: str
     entries: int
-    records: list[tuple[str, str]]
+    records: list[RecordRef]
     #: Undo and redo: what the ledger now holds, one line per record reverted (a few).
     outcome: tuple[str, ...] = ()
     #: Undo in part: the records left as they were, each with why (``pledge 'p': ...``).
@@ -193,7 +203,7 @@ class BatchSummary:
 class Brief:
     """A record named in a list: its type, key, title and status."""
 
-    record_type: str
+    record_type: RecordType
     key: str
     title: str
     status: str | None = None
@@ -352,7 +362,7 @@ class Snapshot:
 
     as_of: str
     #: record type -> key -> fields (the fixture format's fields).
-    records: dict[str, dict[str, dict[str, Any]]]
+    records: dict[RecordType, dict[str, dict[str, Any]]]
 
     def pledge_status(self, key: str) -> str | None:
         record = self.records.get("pledge", {}).get(key)
@@ -365,7 +375,7 @@ class Snapshot:
 
 @dataclass(frozen=True, slots=True)
 class Difference:
-    record_type: str
+    record_type: RecordType
     key: str
     field: str
     before: Any

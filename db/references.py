@@ -20,7 +20,9 @@ from sqlalchemy import Column, Connection, Select, select
 
 from . import models as m
 from .errors import CycleError, UnknownReferenceError
-from .store import STORES, State, chunks
+from .record_types import KINDS
+from .store import State, chunks
+from .vocab import RecordType
 
 #: Above this many keys, "did you mean" hints are not computed (difflib is quadratic-ish).
 HINT_LIMIT = 20_000
@@ -30,9 +32,9 @@ HINT_LIMIT = 20_000
 class Reference:
     """A field of records of type ``referrer`` that names records of type ``target``."""
 
-    referrer: str
+    referrer: RecordType
     field: str
-    target: str
+    target: RecordType
     #: The column of the referrer's table holding the target's id, for a reference that is
     #: neither a column holding the key nor a link table of the store.
     id_column: str | None = None
@@ -54,13 +56,13 @@ REFERENCES: Final = (
 
 
 @cache
-def references_of(record_type: str) -> tuple[Reference, ...]:
+def references_of(record_type: RecordType) -> tuple[Reference, ...]:
     """The fields by which a record of this type names others."""
     return tuple(r for r in REFERENCES if r.referrer == record_type)
 
 
 @cache
-def references_to(record_type: str) -> tuple[Reference, ...]:
+def references_to(record_type: RecordType) -> tuple[Reference, ...]:
     """The fields by which records name one of this type."""
     return tuple(r for r in REFERENCES if r.target == record_type)
 
@@ -71,15 +73,15 @@ def named(state: State, reference: Reference) -> list[str]:
     return list(value) if isinstance(value, list) else [value] if value else []
 
 
-def _key_column(record_type: str) -> Column[Any]:
-    store = STORES[record_type]
+def _key_column(record_type: RecordType) -> Column[Any]:
+    store = KINDS[record_type].store
     return store.table.c[store.key_column]
 
 
 def referring(reference: Reference, keys: Sequence[str], *columns: str) -> Select[Any]:
     """``(target key, referrer key, *columns)`` of the records referring to these keys by
     ``reference`` (``columns``: more of the referrer's own), ordered by the referrer."""
-    store, target = STORES[reference.referrer], STORES[reference.target]
+    store, target = KINDS[reference.referrer].store, KINDS[reference.target].store
     owner = store.table
     link = next((link for link in store.links if link.field == reference.field), None)
     statement: Select[Any]
@@ -104,7 +106,7 @@ def referring(reference: Reference, keys: Sequence[str], *columns: str) -> Selec
 
 
 def referrers(
-    connection: Connection, record_type: str, keys: Sequence[str]
+    connection: Connection, record_type: RecordType, keys: Sequence[str]
 ) -> dict[str, list[tuple[str, str]]]:
     """For each key, the records that refer to it, as ``(record type, key)``."""
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -115,7 +117,7 @@ def referrers(
     return found
 
 
-def refers(record_type: str, state: State | None, target_type: str, key: str) -> bool:
+def refers(record_type: RecordType, state: State | None, target_type: str, key: str) -> bool:
     """Whether a record of ``record_type`` in ``state`` (None: deleted) names that record."""
     if state is None:
         return False
@@ -124,7 +126,7 @@ def refers(record_type: str, state: State | None, target_type: str, key: str) ->
     )
 
 
-def existing(connection: Connection, record_type: str, keys: Sequence[str]) -> set[str]:
+def existing(connection: Connection, record_type: RecordType, keys: Sequence[str]) -> set[str]:
     """Which of these keys name records of this type."""
     column = _key_column(record_type)
     found: set[str] = set()
@@ -133,7 +135,7 @@ def existing(connection: Connection, record_type: str, keys: Sequence[str]) -> s
     return found
 
 
-def known_keys(connection: Connection, record_type: str) -> list[str]:
+def known_keys(connection: Connection, record_type: RecordType) -> list[str]:
     """The keys of this type, for "did you mean" hints; none if there are too many."""
     column = _key_column(record_type)
     keys = connection.execute(select(column).limit(HINT_LIMIT + 1)).scalars().all()
@@ -142,10 +144,10 @@ def known_keys(connection: Connection, record_type: str) -> list[str]:
 
 def check_references(
     connection: Connection,
-    record_type: str,
+    record_type: RecordType,
     key: str,
     state: State,
-    pending: dict[str, set[str]] | None = None,
+    pending: dict[RecordType, set[str]] | None = None,
 ) -> None:
     """Raise :class:`UnknownReferenceError` for the first reference that resolves nowhere.
 
@@ -164,7 +166,9 @@ def check_references(
                 )
 
 
-def check_source(connection: Connection, source: str | None, record_type: str, key: str) -> None:
+def check_source(
+    connection: Connection, source: str | None, record_type: RecordType, key: str
+) -> None:
     """Raise :class:`UnknownReferenceError` if the evidence ``source`` does not exist."""
     if source and not existing(connection, "source", [source]):
         raise UnknownReferenceError(

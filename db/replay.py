@@ -17,9 +17,10 @@ from sqlalchemy import Connection, and_, exists, select
 
 from . import history
 from . import models as m
+from .record_types import KINDS, RECORD_TYPES
 from .schema import shown
-from .schemas import RECORD_MODELS
-from .store import CHUNK, STORES, WRITE_ORDER, State
+from .store import CHUNK, State
+from .vocab import RecordType
 
 L = m.change_log.c
 #: Values longer than this are cut in a finding.
@@ -30,22 +31,22 @@ VALUE_WIDTH: Final = 60
 class Disagreement:
     """A record whose stored state is not what its change log replays to."""
 
-    record_type: str
+    record_type: RecordType
     key: str
     message: str
 
 
 def disagreements(connection: Connection) -> Iterator[Disagreement]:
     """Every record the replayed log and the tables disagree on, in record type and key order."""
-    for record_type in WRITE_ORDER:
+    for record_type in RECORD_TYPES:
         yield from _record_type(connection, record_type)
 
 
-def _record_type(connection: Connection, record_type: str) -> Iterator[Disagreement]:
-    store = STORES[record_type]
+def _record_type(connection: Connection, record_type: RecordType) -> Iterator[Disagreement]:
+    store = KINDS[record_type].store
     key_column = store.table.c[store.key_column]
     fields = store.field_order()
-    lists = set(RECORD_MODELS[record_type].list_fields)
+    lists = set(KINDS[record_type].schema.list_fields)
     empty: State = {f: ([] if f in lists else None) for f in fields}
     after: str | None = None
     while True:
@@ -93,7 +94,7 @@ def _record_type(connection: Connection, record_type: str) -> Iterator[Disagreem
 
 
 def stored_states(
-    connection: Connection, record_type: str, after: str | None, last: str | None
+    connection: Connection, record_type: RecordType, after: str | None, last: str | None
 ) -> dict[str, State]:
     """The states of the stored records whose keys are after ``after`` and up to ``last``
     (either None: no bound), as :meth:`db.store.Store.load` makes them, by key.
@@ -102,7 +103,7 @@ def stored_states(
     lists of keys spends most of its time binding the lists, which a check of every record
     need not do.
     """
-    store = STORES[record_type]
+    store = KINDS[record_type].store
     table = store.table
     key = table.c[store.key_column]
     bounds = [key > after] if after is not None else []
@@ -150,7 +151,7 @@ def _differing(state: State, logged: State, fields: tuple[str, ...]) -> list[tup
     return [(f, state.get(f), logged.get(f)) for f in fields if state.get(f) != logged.get(f)]
 
 
-def _describe(record_type: str, key: str, differing: list[tuple[str, Any, Any]]) -> str:
+def _describe(record_type: RecordType, key: str, differing: list[tuple[str, Any, Any]]) -> str:
     name, stored, logged = differing[0]
     more = f" (and {len(differing) - 1} more fields)" if len(differing) > 1 else ""
     return (

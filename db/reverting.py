@@ -17,9 +17,10 @@ from sqlalchemy import Connection
 from . import history
 from .errors import NothingToUndoError, ReferencedError, UndoConflictError, UnknownReferenceError
 from .history import Batch, Entry
+from .record_types import KINDS
 from .references import check_references, existing
-from .schemas import RECORD_MODELS
-from .store import STORES, State, Stored
+from .store import State, Stored
+from .vocab import RecordRef, RecordType
 from .writing import Change, apply, refuse_dangling
 
 
@@ -30,7 +31,7 @@ class Reverted:
     #: ``(record_type, key, state before, state after)`` of each record reverted.
     records: list[tuple[str, str, State | None, State | None]] = field(default_factory=list)
     #: ``(record_type, key, reason)`` of each record left as it is (undo in part).
-    kept: list[tuple[str, str, str]] = field(default_factory=list)
+    kept: list[tuple[RecordType, str, str]] = field(default_factory=list)
 
     def outcome(self, limit: int = 5) -> list[str]:
         """What the ledger now holds: one line per reverted record when there are up to
@@ -82,14 +83,14 @@ def revert(connection: Connection, batch: Batch, target: int, *, partial: bool =
     if not entries:
         raise NothingToUndoError(f"batch {target} changed nothing")
     compensations = [history.compensate(e) for e in reversed(entries)]
-    by_record: dict[tuple[str, str], list[Entry]] = {}
+    by_record: dict[RecordRef, list[Entry]] = {}
     for entry in compensations:
         by_record.setdefault((entry.record_type, entry.record_key), []).append(entry)
-    wanted: dict[str, set[str]] = defaultdict(set)
+    wanted: dict[RecordType, set[str]] = defaultdict(set)
     for record_type, key in by_record:
         wanted[record_type].add(key)
-    stored = {t: STORES[t].load(connection, sorted(keys)) for t, keys in wanted.items()}
-    original: dict[tuple[str, str], State | None] = {
+    stored = {t: KINDS[t].store.load(connection, sorted(keys)) for t, keys in wanted.items()}
+    original: dict[RecordRef, State | None] = {
         (t, k): (stored[t][k].state if k in stored[t] else None)
         for t, keys in wanted.items()
         for k in keys
@@ -98,7 +99,7 @@ def revert(connection: Connection, batch: Batch, target: int, *, partial: bool =
     # What the log says was written since, beside what the values say: a record deleted and
     # made again, or a field changed and changed back, was written by someone all the same.
     since = history.written_since(connection, target)
-    kept: dict[tuple[str, str], str] = {}
+    kept: dict[RecordRef, str] = {}
     first_refusal: UndoConflictError | None = None
 
     def keep_or_raise(error: UndoConflictError) -> None:
@@ -151,10 +152,10 @@ def revert(connection: Connection, batch: Batch, target: int, *, partial: bool =
 
 def _plan_record(
     connection: Connection,
-    ident: tuple[str, str],
+    ident: RecordRef,
     entries: Sequence[Entry],
-    working: dict[tuple[str, str], State | None],
-    since: dict[tuple[str, str], set[str]],
+    working: dict[RecordRef, State | None],
+    since: dict[RecordRef, set[str]],
     target: int,
     label: str,
 ) -> None:
@@ -198,7 +199,7 @@ def _plan_record(
 
 
 def _referenced(
-    error: ReferencedError, label: str, working: dict[tuple[str, str], State | None]
+    error: ReferencedError, label: str, working: dict[RecordRef, State | None]
 ) -> UndoConflictError:
     kind, referrer = error.referenced_by[0]
     more = len(error.referenced_by) - 1
@@ -213,21 +214,21 @@ def _referenced(
     )
 
 
-def _empty_state(record_type: str) -> State:
-    lists = RECORD_MODELS[record_type].list_fields
-    return {f: ([] if f in lists else None) for f in STORES[record_type].field_order()}
+def _empty_state(record_type: RecordType) -> State:
+    lists = KINDS[record_type].schema.list_fields
+    return {f: ([] if f in lists else None) for f in KINDS[record_type].store.field_order()}
 
 
 def _refuse_missing_references(
     connection: Connection,
-    stored: dict[str, dict[str, Stored]],
-    working: dict[tuple[str, str], State | None],
+    stored: dict[RecordType, dict[str, Stored]],
+    working: dict[RecordRef, State | None],
     label: str,
     target: int,
 ) -> None:
     """A record brought back or restored may not refer to a record deleted since (a pledge
     whose deletion is undone after a colleague deleted its condition)."""
-    created: dict[str, set[str]] = defaultdict(set)
+    created: dict[RecordType, set[str]] = defaultdict(set)
     for (record_type, key), after in working.items():
         if after is not None:
             created[record_type].add(key)
@@ -253,8 +254,8 @@ def _refuse_missing_references(
 def _refuse_missing_evidence(
     connection: Connection,
     compensations: Sequence[Entry],
-    working: dict[tuple[str, str], State | None],
-    original: dict[tuple[str, str], State | None],
+    working: dict[RecordRef, State | None],
+    original: dict[RecordRef, State | None],
     label: str,
     target: int,
 ) -> None:
@@ -291,7 +292,7 @@ def _refuse_missing_evidence(
 
 def _changed_since(
     connection: Connection,
-    record_type: str,
+    record_type: RecordType,
     key: str,
     target: int,
     what: str,

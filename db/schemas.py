@@ -139,7 +139,7 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     #: The record type's name in messages and in the change log.
-    record_type: ClassVar[str]
+    record_type: ClassVar[vocab.RecordType]
     #: The field that holds the record's key.
     key_field: ClassVar[str] = "key"
     #: Fields that hold lists (joined with ';' in CSV, compared as lists in the change log).
@@ -223,7 +223,7 @@ def _no_repeats(record: BaseModel, fields: Iterable[str]) -> None:
 
 
 class Actor(Record):
-    record_type: ClassVar[str] = "actor"
+    record_type: ClassVar[vocab.RecordType] = "actor"
     key_field: ClassVar[str] = "code"
     list_fields: ClassVar[tuple[str, ...]] = ("aliases", "members")
     required_fields: ClassVar[frozenset[str]] = frozenset({"code", "name", "kind"})
@@ -258,7 +258,7 @@ class Actor(Record):
 
 
 class Source(Record):
-    record_type: ClassVar[str] = "source"
+    record_type: ClassVar[vocab.RecordType] = "source"
     text_fields: ClassVar[frozenset[str]] = frozenset({"excerpt"})
     required_fields: ClassVar[frozenset[str]] = frozenset({"key", "title"})
 
@@ -370,7 +370,7 @@ def _check_history(
 
 
 class Condition(Record):
-    record_type: ClassVar[str] = "condition"
+    record_type: ClassVar[vocab.RecordType] = "condition"
     list_fields: ClassVar[tuple[str, ...]] = ("sources",)
     text_fields: ClassVar[frozenset[str]] = frozenset({"description"})
     required_fields: ClassVar[frozenset[str]] = frozenset({"key", "title", "status"})
@@ -392,7 +392,7 @@ class Condition(Record):
 
 
 class Pledge(Record):
-    record_type: ClassVar[str] = "pledge"
+    record_type: ClassVar[vocab.RecordType] = "pledge"
     list_fields: ClassVar[tuple[str, ...]] = ("conditions", "sources", "tags")
     text_fields: ClassVar[frozenset[str]] = frozenset({"text", "notes"})
     required_fields: ClassVar[frozenset[str]] = frozenset(
@@ -431,14 +431,6 @@ class Pledge(Record):
             raise _fail("supersedes", "supersedes: a pledge cannot supersede itself")
         _check_history(self.history, self.status, vocab.PLEDGE_STATUSES, "pledge status")
         return self
-
-
-RECORD_MODELS: Final[dict[str, type[Record]]] = {
-    "actor": Actor,
-    "source": Source,
-    "condition": Condition,
-    "pledge": Pledge,
-}
 
 
 class Document(BaseModel):

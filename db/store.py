@@ -23,6 +23,7 @@ from . import models as m
 from .dates import bounds
 from .errors import LedgerError
 from .schemas import Actor, Condition, Pledge, Record, Source
+from .vocab import RecordType
 
 State = dict[str, Any]
 CHUNK = 5000
@@ -68,7 +69,7 @@ class Write:
 class Store:
     """Reads and writes one record type."""
 
-    record_type: ClassVar[str]
+    record_type: ClassVar[RecordType]
     schema: ClassVar[type[Record]]
     table: ClassVar[Table]
     key_column: ClassVar[str] = "key"
@@ -545,7 +546,7 @@ def reindex_pledges_of(connection: Connection, codes: Sequence[str]) -> None:
     )
     if not keys:
         return
-    stored = STORES["pledge"].load(connection, keys)
+    stored = PledgeStore().load(connection, keys)
     rows = [{"_id": s.id, "search_extra": search_extra(s.state, names)} for s in stored.values()]
     connection.execute(
         update(m.pledges)
@@ -598,13 +599,3 @@ def recount_conditions(connection: Connection, pledge_ids: Sequence[int]) -> Non
         ),
         rows,
     )
-
-
-STORES: dict[str, Store] = {
-    "actor": ActorStore(),
-    "source": SourceStore(),
-    "condition": ConditionStore(),
-    "pledge": PledgeStore(),
-}
-#: The order in which record types are written within a batch.
-WRITE_ORDER = ("actor", "source", "condition", "pledge")

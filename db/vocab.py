@@ -5,7 +5,7 @@ This module imports nothing heavy: the CLI's ``--help`` and the UI's help screen
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal, TypeGuard, get_args
 
 PLEDGE_STATUSES: Final[dict[str, str]] = {
     "announced": "stated in public, not yet binding (counted apart from commitments)",
@@ -118,17 +118,29 @@ PLEDGE_FLAGS: Final[dict[str, str]] = {
     "unconditional": "open, and none of its conditions is still open or has failed (or it has none)",
 }
 
-RECORD_TYPES: Final[tuple[str, ...]] = ("actor", "source", "condition", "pledge")
+#: The kinds of record the ledger keeps. Code that branches on a record type takes this type,
+#: so that mypy checks every branch; :mod:`db.record_types` says what each kind is made of.
+RecordType = Literal["actor", "source", "condition", "pledge"]
+#: Every record type, in the order a batch writes them (what a record refers to comes first).
+RECORD_TYPES: Final[tuple[RecordType, ...]] = get_args(RecordType)
+
+
+#: A record named by its type and key: ``("pledge", "fra-reassurance-force")``.
+RecordRef = tuple[RecordType, str]
+
+
+def is_record_type(word: str) -> TypeGuard[RecordType]:
+    """Whether ``word`` names a record type (for text from outside: a CLI argument, a log)."""
+    return word in RECORD_TYPES
+
 
 #: Columns the pledge list can be sorted by, in the order ``o`` cycles through them.
-SORT_COLUMNS: Final[tuple[str, ...]] = (
-    "key",
-    "pledger",
-    "title",
-    "category",
-    "status",
-    "conditions",
-    "announced",
-    "due",
-    "updated",
-)
+SortColumn = Literal[
+    "key", "pledger", "title", "category", "status", "conditions", "announced", "due", "updated"
+]
+SORT_COLUMNS: Final[tuple[SortColumn, ...]] = get_args(SortColumn)
+
+
+def is_sort_column(word: str) -> TypeGuard[SortColumn]:
+    """Whether the pledge list can be sorted by ``word``."""
+    return word in SORT_COLUMNS

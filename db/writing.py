@@ -37,6 +37,7 @@ from .errors import (
 )
 from .history import Batch, Entry
 from .reading import load_one
+from .record_types import KINDS, RECORD_TYPES
 from .references import (
     check_references,
     check_source,
@@ -44,9 +45,10 @@ from .references import (
     referrers,
     refers,
 )
-from .schemas import RECORD_MODELS, HistoryEntry, Record, explain
-from .store import STORES, WRITE_ORDER, State, Stored, Write
+from .schemas import HistoryEntry, Record, explain
+from .store import State, Stored, Write
 from .text import clean_note
+from .vocab import RecordType
 
 #: The longest note a change may carry (as long as a record's long text).
 NOTE_LIMIT = 100_000
@@ -54,7 +56,7 @@ NOTE_LIMIT = 100_000
 
 @dataclass(slots=True)
 class Change:
-    record_type: str
+    record_type: RecordType
     key: str
     before: Stored | None
     after: State | None
@@ -84,12 +86,12 @@ def apply(
     """Write the changes and log them; refuse deletions that would leave references dangling
     (``reverting``: the batch an undo reverts, whose entries for these records stop counting)."""
     refuse_dangling(connection, changes, reverting)
-    by_type: dict[str, list[Write]] = defaultdict(list)
+    by_type: dict[RecordType, list[Write]] = defaultdict(list)
     for change in changes:
         by_type[change.record_type].append(Write(change.key, change.before, change.after))
-    for record_type in WRITE_ORDER:
+    for record_type in RECORD_TYPES:
         if by_type[record_type]:
-            STORES[record_type].write(connection, by_type[record_type], batch.recorded_at)
+            KINDS[record_type].store.write(connection, by_type[record_type], batch.recorded_at)
     entries: list[Entry] = []
     for change in changes:
         logged = change.logged
@@ -125,7 +127,7 @@ def refuse_dangling(
     and the condition it depends on together is fine. A source cited as evidence by a change
     that stands in the log is referred to for good: the log is never rewritten.
     """
-    deleted: dict[str, list[str]] = defaultdict(list)
+    deleted: dict[RecordType, list[str]] = defaultdict(list)
     for change in changes:
         if change.after is None:
             deleted[change.record_type].append(change.key)
@@ -145,7 +147,7 @@ def refuse_dangling(
             remaining = [
                 (kind, ref)
                 for kind, ref in found.get(key, [])
-                if kind not in STORES  # evidence in the log, which stays
+                if kind not in KINDS  # evidence in the log, which stays
                 or (kind, ref) not in after
                 or refers(kind, after[(kind, ref)], record_type, key)
             ]
@@ -153,7 +155,9 @@ def refuse_dangling(
                 raise ReferencedError(record_type, key, remaining)
 
 
-def _check_version(record_type: str, key: str, stored: Stored | None, version: int | None) -> None:
+def _check_version(
+    record_type: RecordType, key: str, stored: Stored | None, version: int | None
+) -> None:
     if version is None:
         return
     if stored is None:
@@ -162,13 +166,15 @@ def _check_version(record_type: str, key: str, stored: Stored | None, version: i
         raise ConflictError(record_type, key, version, stored.version, stored.state)
 
 
-def _require_evidence(record_type: str, key: str, note: str | None, source: str | None) -> None:
+def _require_evidence(
+    record_type: RecordType, key: str, note: str | None, source: str | None
+) -> None:
     # The note is judged as the log will keep it: a note of control characters is no note.
     if not clean_note(note) and not source:
         raise EvidenceRequiredError(record_type, key)
 
 
-def effective_date(record_type: str, key: str, value: str | None) -> str | None:
+def effective_date(record_type: RecordType, key: str, value: str | None) -> str | None:
     """A change's effective date as given to the service API: a partial date that has begun
     (a change dated in the future has not happened yet), or None."""
     if value is None:
@@ -179,7 +185,7 @@ def effective_date(record_type: str, key: str, value: str | None) -> str | None:
         raise InvalidRecordError(record_type, key, [("effective date", str(error))]) from None
 
 
-def _note(record_type: str, key: str, note: str | None) -> str | None:
+def _note(record_type: RecordType, key: str, note: str | None) -> str | None:
     note = clean_note(note)
     if note is not None and len(note) > NOTE_LIMIT:
         raise InvalidRecordError(
@@ -192,7 +198,7 @@ def _note(record_type: str, key: str, note: str | None) -> str | None:
 
 
 def status_entries(
-    record_type: str, key: str, entries: Sequence[HistoryEntry], previous: str | None
+    record_type: RecordType, key: str, entries: Sequence[HistoryEntry], previous: str | None
 ) -> list[Entry]:
     """Log entries for a fixture's status history, each at its own date with its evidence."""
     logged = []
@@ -277,10 +283,12 @@ def _check_names(
         check_source(connection, source, record_type, key)
 
 
-def _stored(connection: Connection, record_type: str, key: str, version: int | None) -> Stored:
+def _stored(
+    connection: Connection, record_type: RecordType, key: str, version: int | None
+) -> Stored:
     """The record as stored, at ``version`` (None: any), else a :class:`ConflictError` (or,
     with no version asked for, a :class:`NotFoundError`)."""
-    stored = STORES[record_type].load(connection, [key]).get(key)
+    stored = KINDS[record_type].store.load(connection, [key]).get(key)
     if stored is None:
         if version is not None:
             raise ConflictError(record_type, key, version, None, None)
@@ -295,7 +303,7 @@ def create(
     """Add a new record, logged as created (with its history, if it has one)."""
     record, evidence = _given(record, evidence)
     record_type, key = record.record_type, record.record_key
-    if key in STORES[record_type].load(connection, [key]):
+    if key in KINDS[record_type].store.load(connection, [key]):
         raise DuplicateKeyError(record_type, key)
     state = record.state()
     history_sources = [entry.source for entry in getattr(record, "history", []) or []]
@@ -336,7 +344,7 @@ def update(
 
 
 def _refuse_backdating(
-    connection: Connection, record_type: str, key: str, current: Any, dates: Sequence[str]
+    connection: Connection, record_type: RecordType, key: str, current: Any, dates: Sequence[str]
 ) -> None:
     """A status change may not be dated before the change that set the current status: the
     history would then end on a status other than the current one."""
@@ -365,7 +373,7 @@ def _with_resolution(state: State, before: State, effective: str) -> State:
 def delete(
     connection: Connection,
     batch: Batch,
-    record_type: str,
+    record_type: RecordType,
     key: str,
     *,
     version: int | None,
@@ -379,7 +387,7 @@ def delete(
 def change_status(
     connection: Connection,
     batch: Batch,
-    record_type: str,
+    record_type: RecordType,
     key: str,
     status: str,
     *,
@@ -391,7 +399,7 @@ def change_status(
         raise LedgerError(f"only pledges and conditions have a status, not {record_type}s")
     stored = load_one(connection, record_type, key)
     _check_version(record_type, key, stored, version)
-    model = RECORD_MODELS[record_type]
+    model = KINDS[record_type].schema
     effective = effective_date(record_type, key, evidence.effective or None)
     try:
         record = model.model_validate(
@@ -453,20 +461,20 @@ def save_records(
     *,
     default_note: str,
     progress: Callable[[int, int], None] | None = None,
-) -> dict[str, Counts]:
+) -> dict[RecordType, Counts]:
     """Create or update records matched by key; history entries not yet logged are appended.
 
     A status change that arrives without a new history entry is logged with ``default_note``
     (typically "imported from FILE") as its evidence and today as its date.
     """
-    counts = {record_type: Counts() for record_type in WRITE_ORDER}
-    by_type: dict[str, list[Record]] = defaultdict(list)
+    counts = {record_type: Counts() for record_type in RECORD_TYPES}
+    by_type: dict[RecordType, list[Record]] = defaultdict(list)
     for record in records:
         by_type[record.record_type].append(record)
     changes: list[Change] = []
     done = 0
     total = len(records)
-    for record_type in WRITE_ORDER:
+    for record_type in RECORD_TYPES:
         group = by_type[record_type]
         if not group:
             continue
@@ -475,7 +483,7 @@ def save_records(
             seen: set[str] = set()
             duplicate = next(k for k in keys if k in seen or seen.add(k))  # type: ignore[func-returns-value]
             raise DuplicateKeyError(record_type, duplicate)
-        stored = STORES[record_type].load(connection, keys)
+        stored = KINDS[record_type].store.load(connection, keys)
         logged_history = history.status_history(
             connection, record_type, [k for k in keys if k in stored]
         )

@@ -21,8 +21,8 @@ from db import doctor, engines, migrate, replay, schema, schemas
 from db.errors import LedgerOpenError
 from db.fixtures import import_files
 from db.ledger import Ledger
+from db.record_types import KINDS, RECORD_TYPES
 from db.sqlite import bulk, facet_counts, fulltext, ledger_file
-from db.store import STORES, WRITE_ORDER
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,8 +139,8 @@ def test_ledgers_made_every_way_hold_exactly_our_schema(tmp_path: Path, ledger: 
 def test_the_range_reader_of_the_check_reads_what_the_store_reads(small: Ledger) -> None:
     import_files(small, [fixtures.path()])
     with small._reader.connect() as connection:  # a test-only look at both readers
-        for record_type in WRITE_ORDER:
-            by_store = {k: s.state for k, s in STORES[record_type].load(connection).items()}
+        for record_type in RECORD_TYPES:
+            by_store = {k: s.state for k, s in KINDS[record_type].store.load(connection).items()}
             assert by_store, record_type
             assert replay.stored_states(connection, record_type, None, None) == by_store
             keys = sorted(by_store)

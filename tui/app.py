@@ -34,6 +34,7 @@ from textual.screen import Screen
 from db.errors import LedgerError, NothingToUndoError, UndoConflictError
 from db.ledger import Ledger
 from db.records import BatchSummary
+from db.vocab import RecordType
 
 from . import keys, render
 from .ledger_app import LedgerApp
@@ -99,7 +100,7 @@ class PledgesApp(ReportsErrors, LedgerApp):
             super().__init__()
 
     class CitationRead(Message):
-        def __init__(self, record_type: str, key: str, text: str, show: bool) -> None:
+        def __init__(self, record_type: RecordType, key: str, text: str, show: bool) -> None:
             self.record_type = record_type
             self.key = key
             self.text = text
@@ -196,7 +197,7 @@ class PledgesApp(ReportsErrors, LedgerApp):
     def _open_record(self, message: OpenRecord) -> None:
         self.open_record(message.record_type, message.key)
 
-    def open_record(self, record_type: str, key: str) -> None:
+    def open_record(self, record_type: RecordType, key: str) -> None:
         """Show a record on top of the current view's stack (``escape`` comes back)."""
         from .screens.records import SCREENS
 
@@ -229,7 +230,7 @@ class PledgesApp(ReportsErrors, LedgerApp):
         self._read_citation(record_type, key, message.show)
 
     @work(thread=True, exclusive=True, group="citation", exit_on_error=False)
-    def _read_citation(self, record_type: str, key: str, show: bool) -> None:
+    def _read_citation(self, record_type: RecordType, key: str, show: bool) -> None:
         text = citation(self.ledger, record_type, key)
         self.post_message(self.CitationRead(record_type, key, text, show))
 
@@ -250,7 +251,7 @@ class PledgesApp(ReportsErrors, LedgerApp):
             timeout=8,
         )
 
-    def _show_citation(self, record_type: str, key: str, text: str) -> None:
+    def _show_citation(self, record_type: RecordType, key: str, text: str) -> None:
         from .editing.dialogs import CitationDialog
 
         # The "Copied" toast of an earlier y would lie on top of the window.

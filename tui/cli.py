@@ -210,7 +210,7 @@ def list_command(
         fail(f"--json is --format json; it cannot be combined with --format {fmt}", EXIT_USAGE)
     fmt = "json" if as_json else fmt or "table"
     _, parsed = parsed_query(query)
-    sort = Sort(sort_column, reverse)  # type: ignore[arg-type]
+    sort = Sort.by(sort_column, reverse)  # click.Choice has refused any other column
     with open_ledger(ctx, db) as ledger:
         if fmt == "json":
             _print_json(ledger, parsed, sort, limit)

@@ -7,6 +7,7 @@ only click at start; the ledger and the fixture readers load when a command runs
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -28,11 +29,11 @@ from tui.cli_common import (
 
 if TYPE_CHECKING:
     from db.errors import FileTargetError
+    from db.vocab import RecordType
     from db.writing import Counts
 
 #: Inputs at least this large show a progress line (when stderr is a terminal).
 PROGRESS_BYTES = 1_000_000
-_SECTIONS = (("actor", "actors"), ("source", "sources"), ("condition", "conditions"))
 
 
 class _ProgressLine:
@@ -59,11 +60,13 @@ def _progress(files: tuple[str, ...]) -> _ProgressLine | None:
     return _ProgressLine() if size >= PROGRESS_BYTES else None
 
 
-def _table(counts: dict[str, Counts]) -> list[str]:
+def _table(counts: Mapping[RecordType, Counts]) -> list[str]:
+    from db.record_types import KINDS
+
     rows = [("record type", "added", "updated", "unchanged")]
-    for record_type, name in (*_SECTIONS, ("pledge", "pledges")):
+    for record_type, kind in KINDS.items():
         c = counts[record_type]
-        rows.append((name, f"{c.added:,}", f"{c.updated:,}", f"{c.unchanged:,}"))
+        rows.append((kind.section, f"{c.added:,}", f"{c.updated:,}", f"{c.unchanged:,}"))
     return [f"{a:<12} {b:>9} {c:>9} {d:>11}" for a, b, c, d in rows]
 
 
@@ -155,7 +158,7 @@ def import_command(
             echo(f"dry run: importing {names} into {into} would change this")
         else:
             echo(f"imported {names} into {into}")
-        for line in _table(dict(report.counts)):
+        for line in _table(report.counts):
             echo(line)
         for note in report.notes:
             echo(shown(note, LINE_VALUE))

@@ -32,6 +32,7 @@ from textual.fuzzy import FuzzySearch
 
 from db.errors import LedgerError
 from db.query import Query, Term
+from db.vocab import RecordType
 
 from . import render
 from .ledger_app import LedgerApp
@@ -68,7 +69,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    record_type: str
+    record_type: RecordType
     key: str
     title: str
     #: Other names that find it (an actor's aliases: ``Norge`` for Norway), one string.

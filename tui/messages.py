@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from db.vocab import RecordType
+
 
 class LedgerWritten(Message):
     """A write committed (a save, a status change, a deletion, an import): the app reads the
@@ -31,7 +33,7 @@ class ShowPledges(Message):
 class OpenRecord(Message):
     """Show a record's screen on top of the current view's stack (``escape`` comes back)."""
 
-    def __init__(self, record_type: str, key: str) -> None:
+    def __init__(self, record_type: RecordType, key: str) -> None:
         #: ``pledge``, ``condition``, ``actor`` or ``source``.
         self.record_type = record_type
         #: The record's key (an actor's code).
@@ -43,7 +45,7 @@ class Cite(Message):
     """Cite a pledge or a condition: copy its citation to the clipboard, or show it in a window
     to copy by hand (``show``, or a second ``y`` on the same record soon after the first)."""
 
-    def __init__(self, record_type: str, key: str, *, show: bool) -> None:
+    def __init__(self, record_type: RecordType, key: str, *, show: bool) -> None:
         self.record_type = record_type
         self.key = key
         #: Show the citation instead of copying it.

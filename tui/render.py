@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from db.vocab import RecordType
+
 if TYPE_CHECKING:
     from textual.content import Content
 
@@ -217,7 +219,7 @@ LABEL_STYLE = "$foreground-muted"
 HEADING_STYLE = "bold $text-accent"
 
 
-def status_width(record_type: str | None = None) -> int:
+def status_width(record_type: RecordType | None = None) -> int:
     """How wide a column of status words must be for every word of the vocabulary (of pledges,
     of conditions, or of both when ``record_type`` is None): its longest word. A column of
     them leaves a gap after this (:func:`status_cell`), so that no word runs into the next."""
@@ -241,7 +243,7 @@ def status_cell(status: str, width: int) -> str:
     return status.ljust(width) + " " * STATUS_GAP
 
 
-def status_style(status: str | None, record_type: str = "pledge") -> str:
+def status_style(status: str | None, record_type: RecordType = "pledge") -> str:
     """The style of a status word (pledges and conditions have their own vocabularies)."""
     if not status:
         return ""
@@ -288,7 +290,7 @@ def ui(text: str, style: str = "") -> Content:
     return Content.styled(text, style) if style else Content(text)
 
 
-def status(value: str | None, record_type: str = "pledge") -> Content:
+def status(value: str | None, record_type: RecordType = "pledge") -> Content:
     """A status word in its colour."""
     return plain(value or "", status_style(value, record_type))
 

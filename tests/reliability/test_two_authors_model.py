@@ -42,7 +42,7 @@ from db.errors import (
     UnknownReferenceError,
 )
 from db.ledger import Ledger
-from db.store import STORES
+from db.record_types import KINDS
 
 SCALE = max(1, int(os.environ.get("PLEDGES_RELIABILITY_SCALE", "1")))
 AUTHORS = ("ana", "ben")
@@ -258,7 +258,7 @@ def stored(ledger: Ledger) -> dict[Ident, State]:
     found: dict[Ident, State] = {}
     with ledger._reading() as connection:  # a test-only look at every stored field
         for record_type in TYPES:
-            for key, record in STORES[record_type].load(connection).items():
+            for key, record in KINDS[record_type].store.load(connection).items():
                 found[(record_type, key)] = record.state
     return found
 

@@ -16,7 +16,7 @@ from tui.app import PledgesApp
 from tui.screens.base import fit_trail
 from tui.screens.pledges import PledgesView
 from tui.screens.records import RecordScreen
-from tui.widgets.record_parts import Hanging, RecordLink
+from tui.widgets.record_parts import Hanging, Link
 
 SIZES = [(80, 24), (200, 50)]
 #: A sample pledge that hangs on a partially met condition (us-backstop).
@@ -27,7 +27,7 @@ async def _show_link(pilot: Pilot[None], record_type: str, key: str) -> None:
     """Scroll the record screen to its link to ``key`` (by focusing it, as j/k would)."""
     screen = pilot.app.screen
     assert isinstance(screen, RecordScreen)
-    link = next(link for link in screen.query(RecordLink) if link.identity == (record_type, key))
+    link = next(link for link in screen.query(Link) if link.identity == (record_type, key))
     link.focus()
     await settle(pilot)
 

@@ -20,7 +20,7 @@ from db.ledger import Ledger
 from tui.app import PledgesApp
 from tui.render import visible
 from tui.screens.records import RecordScreen
-from tui.widgets.record_parts import Hanging, RecordLink
+from tui.widgets.record_parts import Hanging, Link
 
 
 def record_text(app: PledgesApp) -> str:
@@ -38,7 +38,7 @@ def record_text(app: PledgesApp) -> str:
 
 
 def links(app: PledgesApp) -> list[tuple[str, str]]:
-    return [link.identity for link in app.screen.query(RecordLink)]
+    return [link.identity for link in app.screen.query(Link)]
 
 
 async def open_record(pilot, record_type: str, key: str) -> None:  # type: ignore[no-untyped-def]

@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from db.errors import ConflictError, LedgerError, NotFoundError, ReferencedError
+from db.vocab import RecordType
 
 from .. import keys, render
 from ..widgets.key_footer import KeyFooter
@@ -47,7 +48,7 @@ class DeleteDialog(LedgerDialog[Deleted | None]):
             self.version = version
             super().__init__()
 
-    def __init__(self, record_type: str, key: str) -> None:
+    def __init__(self, record_type: RecordType, key: str) -> None:
         super().__init__()
         self.record_type = record_type
         self.key = key
@@ -76,7 +77,7 @@ class DeleteDialog(LedgerDialog[Deleted | None]):
         self._read(self.record_type, self.key)
 
     @work(thread=True, exclusive=True, group="delete-read", exit_on_error=False)
-    def _read(self, record_type: str, key: str) -> None:
+    def _read(self, record_type: RecordType, key: str) -> None:
         try:
             state, version = read_record(self.ledger, record_type, key)
         except NotFoundError as error:
@@ -99,7 +100,7 @@ class DeleteDialog(LedgerDialog[Deleted | None]):
         self._delete(self.record_type, self.key, self.version)
 
     @work(thread=True, exclusive=True, group="delete", exit_on_error=False)
-    def _delete(self, record_type: str, key: str, version: int) -> None:
+    def _delete(self, record_type: RecordType, key: str, version: int) -> None:
         try:
             summary = self.ledger.delete(record_type, key, version=version)
         except LedgerError as error:

@@ -35,16 +35,18 @@ from db.errors import (
     NotFoundError,
     nearest,
 )
+from db.record_types import KINDS
 from db.records import BatchSummary, Impact
-from db.schemas import RECORD_MODELS, Record, explain
+from db.schemas import Record, explain
 from db.slugs import key_from_title, numbered
+from db.vocab import RecordType
 
 from .. import render
 from ..widgets.key_footer import KeyFooter
 from .choices import LEDGER_LISTS, Choice, load_choices, static_choices
 from .dialogs import FieldsDialog, MessageDialog
 from .fields import FormField, PickInput
-from .form_fields import DEFAULTS, FIELDS, HISTORY_FIELDS, KEY_FIELDS, FieldSpec
+from .form_fields import DEFAULTS, FIELDS, HISTORY_FIELDS, FieldSpec
 from .results import Picked, Saved
 
 if TYPE_CHECKING:
@@ -65,26 +67,14 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
-def read_record(ledger: Ledger, record_type: str, key: str) -> tuple[dict[str, Any], int]:
+def read_record(ledger: Ledger, record_type: RecordType, key: str) -> tuple[dict[str, Any], int]:
     """The record's fields (as stored) and version (runs in a thread)."""
-    if record_type == "pledge":
-        pledge = ledger.pledge(key)
-        return pledge.pledge.state(), pledge.version
-    if record_type == "condition":
-        condition = ledger.condition(key)
-        return condition.condition.state(), condition.version
-    if record_type == "actor":
-        actor = ledger.actor(key)
-        return actor.actor.state(), actor.version
-    source = ledger.source(key)
-    return source.source.state(), source.version
+    return ledger.stored(record_type, key)
 
 
-def key_exists(ledger: Ledger, record_type: str, key: str) -> bool:
+def key_exists(ledger: Ledger, record_type: RecordType, key: str) -> bool:
     """Whether a record of this type has this key (runs in a thread)."""
-    if record_type == "pledge":
-        return bool(ledger.pledge_rows([key]))
-    return key in ledger.keys(record_type)
+    return bool(ledger.existing(record_type, [key]))
 
 
 #: The record types whose new records are offered a key made from their title.
@@ -92,14 +82,13 @@ SUGGESTS_KEYS = frozenset({"pledge", "condition", "source"})
 SUGGESTED = "suggested from the title: keep it, or type another"
 
 
-def free_key(ledger: Ledger, record_type: str, key: str) -> str:
+def free_key(ledger: Ledger, record_type: RecordType, key: str) -> str:
     """``key``, or the first of ``key-2``, ``key-3``, ... that no record of this type has
     (runs in a thread)."""
     candidates = numbered(key)
-    known = None if record_type == "pledge" else set(ledger.keys(record_type))
     while True:
         batch = [next(candidates) for _ in range(20)]
-        taken = {row.key for row in ledger.pledge_rows(batch)} if known is None else known
+        taken = ledger.existing(record_type, batch)
         free = next((candidate for candidate in batch if candidate not in taken), None)
         if free is not None:
             return free
@@ -160,12 +149,17 @@ class RecordForm(FieldsDialog[Saved | None]):
             super().__init__()
 
     def __init__(
-        self, record_type: str, key: str | None = None, *, initial: dict[str, str] | None = None
+        self,
+        record_type: RecordType,
+        key: str | None = None,
+        *,
+        initial: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.record_type = record_type
         self.key = key
-        self.model = RECORD_MODELS[record_type]
+        self.kind = KINDS[record_type]
+        self.model = self.kind.schema
         self.specs = FIELDS[record_type]
         self.history = HISTORY_FIELDS[record_type]
         self.start = {**DEFAULTS[record_type], **(initial or {})} if key is None else {}
@@ -246,7 +240,7 @@ class RecordForm(FieldsDialog[Saved | None]):
         if self._suggesting:
             # The key follows the title: the title is the first thing to type, the key the
             # last (it is filled in from the title).
-            key_field = KEY_FIELDS[self.record_type]
+            key_field = self.kind.key_field
             editable.sort(key=lambda f: (f.spec.name != "title") + 2 * (f.spec.name == key_field))
         empty = [f for f in editable if not f.text] if not self.editing else []
         target = next(iter(empty or editable), None)
@@ -267,7 +261,7 @@ class RecordForm(FieldsDialog[Saved | None]):
     # -- reading ---------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="form-read", exit_on_error=False)
-    def _read(self, record_type: str, key: str) -> None:
+    def _read(self, record_type: RecordType, key: str) -> None:
         try:
             state, version = read_record(self.ledger, record_type, key)
         except NotFoundError as error:
@@ -321,7 +315,7 @@ class RecordForm(FieldsDialog[Saved | None]):
     @property
     def changed(self) -> bool:
         texts = self.texts()
-        key_field = KEY_FIELDS[self.record_type]
+        key_field = self.kind.key_field
         if self._suggested is not None and texts.get(key_field) == self._suggested:
             # A key the form offered is not something the analyst typed.
             texts[key_field] = self._baseline.get(key_field, "")
@@ -358,7 +352,7 @@ class RecordForm(FieldsDialog[Saved | None]):
         for spec in (*self.specs, *self.history):
             if spec.name not in found:
                 self._check_references(spec, found)
-        key_field = KEY_FIELDS[self.record_type]
+        key_field = self.kind.key_field
         if self._taken_key and self.field(key_field).text == self._taken_key:
             found[key_field].append(str(DuplicateKeyError(self.record_type, self._taken_key)))
         effective = self.history_text("effective")
@@ -412,7 +406,7 @@ class RecordForm(FieldsDialog[Saved | None]):
         """Whether the key field may take a suggestion: empty, or still the form's own."""
         if not self._suggesting:
             return False
-        key = self.field(KEY_FIELDS[self.record_type]).text
+        key = self.field(self.kind.key_field).text
         return not key or key == self._suggested
 
     @on(Input.Changed, "#editor-title")
@@ -421,7 +415,7 @@ class RecordForm(FieldsDialog[Saved | None]):
             self._suggest_key(self.record_type, event.value)
 
     @work(thread=True, exclusive=True, group="form-suggest", exit_on_error=False)
-    def _suggest_key(self, record_type: str, title: str) -> None:
+    def _suggest_key(self, record_type: RecordType, title: str) -> None:
         slug = key_from_title(title)
         self.post_message(
             self.KeySuggested(title, free_key(self.ledger, record_type, slug) if slug else "")
@@ -431,7 +425,7 @@ class RecordForm(FieldsDialog[Saved | None]):
     def _key_suggested(self, message: KeySuggested) -> None:
         if message.title != self.field("title").shown or not self._key_is_offered():
             return
-        key_field = self.field(KEY_FIELDS[self.record_type])
+        key_field = self.field(self.kind.key_field)
         self._suggested = message.key or None
         key_field.note = SUGGESTED if message.key else ""
         key_field.set_text(message.key)
@@ -451,7 +445,7 @@ class RecordForm(FieldsDialog[Saved | None]):
         """The analyst has been in the key field: what it holds is theirs from now on."""
         if self._suggesting:
             self._suggesting = False
-            self.field(KEY_FIELDS[self.record_type]).note = ""
+            self.field(self.kind.key_field).note = ""
 
     @on(Input.Changed)
     @on(TextArea.Changed)
@@ -485,7 +479,7 @@ class RecordForm(FieldsDialog[Saved | None]):
         field = next((a for a in event.widget.ancestors if isinstance(a, FormField)), None)
         if field is None:
             return
-        key_field = KEY_FIELDS[self.record_type]
+        key_field = self.kind.key_field
         if field.spec.name == key_field:
             self._key_taken_over()
         self._show(self.problems(), {field.spec.name})
@@ -495,12 +489,12 @@ class RecordForm(FieldsDialog[Saved | None]):
                 self._check_key(self.record_type, key)
 
     @work(thread=True, exclusive=True, group="form-key", exit_on_error=False)
-    def _check_key(self, record_type: str, key: str) -> None:
+    def _check_key(self, record_type: RecordType, key: str) -> None:
         self.post_message(self.KeyChecked(key, key_exists(self.ledger, record_type, key)))
 
     @on(KeyChecked)
     def _key_checked(self, message: KeyChecked) -> None:
-        key_field = KEY_FIELDS[self.record_type]
+        key_field = self.kind.key_field
         if message.exists:
             self._taken_key = message.key
         elif self._taken_key == message.key:
@@ -613,7 +607,7 @@ class RecordForm(FieldsDialog[Saved | None]):
     @on(Committed)
     def _committed(self, message: Committed) -> None:
         self._saving = False
-        key = self.field(KEY_FIELDS[self.record_type]).text
+        key = self.field(self.kind.key_field).text
         self.dismiss(Saved(self.record_type, key, message.created, message.summary, message.impact))
 
     @on(Failed)
@@ -647,7 +641,7 @@ class RecordForm(FieldsDialog[Saved | None]):
     def _field_of(self, error: LedgerError) -> str | None:
         """The field a refusal is about, to mark it (when the form has that field)."""
         if isinstance(error, DuplicateKeyError):
-            return KEY_FIELDS[self.record_type]
+            return self.kind.key_field
         names = {s.name for s in (*self.specs, *self.history)}
         return error.field if error.field in names else None
 

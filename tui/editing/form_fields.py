@@ -12,6 +12,7 @@ from typing import Literal
 
 from db.dates import ACCEPTED_FORMS
 from db.schemas import CODE_RULE, KEY_RULE, SLUG_RULE
+from db.vocab import RecordType
 
 Kind = Literal["line", "text", "date", "amount", "choice", "list"]
 DATE_HINT = f"a date: {ACCEPTED_FORMS.removeprefix('use ')}"
@@ -30,7 +31,7 @@ class FieldSpec:
     #: The picker also takes a value that is not in its list (categories, tags, aliases).
     free: bool = False
     #: The picker can create a record of this type on the spot ("actor", "source").
-    create: str | None = None
+    create: RecordType | None = None
     #: The record's key: typed for a new record, fixed when editing.
     is_key: bool = False
 
@@ -184,6 +185,3 @@ HISTORY_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     "actor": (PLAIN_NOTE,),
     "source": (PLAIN_NOTE,),
 }
-
-#: Record type -> its key field's name.
-KEY_FIELDS = {"pledge": "key", "condition": "key", "actor": "code", "source": "key"}

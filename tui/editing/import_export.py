@@ -24,6 +24,7 @@ from textual.widgets import Checkbox, ProgressBar, RadioButton, RadioSet, Static
 
 from db.errors import LedgerError
 from db.files import FORMATS, NAME_IT, SUFFIX_OF, format_of
+from db.record_types import KINDS
 
 from .. import keys, render
 from ..widgets.key_footer import KeyFooter
@@ -35,13 +36,6 @@ from .paths import PathSuggester, split_paths
 
 if TYPE_CHECKING:
     from db.fixtures import ExportCount, ImportReport, Problem, RecordUpdate
-
-_SECTIONS = (
-    ("actor", "actors"),
-    ("source", "sources"),
-    ("condition", "conditions"),
-    ("pledge", "pledges"),
-)
 
 
 #: The import dialog lists the field changes of this many records, then counts the rest.
@@ -108,8 +102,8 @@ def counts_text(report: ImportReport) -> Any:
     """Added, updated and unchanged records by type: the types the files hold (pledges at
     least), so that a CSV's count takes two lines of a small terminal, not five."""
     rows = [f"{'':<12} {'added':>9} {'updated':>9} {'unchanged':>11}"]
-    for record_type, name in _SECTIONS:
-        c = report.counts[record_type]
+    for record_type, kind in KINDS.items():
+        name, c = kind.section, report.counts[record_type]
         if record_type == "pledge" or c.added or c.updated or c.unchanged:
             rows.append(f"{name:<12} {c.added:>9,} {c.updated:>9,} {c.unchanged:>11,}")
     return render.ui("\n".join(rows))

@@ -24,6 +24,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
+from db.vocab import RecordRef, RecordType
+
 from .. import keys, render
 from ..widgets.key_footer import KeyFooter
 from .choices import Choice, matching, search_pledges
@@ -41,7 +43,7 @@ _CODE_LIKE = re.compile(r"[A-Za-z0-9_-]{2,16}")
 _KEY_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
 
-def initial_values(record_type: str, text: str) -> dict[str, str]:
+def initial_values(record_type: RecordType, text: str) -> dict[str, str]:
     """What a record created from a picker starts with: the searched text as its code or key
     if it looks like one, else as its name or title."""
     text = text.strip()
@@ -59,7 +61,7 @@ class NewRecordForm(Protocol):
     by whoever opens the picker (the form imports the picker, not the other way round)."""
 
     def __call__(
-        self, record_type: str, *, initial: dict[str, str] | None = ...
+        self, record_type: RecordType, *, initial: dict[str, str] | None = ...
     ) -> ModalScreen[Saved | None]: ...
 
 
@@ -113,7 +115,7 @@ class Picker(LedgerDialog[Picked | None]):
         current: str = "",
         typed: str | None = None,
         free: bool = False,
-        create: str | None = None,
+        create: RecordType | None = None,
         form: NewRecordForm | None = None,
         search_ledger: bool = False,
     ) -> None:
@@ -138,7 +140,7 @@ class Picker(LedgerDialog[Picked | None]):
         self.create = create
         self.form = form
         self.search_ledger = search_ledger
-        self.created: list[tuple[str, str]] = []
+        self.created: list[RecordRef] = []
 
     def compose(self) -> ComposeResult:
         placeholder = "type to search" + (" the ledger" if self.search_ledger else "")

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from db.records import BatchSummary, Impact
+from db.vocab import RecordRef, RecordType
 
 
 @dataclass(frozen=True, slots=True)
 class Saved:
     """A form saved a record: created it, or saved an edit."""
 
-    record_type: str
+    record_type: RecordType
     key: str
     created: bool
     summary: BatchSummary
@@ -27,7 +28,7 @@ class Saved:
 
 @dataclass(frozen=True, slots=True)
 class StatusChanged:
-    record_type: str
+    record_type: RecordType
     key: str
     status: str
     effective: str | None
@@ -43,7 +44,7 @@ class StatusChanged:
 
 @dataclass(frozen=True, slots=True)
 class Deleted:
-    record_type: str
+    record_type: RecordType
     key: str
     summary: BatchSummary
 
@@ -58,4 +59,4 @@ class Picked:
 
     values: tuple[str, ...]
     #: (record type, key) of records created on the way; the form adds them to its lists.
-    created: tuple[tuple[str, str], ...] = ()
+    created: tuple[RecordRef, ...] = ()

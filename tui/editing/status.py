@@ -19,7 +19,6 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from db import vocab
 from db.dates import PartialDateError, parse_partial_date
 from db.dates import today as today_date
 from db.errors import (
@@ -28,7 +27,9 @@ from db.errors import (
     NotFoundError,
     nearest,
 )
+from db.record_types import KINDS
 from db.records import Impact
+from db.vocab import RecordType
 
 from .. import render
 from ..widgets.key_footer import KeyFooter
@@ -59,7 +60,7 @@ class Current:
     version: int
 
 
-def read_current(ledger: Ledger, record_type: str, key: str) -> Current:
+def read_current(ledger: Ledger, record_type: RecordType, key: str) -> Current:
     """(Runs in a thread.)"""
     if record_type == "pledge":
         p = ledger.pledge(key)
@@ -100,11 +101,11 @@ class StatusDialog(FieldsDialog[StatusChanged | None]):
             self.error = error
             super().__init__()
 
-    def __init__(self, record_type: str, key: str) -> None:
+    def __init__(self, record_type: RecordType, key: str) -> None:
         super().__init__()
         self.record_type = record_type
         self.key = key
-        self.words = vocab.PLEDGE_STATUSES if record_type == "pledge" else vocab.CONDITION_STATUSES
+        self.words = KINDS[record_type].statuses
         self.current: Current | None = None
         self.sources: list[Choice] = []
         self.impact: Impact | None = None
@@ -150,7 +151,7 @@ class StatusDialog(FieldsDialog[StatusChanged | None]):
     # -- reading ---------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="status-read", exit_on_error=False)
-    def _read(self, record_type: str, key: str) -> None:
+    def _read(self, record_type: RecordType, key: str) -> None:
         try:
             current = read_current(self.ledger, record_type, key)
         except NotFoundError as error:
@@ -387,7 +388,7 @@ class StatusDialog(FieldsDialog[StatusChanged | None]):
     @work(thread=True, exclusive=True, group="status-save", exit_on_error=False)
     def _write(
         self,
-        record_type: str,
+        record_type: RecordType,
         key: str,
         status: str,
         effective: str | None,

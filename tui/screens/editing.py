@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from db.record_types import WITH_STATUS
 from db.records import BatchSummary
+from db.vocab import RecordRef, RecordType
 
 from .. import render
 from ..ledger_app import LedgerApp
@@ -29,10 +31,9 @@ if TYPE_CHECKING:
 
 #: Seconds during which a second ``y`` on the same record shows the citation instead.
 AGAIN = 15.0
-STATUS_TYPES = ("pledge", "condition")
 
 
-def citation(ledger: Ledger, record_type: str, key: str) -> str:
+def citation(ledger: Ledger, record_type: RecordType, key: str) -> str:
     """The citation ``y`` copies and ``Y`` shows (runs in a thread): plain text, with whatever
     the ledger holds in it (escape sequences, direction marks, line breaks in a title) made
     visible by the renderer's rule, as everywhere else in the UI."""
@@ -84,16 +85,16 @@ class EditingScreen(LedgerScreen):
     (:attr:`new_record_type`), and how to show a record after a write (:meth:`show_record`).
     """
 
-    new_record_type: ClassVar[str | None] = None
+    new_record_type: ClassVar[RecordType | None] = None
 
-    def current_record(self) -> tuple[str, str] | None:
+    def current_record(self) -> RecordRef | None:
         """The record under the cursor (or on screen), as (type, key)."""
         return None
 
-    def show_record(self, record_type: str, key: str, *, created: bool) -> None:
+    def show_record(self, record_type: RecordType, key: str, *, created: bool) -> None:
         """Put the cursor on the record just written (hook)."""
 
-    def record_deleted(self, record_type: str, key: str) -> None:
+    def record_deleted(self, record_type: RecordType, key: str) -> None:
         """The record was deleted (hook: a record screen goes back)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -103,13 +104,13 @@ class EditingScreen(LedgerScreen):
             return self.new_record_type is not None
         return True
 
-    def _record_or_say(self) -> tuple[str, str] | None:
+    def _record_or_say(self) -> RecordRef | None:
         record = self.current_record()
         if record is None:
             self.notify("no record here to act on", severity="warning", markup=False)
         return record
 
-    def _record_to_change(self) -> tuple[str, str] | None:
+    def _record_to_change(self) -> RecordRef | None:
         """The record a key that writes acts on, unless the ledger is read-only (said)."""
         if refused_as_read_only(self.app):
             return None
@@ -153,9 +154,9 @@ class EditingScreen(LedgerScreen):
         ):
             self.app.push_screen(StatusDialog(*record), self._status_changed)
 
-    def _pledge_or_condition(self, record: tuple[str, str], refusal: str) -> bool:
+    def _pledge_or_condition(self, record: RecordRef, refusal: str) -> bool:
         """Whether ``record`` has a status (and a citation); if not, say ``refusal``."""
-        if record[0] in STATUS_TYPES:
+        if record[0] in WITH_STATUS:
             return True
         self.notify(refusal, severity="warning", markup=False)
         return False

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 
 from db import query, vocab
+from db.vocab import RecordType
 from tui.widgets.key_footer import KeyFooter
 
 from .. import keys, render
@@ -50,7 +51,7 @@ def _rows(pairs: list[tuple[str, Any]]) -> list[Row]:
     ]
 
 
-def _vocabulary(words: dict[str, str], record_type: str = "") -> list[Row]:
+def _vocabulary(words: dict[str, str], record_type: RecordType | None = None) -> list[Row]:
     return [
         Row(
             render.status(word, record_type) if record_type else render.plain(word, "bold"),

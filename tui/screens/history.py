@@ -15,6 +15,7 @@ from textual.message import Message
 
 from db import history_query
 from db.records import ChangeEntry
+from db.vocab import RecordType
 
 from .. import render
 from ..widgets.line_table import Column
@@ -139,7 +140,7 @@ class HistoryView(RecordsView):
         )
         self._maybe_more()
 
-    def show_record(self, record_type: str, key: str, *, created: bool) -> None:
+    def show_record(self, record_type: RecordType, key: str, *, created: bool) -> None:
         """The change just made is the newest entry: the History view shows the top."""
         self.table.move_cursor(0)
 

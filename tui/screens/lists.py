@@ -15,6 +15,7 @@ from textual.message import Message
 
 from db.query import Query
 from db.records import ActorRow, ConditionRow, SourceRow
+from db.vocab import RecordRef, RecordType
 
 from .. import keys, render
 from ..messages import OpenRecord
@@ -40,7 +41,7 @@ class RecordsView(FilteredView):
     def __init__(self) -> None:
         super().__init__()
         #: A record just written, to put the cursor on when the rows come back.
-        self._select: tuple[str, str] | None = None
+        self._select: RecordRef | None = None
 
     class Rows(Message):
         def __init__(self, rows: Sequence[ListRow], complete: bool = True) -> None:
@@ -82,7 +83,7 @@ class RecordsView(FilteredView):
             self.select(*self._select)
         self._count()
 
-    def select(self, record_type: str, key: str) -> bool:
+    def select(self, record_type: RecordType, key: str) -> bool:
         """Put the cursor on a record if it is listed (and not hidden by the filter)."""
         for index, row in enumerate(self.table.shown):
             if row.target == (record_type, key):
@@ -93,11 +94,11 @@ class RecordsView(FilteredView):
 
     # -- editing -------------------------------------------------------------------------------
 
-    def current_record(self) -> tuple[str, str] | None:
+    def current_record(self) -> RecordRef | None:
         row = self.table.cursor_row
         return row.target if row is not None else None
 
-    def show_record(self, record_type: str, key: str, *, created: bool) -> None:
+    def show_record(self, record_type: RecordType, key: str, *, created: bool) -> None:
         self._select = (record_type, key)
         self.reload()
 
@@ -122,11 +123,11 @@ class RecordsView(FilteredView):
     @on(LineTable.Opened, "#list-table")
     def _open(self, event: LineTable.Opened) -> None:
         row = self.table.cursor_row
-        if row is not None:
+        if row is not None and row.target is not None:
             self.post_message(OpenRecord(*row.target))
 
 
-def list_row(record_type: str, key: str, *cells: tuple[str | int | None, str]) -> ListRow:
+def list_row(record_type: RecordType, key: str, *cells: tuple[str | int | None, str]) -> ListRow:
     """A row of a list view from its cells' values and styles: shown as text made visible (a
     count grouped, nothing blank), sorted by as they are (text without regard to case)."""
     return ListRow(
@@ -134,6 +135,7 @@ def list_row(record_type: str, key: str, *cells: tuple[str | int | None, str]) -
         key,
         tuple((_shown(value), style) for value, style in cells),
         tuple(value.casefold() if isinstance(value, str) else value for value, _ in cells),
+        opens=(record_type, key),
     )
 
 

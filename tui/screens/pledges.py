@@ -17,6 +17,7 @@ from textual.worker import Worker
 from db.errors import LedgerError
 from db.query import Query
 from db.records import Facets, Sort
+from db.vocab import RecordRef, RecordType
 
 from .. import keys, render
 from ..filtering import FACET_FIELDS, active_values, toggle_term, without_field
@@ -146,11 +147,11 @@ class PledgesView(FilteredView):
 
     # -- editing -------------------------------------------------------------------------------
 
-    def current_record(self) -> tuple[str, str] | None:
+    def current_record(self) -> RecordRef | None:
         row = self.table.cursor_row
         return ("pledge", row.key) if row is not None else None
 
-    def show_record(self, record_type: str, key: str, *, created: bool) -> None:
+    def show_record(self, record_type: RecordType, key: str, *, created: bool) -> None:
         if record_type == "pledge":
             self.table.go_to(key)
 

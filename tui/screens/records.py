@@ -19,12 +19,14 @@ from textual.widget import Widget
 from db import vocab
 from db.errors import NotFoundError
 from db.records import ActorDetail, ConditionDetail, PledgeDetail, SourceDetail
+from db.vocab import RecordRef, RecordType
 
 from .. import keys, render
 from ..messages import OpenRecord, ShowPledges
 from ..widgets.record_parts import (
     Field,
     Heading,
+    Link,
     QueryLink,
     RecordLink,
     Text,
@@ -44,7 +46,7 @@ class RecordScreen(EditingScreen):
     """The shared part of the four record screens."""
 
     BINDINGS: ClassVar = keys.bindings("record", "edit")
-    record_type: ClassVar[str] = ""
+    record_type: ClassVar[RecordType]
 
     DEFAULT_CSS = """
     RecordScreen #record { padding: 0 1 1 1; background: $surface; }
@@ -115,7 +117,7 @@ class RecordScreen(EditingScreen):
 
     @on(Loaded)
     async def _loaded(self, message: Loaded) -> None:
-        focused = self.focused.identity if isinstance(self.focused, RecordLink) else None
+        focused = self.focused.identity if isinstance(self.focused, Link) else None
         position = self._link_position()
         scroll_y = self.body.scroll_y
         self.detail = message.detail
@@ -141,11 +143,11 @@ class RecordScreen(EditingScreen):
         )
 
     def _link_position(self) -> int | None:
-        links = list(self.query(RecordLink))
+        links = list(self.query(Link))
         return links.index(self.focused) if self.focused in links else None
 
     def _restore_focus(self, identity: tuple[str, str] | None, position: int | None) -> None:
-        links = list(self.query(RecordLink))
+        links = list(self.query(Link))
         if not links:
             return
         if identity is not None:
@@ -158,14 +160,14 @@ class RecordScreen(EditingScreen):
 
     # -- editing -------------------------------------------------------------------------------
 
-    def current_record(self) -> tuple[str, str] | None:
+    def current_record(self) -> RecordRef | None:
         return (self.record_type, self.key)
 
-    def show_record(self, record_type: str, key: str, *, created: bool) -> None:
+    def show_record(self, record_type: RecordType, key: str, *, created: bool) -> None:
         if (record_type, key) == (self.record_type, self.key):
             self.reload()
 
-    def record_deleted(self, record_type: str, key: str) -> None:
+    def record_deleted(self, record_type: RecordType, key: str) -> None:
         if (record_type, key) == (self.record_type, self.key) and self.is_active:
             self.app.pop_screen()
 
@@ -182,8 +184,8 @@ class RecordScreen(EditingScreen):
 
     def _step(self, direction: int) -> None:
         """Focus the next link in view, or scroll a little towards it when none is in view."""
-        links = list(self.query(RecordLink))
-        current = self.focused if isinstance(self.focused, RecordLink) else None
+        links = list(self.query(Link))
+        current = self.focused if isinstance(self.focused, Link) else None
         if current in links:
             index = links.index(current)
             candidates = links[index + 1 :] if direction > 0 else links[:index][::-1]
@@ -210,7 +212,7 @@ class RecordScreen(EditingScreen):
         self.body.scroll_end(animate=False)
 
     def action_open_link(self) -> None:
-        if isinstance(self.focused, RecordLink):
+        if isinstance(self.focused, Link):
             self.focused.follow()
 
     @on(RecordLink.Followed)
@@ -235,7 +237,7 @@ def _dash(value: object) -> Any:
     )
 
 
-def _described(word: str | None, words: dict[str, str], record_type: str = "pledge") -> Any:
+def _described(word: str | None, words: dict[str, str], record_type: RecordType = "pledge") -> Any:
     if not word:
         return _dash(None)
     return render.assemble(

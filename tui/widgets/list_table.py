@@ -11,23 +11,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from db.vocab import RecordRef
+
 from .line_table import Cell, Column, LineTable
 
 
 @dataclass(frozen=True, slots=True)
 class ListRow:
-    """One row: the record it opens, its cells, and the values it sorts by (per column)."""
+    """One row: what it is, its cells, the values it sorts by (per column), and the record it
+    opens."""
 
-    record_type: str
+    #: What the row shows (a record type, ``entry`` for a change, ``problem``); with ``key``,
+    #: the row's identity in its table.
+    kind: str
     key: str
     cells: tuple[Cell, ...]
     values: tuple[Any, ...]
-    #: The record that ``enter`` opens, when it is not the row's own (a history entry's).
-    opens: tuple[str, str] | None = None
+    #: The record that ``enter`` opens (a record's row opens the record itself; None: nothing).
+    opens: RecordRef | None = None
 
     @property
-    def target(self) -> tuple[str, str]:
-        return self.opens or (self.record_type, self.key)
+    def target(self) -> RecordRef | None:
+        return self.opens
 
     @property
     def text(self) -> str:
@@ -105,7 +110,7 @@ class ListTable(LineTable):
         target = 0
         if current is not None:
             for index, row in enumerate(shown):
-                if (row.record_type, row.key) == (current.record_type, current.key):
+                if (row.kind, row.key) == (current.kind, current.key):
                     target = index
                     break
         self.move_cursor(target, screen_row=screen_row)

@@ -225,7 +225,7 @@ class PledgeTable(ReportsErrors, LineTable):
         self.show(self.filter_query, self.sort)
 
     def sort_by(self, column: str, descending: bool) -> None:
-        self.show(sort=Sort(column, descending))  # type: ignore[arg-type]
+        self.show(sort=Sort.by(column, descending))
 
     @on(LineTable.HeaderClicked)
     def _header_clicked(self, event: LineTable.HeaderClicked) -> None:

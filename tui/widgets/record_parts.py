@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from db.records import Brief, ChangeEntry
-from db.vocab import admiralty_code, admiralty_meaning
+from db.vocab import RecordType, admiralty_code, admiralty_meaning
 
 from .. import render
 
@@ -69,31 +69,22 @@ class Hanging(Horizontal):
         yield Text(self.body, classes="body")
 
 
-class RecordLink(Widget, can_focus=True):
-    """A line naming another record; following it opens that record's screen.
+class Link(Widget, can_focus=True):
+    """A line that leads somewhere when followed (enter or a click): another record's screen
+    (:class:`RecordLink`) or the pledge table filtered (:class:`QueryLink`).
 
     With a ``lead`` (a status word), the lead stands in a column of its own and the rest wraps
     beside it (:class:`Hanging`)."""
 
     DEFAULT_CSS = """
-    RecordLink { height: auto; padding: 0 1; }
-    RecordLink:hover { background: $boost; }
+    Link { height: auto; padding: 0 1; }
+    Link:hover { background: $boost; }
     /* Reverse video keeps every span readable: a coloured key becomes a coloured block. */
-    RecordLink:focus > Text, RecordLink:focus > Hanging > Text { text-style: bold reverse; }
+    Link:focus > Text, Link:focus > Hanging > Text { text-style: bold reverse; }
     """
 
-    class Followed(Message):
-        def __init__(self, record_type: str, key: str) -> None:
-            self.record_type = record_type
-            self.key = key
-            super().__init__()
-
-    def __init__(
-        self, record_type: str, key: str, content: Content, *, lead: Content | None = None
-    ) -> None:
+    def __init__(self, content: Content, *, lead: Content | None = None) -> None:
         super().__init__()
-        self.record_type = record_type
-        self.key = key
         self.content = content
         self.lead = lead
 
@@ -105,10 +96,11 @@ class RecordLink(Widget, can_focus=True):
 
     @property
     def identity(self) -> tuple[str, str]:
-        return (self.record_type, self.key)
+        """What the link leads to, to find the same link again after a refresh."""
+        raise NotImplementedError
 
     def follow(self) -> None:
-        self.post_message(self.Followed(self.record_type, self.key))
+        raise NotImplementedError
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
@@ -116,7 +108,31 @@ class RecordLink(Widget, can_focus=True):
         self.follow()
 
 
-class QueryLink(RecordLink):
+class RecordLink(Link):
+    """A line naming another record; following it opens that record's screen."""
+
+    class Followed(Message):
+        def __init__(self, record_type: RecordType, key: str) -> None:
+            self.record_type = record_type
+            self.key = key
+            super().__init__()
+
+    def __init__(
+        self, record_type: RecordType, key: str, content: Content, *, lead: Content | None = None
+    ) -> None:
+        super().__init__(content, lead=lead)
+        self.record_type: RecordType = record_type
+        self.key = key
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return (self.record_type, self.key)
+
+    def follow(self) -> None:
+        self.post_message(self.Followed(self.record_type, self.key))
+
+
+class QueryLink(Link):
     """A link to the pledge table filtered by a query (``pledger:FRA status:committed``)."""
 
     class Filter(Message):
@@ -125,10 +141,15 @@ class QueryLink(RecordLink):
             super().__init__()
 
     def __init__(self, query: str, content: Content) -> None:
-        super().__init__("query", query, content)
+        super().__init__(content)
+        self.filter_text = query
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return ("query", self.filter_text)
 
     def follow(self) -> None:
-        self.post_message(self.Filter(self.key))
+        self.post_message(self.Filter(self.filter_text))
 
 
 class Field(Horizontal):
