@@ -62,8 +62,9 @@ class NotFoundError(LedgerError):
 
 
 class DuplicateKeyError(LedgerError):
-    def __init__(self, record_type: RecordType, key: str) -> None:
-        self.record_type, self.key = record_type, key
+    def __init__(self, record_type: RecordType, key: str, field: str = "key") -> None:
+        """``field``: the field holding the record's key (``code`` for actors)."""
+        self.record_type, self.key, self.field = record_type, key, field
         super().__init__(f"a {record_type} {key!r} already exists; keys are unique")
 
 

@@ -211,12 +211,21 @@ def _cleaned(
     return cleaned
 
 
+def first_repeated(values: Iterable[Any]) -> Any | None:
+    """The first value met a second time, or None when no value repeats."""
+    seen: set[Any] = set()
+    for value in values:
+        if value in seen:
+            return value
+        seen.add(value)
+    return None
+
+
 def _no_repeats(record: BaseModel, fields: Iterable[str]) -> None:
     for name in fields:
         values = getattr(record, name)
         if len(set(values)) != len(values):
-            seen: set[Any] = set()
-            repeated = next(v for v in values if v in seen or seen.add(v))  # type: ignore[func-returns-value]
+            repeated = first_repeated(values)
             raise _fail(
                 "duplicate", "{field}: {value} is listed twice", field=name, value=repr(repeated)
             )

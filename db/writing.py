@@ -45,7 +45,7 @@ from .references import (
     referrers,
     refers,
 )
-from .schemas import HistoryEntry, Record, explain
+from .schemas import HistoryEntry, Record, explain, first_repeated
 from .store import State, Stored, Write
 from .text import clean_note
 from .vocab import RecordType
@@ -304,7 +304,7 @@ def create(
     record, evidence = _given(record, evidence)
     record_type, key = record.record_type, record.record_key
     if key in KINDS[record_type].store.load(connection, [key]):
-        raise DuplicateKeyError(record_type, key)
+        raise DuplicateKeyError(record_type, key, record.key_field)
     state = record.state()
     history_sources = [entry.source for entry in getattr(record, "history", []) or []]
     _check_names(connection, record, state, [evidence.source, *history_sources])
@@ -479,10 +479,9 @@ def save_records(
         if not group:
             continue
         keys = [r.record_key for r in group]
-        if len(set(keys)) != len(keys):
-            seen: set[str] = set()
-            duplicate = next(k for k in keys if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-            raise DuplicateKeyError(record_type, duplicate)
+        duplicate = first_repeated(keys)
+        if duplicate is not None:
+            raise DuplicateKeyError(record_type, duplicate, KINDS[record_type].key_field)
         stored = KINDS[record_type].store.load(connection, keys)
         logged_history = history.status_history(
             connection, record_type, [k for k in keys if k in stored]

@@ -354,7 +354,7 @@ class RecordForm(FieldsDialog[Saved | None]):
                 self._check_references(spec, found)
         key_field = self.kind.key_field
         if self._taken_key and self.field(key_field).text == self._taken_key:
-            found[key_field].append(str(DuplicateKeyError(self.record_type, self._taken_key)))
+            found[key_field].append(str(DuplicateKeyError(self.record_type, self._taken_key, key_field)))
         effective = self.history_text("effective")
         if effective:
             try:
@@ -640,8 +640,6 @@ class RecordForm(FieldsDialog[Saved | None]):
 
     def _field_of(self, error: LedgerError) -> str | None:
         """The field a refusal is about, to mark it (when the form has that field)."""
-        if isinstance(error, DuplicateKeyError):
-            return self.kind.key_field
         names = {s.name for s in (*self.specs, *self.history)}
         return error.field if error.field in names else None
 
