@@ -201,11 +201,7 @@ class PledgesApp(ReportsErrors, LedgerApp):
         """Show a record on top of the current view's stack (``escape`` comes back)."""
         from .screens.records import SCREENS
 
-        screen_class = SCREENS.get(record_type)
-        if screen_class is None:
-            self.notify(f"{record_type} records have no screen", severity="warning", markup=False)
-            return
-        self.push_screen(screen_class(key, self.current_mode))
+        self.push_screen(SCREENS[record_type](key, self.current_mode))
 
     @on(ShowPledges)
     def _show_pledges(self, message: ShowPledges) -> None:

@@ -46,7 +46,7 @@ from ..widgets.key_footer import KeyFooter
 from .choices import LEDGER_LISTS, Choice, load_choices, static_choices
 from .dialogs import FieldsDialog, MessageDialog
 from .fields import FormField, PickInput
-from .form_fields import DEFAULTS, FIELDS, HISTORY_FIELDS, FieldSpec
+from .form_fields import FORMS, FieldSpec
 from .results import Picked, Saved
 
 if TYPE_CHECKING:
@@ -77,8 +77,6 @@ def key_exists(ledger: Ledger, record_type: RecordType, key: str) -> bool:
     return bool(ledger.existing(record_type, [key]))
 
 
-#: The record types whose new records are offered a key made from their title.
-SUGGESTS_KEYS = frozenset({"pledge", "condition", "source"})
 SUGGESTED = "suggested from the title: keep it, or type another"
 
 
@@ -160,9 +158,10 @@ class RecordForm(FieldsDialog[Saved | None]):
         self.key = key
         self.kind = KINDS[record_type]
         self.model = self.kind.schema
-        self.specs = FIELDS[record_type]
-        self.history = HISTORY_FIELDS[record_type]
-        self.start = {**DEFAULTS[record_type], **(initial or {})} if key is None else {}
+        layout = FORMS[record_type]
+        self.specs = layout.fields
+        self.history = layout.history
+        self.start = {**layout.defaults, **(initial or {})} if key is None else {}
         #: The version the form edits (None: a new record), and the record as it was read.
         self.version: int | None = None
         self.original: dict[str, Any] | None = None
@@ -176,7 +175,7 @@ class RecordForm(FieldsDialog[Saved | None]):
         #: The key last suggested from the title, shown in the key field until the analyst
         #: types another or has been in the field (then it is theirs); None: none offered.
         self._suggested: str | None = None
-        self._suggesting = key is None and record_type in SUGGESTS_KEYS
+        self._suggesting = key is None and layout.suggests_key
 
     @property
     def editing(self) -> bool:
@@ -354,7 +353,9 @@ class RecordForm(FieldsDialog[Saved | None]):
                 self._check_references(spec, found)
         key_field = self.kind.key_field
         if self._taken_key and self.field(key_field).text == self._taken_key:
-            found[key_field].append(str(DuplicateKeyError(self.record_type, self._taken_key, key_field)))
+            found[key_field].append(
+                str(DuplicateKeyError(self.record_type, self._taken_key, key_field))
+            )
         effective = self.history_text("effective")
         if effective:
             try:

@@ -149,21 +149,6 @@ PLEDGE: tuple[FieldSpec, ...] = (
     FieldSpec("notes", "Notes", "text"),
 )
 
-FIELDS: dict[str, tuple[FieldSpec, ...]] = {
-    "pledge": PLEDGE,
-    "condition": CONDITION,
-    "actor": ACTOR,
-    "source": SOURCE,
-}
-
-#: What a new record starts with.
-DEFAULTS: dict[str, dict[str, str]] = {
-    "pledge": {"status": "announced", "confidence": "reported"},
-    "condition": {"status": "pending"},
-    "actor": {"kind": "state"},
-    "source": {},
-}
-
 #: The change-log entry of a save: not record fields, but what the history keeps with it.
 EFFECTIVE = FieldSpec(
     "effective",
@@ -177,11 +162,27 @@ SOURCE_REF = FieldSpec(
 )
 HISTORY: tuple[FieldSpec, ...] = (EFFECTIVE, NOTE, SOURCE_REF)
 PLAIN_NOTE = FieldSpec("note", "Note", "line", hint="why: kept in the history with this change")
-#: The history fields a form of each type shows: actors and sources are evidence or parties,
-#: not events, so a note is all their change needs.
-HISTORY_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
-    "pledge": HISTORY,
-    "condition": HISTORY,
-    "actor": (PLAIN_NOTE,),
-    "source": (PLAIN_NOTE,),
+
+
+@dataclass(frozen=True, slots=True)
+class FormLayout:
+    """The form of one record type."""
+
+    fields: tuple[FieldSpec, ...]
+    #: The fields kept with the change in the history: actors and sources are parties and
+    #: evidence, not events, so a note is all their change needs.
+    history: tuple[FieldSpec, ...]
+    #: What a new record starts with.
+    defaults: dict[str, str]
+    #: Whether a new record is offered a key made from its title (an actor's code is not).
+    suggests_key: bool
+
+
+FORMS: dict[RecordType, FormLayout] = {
+    "pledge": FormLayout(
+        PLEDGE, HISTORY, {"status": "announced", "confidence": "reported"}, suggests_key=True
+    ),
+    "condition": FormLayout(CONDITION, HISTORY, {"status": "pending"}, suggests_key=True),
+    "actor": FormLayout(ACTOR, (PLAIN_NOTE,), {"kind": "state"}, suggests_key=False),
+    "source": FormLayout(SOURCE, (PLAIN_NOTE,), {}, suggests_key=True),
 }

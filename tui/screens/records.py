@@ -502,7 +502,7 @@ class SourceScreen(RecordScreen):
         return widgets
 
 
-SCREENS: dict[str, type[RecordScreen]] = {
+SCREENS: dict[RecordType, type[RecordScreen]] = {
     "pledge": PledgeScreen,
     "condition": ConditionScreen,
     "actor": ActorScreen,
