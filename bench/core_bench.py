@@ -23,14 +23,14 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from db import models as m
+from db import tables as m
 from db import vocab
+from db.api_types import Sort
 from db.dates import bounds
 from db.facets import FACETS, count_facets
 from db.filters import pledge_filter
 from db.ledger import Ledger
 from db.query import parse
-from db.records import Sort
 from db.store import condition_state, search_extra
 
 OUT = Path(__file__).parent / "out"

@@ -3,7 +3,7 @@ chains and records with very many unknown fields.
 
 For each size it builds the input in memory and times:
 
-- **chain (check)**: :func:`db.fixtures.check` of a YAML file whose N pledges each supersede
+- **chain (check)**: :func:`db.interchange.check` of a YAML file whose N pledges each supersede
   the one before (one chain of N links), with no ledger;
 - **chain (ledger)**: the same check of a file of one pledge superseding the newest of a chain
   of N pledges already in a ledger (the check follows the chain through the ledger);
@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from db.fixtures import check, import_files, json_reader, yaml_reader
+from db.interchange import check, import_files, json_reader, yaml_reader
 from db.ledger import Ledger
 
 HEAD = "format: pledges/1\nactors:\n  - {code: FRA, name: France, kind: state}\npledges:\n"

@@ -5,7 +5,7 @@ organisations, coalitions and persons with aliases; sources; conditions with his
 pledges with conditions, sources, tags, amounts, supersedes links and status histories),
 writes it as JSON, and measures in the same run:
 
-- **import**: ``db.fixtures.import_files`` into a fresh ledger: read, check every record with
+- **import**: ``db.interchange.import_files`` into a fresh ledger: read, check every record with
   the schemas and every reference, and save it all in one transaction with its change log;
 - **floor**: the least any import of that file must do: ``json.loads`` of the file, pydantic
   validation of the same records (``model_validate``), and raw ``sqlite3`` ``executemany`` of
@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from db import vocab
-from db.fixtures import import_files
+from db.interchange import import_files
 from db.ledger import Ledger
 from db.record_types import KINDS
 from db.sqlite.bulk import bulk_fill_statements, bulk_triggers

@@ -31,8 +31,8 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from db import schemas  # noqa: E402
+from db.api_types import Sort  # noqa: E402
 from db.ledger import Ledger  # noqa: E402
-from db.records import Sort  # noqa: E402
 
 COALITIONS = [f"A{i:03d}" for i in range(100, 120)]
 QUERIES = [

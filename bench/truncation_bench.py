@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import fixtures
-from db.fixtures import check, export_text, import_files, yaml_reader
+from db.interchange import check, export_text, import_files, yaml_reader
 from db.ledger import Ledger
 from db.schemas import Record
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .records import ConditionDetail, PledgeDetail
+from .api_types import ConditionDetail, PledgeDetail
 from .schemas import Source
 from .text import clean_line
 from .vocab import admiralty_code

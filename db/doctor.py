@@ -27,7 +27,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from . import config, engines, mending, migrate, replay, schema
-from . import models as m
+from . import tables as m
 from .errors import LedgerError
 from .ledger import Ledger
 from .schema import Difference, shown

@@ -17,9 +17,9 @@ from typing import Any, Final
 from sqlalchemy import Connection, Select, func, select
 
 from . import dialect, vocab
-from . import models as m
+from . import tables as m
+from .api_types import Facets, FacetValue
 from .reading import actor_names
-from .records import Facets, FacetValue
 from .sqlite import facet_counts
 
 P = m.pledges.c

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select
 
 from . import dialect
-from . import models as m
+from . import tables as m
 
 P = m.pledges.c
 

@@ -15,12 +15,12 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select, true
 
 from . import dialect, vocab
-from . import models as m
+from . import tables as m
 from .dates import bounds
 from .filter_columns import Columns, linked
 from .free_words import fulltext_expression, indexed_text, text_term, words_via_conditions
-from .models import AL, CM, PC, PS, PT, A, C, P, S
 from .query import Query, Term, actor_name
+from .tables import AL, CM, PC, PS, PT, A, C, P, S
 
 
 def pledge_filter(

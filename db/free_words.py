@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, false, func, literal, not_, or_, select
 
 from . import dialect
-from . import models as m
+from . import tables as m
 from .filter_columns import Columns, linked
 from .like import containing
-from .models import PC, C
 from .query import Query, Term
 from .sqlite import fulltext
+from .tables import PC, C
 
 
 def indexed_text(term: Term) -> bool:

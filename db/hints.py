@@ -16,7 +16,7 @@ from typing import Final
 
 from sqlalchemy import Connection, select, text
 
-from . import models as m
+from . import tables as m
 from .errors import nearest
 from .query import ACTOR_FIELDS, Query, Term, actor_name
 

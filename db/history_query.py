@@ -19,7 +19,7 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, and_, func, not_, or_, true
 
 from . import filter_syntax as syntax
-from . import models as m
+from . import tables as m
 from .dates import ACCEPTED_FORMS, PartialDateError, bounds, parse_partial_date
 from .errors import QueryError, closest
 from .filter_syntax import MAX_TERMS, MAX_VALUES, Query, Scanner, Term

@@ -6,7 +6,7 @@
 Each method is one unit of work on a fresh connection: reads in a ``BEGIN`` transaction (a
 consistent snapshot), writes in ``BEGIN IMMEDIATE`` transactions that return only after the
 commit. Methods are safe to call from worker threads and return plain objects
-(:mod:`db.records`, :mod:`db.schemas`), never ORM instances.
+(:mod:`db.api_types`, :mod:`db.schemas`), never ORM instances.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from . import (
+    change_log,
     config,
     dialect,
     engines,
@@ -37,27 +38,9 @@ from . import (
     window,
     writing,
 )
-from . import history as change_log
-from . import models as m
+from . import tables as m
 from .answer_cache import AnswerCache
-from .dates import parse_partial_date
-from .dates import today as today_date
-from .errors import (
-    FileTargetError,
-    LedgerBusyError,
-    LedgerError,
-    NothingToUndoError,
-    QueryTooComplexError,
-    UndoConflictError,
-    reason,
-)
-from .facets import FACETS, count_facets
-from .hints import HINTED, QueryHint, query_hints
-from .paging import Listing
-from .planning import QueryPlanner
-from .query import Query, parse
-from .record_types import KINDS
-from .records import (
+from .api_types import (
     ActorDetail,
     ActorRow,
     BatchSummary,
@@ -78,6 +61,23 @@ from .records import (
     SourceDetail,
     SourceRow,
 )
+from .dates import parse_partial_date
+from .dates import today as today_date
+from .errors import (
+    FileTargetError,
+    LedgerBusyError,
+    LedgerError,
+    NothingToUndoError,
+    QueryTooComplexError,
+    UndoConflictError,
+    reason,
+)
+from .facets import FACETS, count_facets
+from .hints import HINTED, QueryHint, query_hints
+from .paging import Listing
+from .planning import QueryPlanner
+from .query import Query, parse
+from .record_types import KINDS
 from .schemas import Record
 from .sqlite import connections, ledger_file
 from .sqlite.errors import file_problem, is_locked, query_too_complex
@@ -85,7 +85,7 @@ from .vocab import RecordRef, RecordType
 from .writing import Counts, Evidence
 
 if TYPE_CHECKING:
-    from .fixtures.keeping import Keeps
+    from .interchange.keeping import Keeps
 
 T = TypeVar("T")
 QueryLike = str | Query | None
@@ -622,7 +622,7 @@ class Ledger:
         With ``dry_run`` the same work is done and rolled back: the counts are exactly what a
         real run would report. ``kept`` names, by (record type, key), fields a record leaves as
         the ledger has them and the version they were read at: a record changed since has them
-        read again inside the transaction (see :func:`db.fixtures.keeping.refreshed`). ``logged`` is given the change-log entries the
+        read again inside the transaction (see :func:`db.interchange.keeping.refreshed`). ``logged`` is given the change-log entries the
         batch writes (or, in a dry run, would have written), before the commit.
         """
         note = default_note or label
@@ -630,7 +630,7 @@ class Ledger:
         def work(connection: Connection, batch: change_log.Batch) -> dict[RecordType, Counts]:
             chosen = records
             if kept:
-                from .fixtures.keeping import refreshed_in
+                from .interchange.keeping import refreshed_in
 
                 chosen = refreshed_in(connection, records, kept)
             with dialect.roomy_cache(connection, len(chosen)):

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, select, tuple_
 
-from . import history, vocab
-from . import models as m
+from . import change_log, vocab
+from . import tables as m
+from .api_types import ConditionSummary, Cursor, Page, PledgeRow, Sort
 from .query import Query
-from .records import ConditionSummary, Cursor, Page, PledgeRow, Sort
 
 if TYPE_CHECKING:
     from .planning import QueryPlanner
@@ -262,4 +262,4 @@ class Listing:
         return self._planner.count(self._connection, query, self._today)
 
     def revision(self) -> int:
-        return history.revision(self._connection)
+        return change_log.revision(self._connection)

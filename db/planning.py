@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select
 
-from . import dialect
-from . import history as change_log
-from . import models as m
+from . import change_log, dialect
+from . import tables as m
 from .answer_cache import AnswerCache
+from .api_types import Sort
 from .filters import filters_column, pledge_filter
 from .free_words import (
     count_only_via_conditions,
@@ -29,7 +29,6 @@ from .free_words import (
     titled_phrases,
 )
 from .query import Query
-from .records import Sort
 from .sqlite import facet_counts
 
 #: Below this many matches a filter is never probed (see :meth:`QueryPlanner.page_where`).

@@ -1,7 +1,7 @@
 """Read operations of the service API, each a function of one open connection.
 
 :class:`db.ledger.Ledger` opens the transaction and calls these; they return the plain
-objects of :mod:`db.records`.
+objects of :mod:`db.api_types`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,9 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection, and_, false, func, not_, select
 
-from . import history, vocab
-from . import models as m
-from .errors import InvalidRecordError, NotFoundError
-from .filters import is_open, overdue
-from .models import AL, CM, CS, PC, PS, A, C, P, S
-from .record_types import KINDS
-from .records import (
+from . import change_log, vocab
+from . import tables as m
+from .api_types import (
     ActorDetail,
     ActorRow,
     Brief,
@@ -31,6 +27,9 @@ from .records import (
     SourceDetail,
     SourceRow,
 )
+from .errors import InvalidRecordError, NotFoundError
+from .filters import is_open, overdue
+from .record_types import KINDS
 from .references import references_to, referring
 from .schemas import (
     AS_STORED,
@@ -43,6 +42,7 @@ from .schemas import (
     explain,
 )
 from .store import Stored, summarise
+from .tables import AL, CM, CS, PC, PS, A, C, P, S
 from .vocab import RecordType
 
 
@@ -98,7 +98,7 @@ def records(
     cleaned as an export writes them.
     """
     stored = KINDS[record_type].store.load(connection, keys)
-    histories = history.status_history(
+    histories = change_log.status_history(
         connection, record_type, None if keys is None else list(stored)
     )
     found = []
@@ -140,7 +140,7 @@ def pledge_detail(connection: Connection, key: str, today: str) -> PledgeDetail:
     stored = load_one(connection, "pledge", key)
     state = stored.state
     record = to_record(
-        "pledge", state, history.status_history(connection, "pledge", [key]).get(key)
+        "pledge", state, change_log.status_history(connection, "pledge", [key]).get(key)
     )
     assert isinstance(record, Pledge)
     names = actor_names(connection, [record.pledger, record.beneficiary])
@@ -166,10 +166,10 @@ def pledge_detail(connection: Connection, key: str, today: str) -> PledgeDetail:
         sources=_sources(connection, record.sources),
         supersedes_chain=_chain(connection, stored.id, older=True),
         superseded_by=_chain(connection, stored.id, older=False),
-        history=history.record_history(connection, "pledge", key),
+        history=change_log.record_history(connection, "pledge", key),
         summary=summary,
         overdue=is_overdue,
-        status_since=history.status_since(connection, "pledge", key),
+        status_since=change_log.status_since(connection, "pledge", key),
     )
 
 
@@ -198,7 +198,9 @@ def condition_detail(connection: Connection, key: str, limit: int | None = None)
     conditions too and those with no open condition, and apart the closed ones."""
     stored = load_one(connection, "condition", key)
     record = to_record(
-        "condition", stored.state, history.status_history(connection, "condition", [key]).get(key)
+        "condition",
+        stored.state,
+        change_log.status_history(connection, "condition", [key]).get(key),
     )
     assert isinstance(record, Condition)
     names = actor_names(connection, [record.responsible])
@@ -238,8 +240,8 @@ def condition_detail(connection: Connection, key: str, limit: int | None = None)
         hinges_on_this=lists["hinges_on_this"],
         also_held_by_others=lists["also_held_by_others"],
         unconditional=lists["unconditional"],
-        history=history.record_history(connection, "condition", key),
-        status_since=history.status_since(connection, "condition", key),
+        history=change_log.record_history(connection, "condition", key),
+        status_since=change_log.status_since(connection, "condition", key),
         group_sizes=sizes,
         closed=lists["closed"],
     )
@@ -364,7 +366,7 @@ def actor_detail(connection: Connection, code: str) -> ActorDetail:
         members,
         speakers,
         responsible,
-        history.record_history(connection, "actor", code),
+        change_log.record_history(connection, "actor", code),
     )
 
 
@@ -385,8 +387,8 @@ def source_detail(connection: Connection, key: str) -> SourceDetail:
         stored.version,
         stored.updated_at,
         citing,
-        history.citing_entries(connection, key),
-        history.record_history(connection, "source", key),
+        change_log.citing_entries(connection, key),
+        change_log.record_history(connection, "source", key),
     )
 
 

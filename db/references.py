@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from sqlalchemy import Column, Connection, Select, select
 
-from . import models as m
+from . import tables as m
 from .errors import CycleError, UnknownReferenceError
 from .record_types import KINDS
 from .store import State, chunks

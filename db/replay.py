@@ -15,8 +15,8 @@ from typing import Any, Final
 
 from sqlalchemy import Connection, and_, exists, select
 
-from . import history
-from . import models as m
+from . import change_log
+from . import tables as m
 from .record_types import KINDS, RECORD_TYPES
 from .schema import shown
 from .store import CHUNK, State
@@ -66,7 +66,7 @@ def _record_type(connection: Connection, record_type: RecordType) -> Iterator[Di
             for key, action, changes in _rows(connection.execute(log.order_by(L.record_key, L.id)))
         )
         # Every row has the same (empty) date, so the fold applies them all, in log order.
-        replayed = history.fold(rows, "", {record_type: tuple(lists)}).get(record_type, {})
+        replayed = change_log.fold(rows, "", {record_type: tuple(lists)}).get(record_type, {})
         stored = stored_states(connection, record_type, after, last)
         for key in sorted(stored.keys() | replayed.keys()):
             record, logged = stored.get(key), replayed.get(key)
@@ -170,7 +170,7 @@ def missing_sources(connection: Connection, limit: int) -> tuple[list[str], int]
         .where(
             and_(
                 L.source_key.is_not(None),
-                history.active(),
+                change_log.active(),
                 ~exists().where(S.key == L.source_key),
             )
         )

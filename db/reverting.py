@@ -14,9 +14,9 @@ from typing import Any, NoReturn
 
 from sqlalchemy import Connection
 
-from . import history
+from . import change_log
+from .change_log import Batch, Entry
 from .errors import NothingToUndoError, ReferencedError, UndoConflictError, UnknownReferenceError
-from .history import Batch, Entry
 from .record_types import KINDS
 from .references import check_references, existing
 from .store import State, Stored
@@ -79,10 +79,10 @@ def revert(connection: Connection, batch: Batch, target: int, *, partial: bool =
     result, and the batch's other records are reverted; it is refused only when no record of
     the batch can be. The kept records' entries of ``target`` go on counting as history.
     """
-    entries = history.batch_entries(connection, target)
+    entries = change_log.batch_entries(connection, target)
     if not entries:
         raise NothingToUndoError(f"batch {target} changed nothing")
-    compensations = [history.compensate(e) for e in reversed(entries)]
+    compensations = [change_log.compensate(e) for e in reversed(entries)]
     by_record: dict[RecordRef, list[Entry]] = {}
     for entry in compensations:
         by_record.setdefault((entry.record_type, entry.record_key), []).append(entry)
@@ -95,10 +95,10 @@ def revert(connection: Connection, batch: Batch, target: int, *, partial: bool =
         for t, keys in wanted.items()
         for k in keys
     }
-    _, label = history.batch_label(connection, target)
+    _, label = change_log.batch_label(connection, target)
     # What the log says was written since, beside what the values say: a record deleted and
     # made again, or a field changed and changed back, was written by someone all the same.
-    since = history.written_since(connection, target)
+    since = change_log.written_since(connection, target)
     kept: dict[RecordRef, str] = {}
     first_refusal: UndoConflictError | None = None
 
@@ -139,7 +139,7 @@ def revert(connection: Connection, batch: Batch, target: int, *, partial: bool =
             continue
         break
     apply(connection, batch, changes, target if batch.kind == "undo" else None)
-    history.append(
+    change_log.append(
         connection,
         batch,
         [e for e in compensations if (e.record_type, e.record_key) not in kept],
@@ -302,14 +302,14 @@ def _changed_since(
     """Why reversing ``target`` is refused: the record, who changed it since, when, what."""
     name = f"{record_type} {key!r}"
     if not fields:
-        later = history.changed_since(connection, record_type, key, target)
+        later = change_log.changed_since(connection, record_type, key, target)
         if not later or what.startswith("cites"):
             return f"{name} {what}"
         author, recorded_at, _ = later[0]
         return f"{name} {what} ({_who(author, recorded_at)})"
     later = [
         (author, at, [f for f in changed if f in fields])
-        for author, at, changed in history.changed_since(connection, record_type, key, target)
+        for author, at, changed in change_log.changed_since(connection, record_type, key, target)
     ]
     later = [item for item in later if item[2]]
     shown = ", ".join(fields[:6]) + (f" and {len(fields) - 6} more" if len(fields) > 6 else "")

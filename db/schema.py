@@ -1,7 +1,7 @@
 """The schema a ledger at the head revision holds, read against the schema a file holds.
 
 A ledger is trusted only with what pledges made in it: the tables and indexes of the
-migrations (declared in :mod:`db.models`, which a test keeps in step with them), and on SQLite
+migrations (declared in :mod:`db.tables`, which a test keeps in step with them), and on SQLite
 the full-text index and the facet counts, with the triggers that keep them exact (the DDL of
 :mod:`db.sqlite.fulltext` and :mod:`db.sqlite.facet_counts`). Another tool may have added a trigger, which then runs inside pledges' own
 writes (one deleted a pledge during an import), or dropped or edited one of ours, after which
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Final, Literal
 
 from . import dialect
-from . import models as m
+from . import tables as m
 from .sqlite import facet_counts, fulltext
 
 #: What an object belongs to: the records (tables that hold them, their indexes), or what

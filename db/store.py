@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from . import dialect, vocab
-from . import models as m
+from . import tables as m
 from .dates import bounds
 from .errors import LedgerError
 from .schemas import Actor, Condition, Pledge, Record, Source

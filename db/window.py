@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from .api_types import PledgeRow, PledgeWindow, RowsAround
 from .query import Query, Term
-from .records import PledgeRow, PledgeWindow, RowsAround
 
 if TYPE_CHECKING:
     from .paging import Listing

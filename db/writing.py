@@ -16,7 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection
 
-from . import history, vocab
+from . import change_log, vocab
+from .change_log import Batch, Entry
 from .dates import (
     PartialDateError,
     latest_effective,
@@ -35,7 +36,6 @@ from .errors import (
     NotFoundError,
     ReferencedError,
 )
-from .history import Batch, Entry
 from .reading import load_one
 from .record_types import KINDS, RECORD_TYPES
 from .references import (
@@ -96,7 +96,7 @@ def apply(
     for change in changes:
         logged = change.logged
         if logged is None:
-            logged = history.changes_between(
+            logged = change_log.changes_between(
                 change.before.state if change.before else None, change.after
             )
         if logged:
@@ -112,7 +112,7 @@ def apply(
                 )
             )
         entries.extend(change.extra)
-    history.append(connection, batch, entries)
+    change_log.append(connection, batch, entries)
 
 
 # -- references ------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def refuse_dangling(
         found = referrers(connection, record_type, keys)
         if record_type == "source":
             reverted = {(c.record_type, c.key) for c in changes}
-            citing_now = history.citations(
+            citing_now = change_log.citations(
                 connection, keys, None if reverting is None else (reverting, reverted)
             )
             for key, citing in citing_now.items():
@@ -237,7 +237,7 @@ def creation_entries(record: Record, state: State, evidence: Evidence) -> Change
             effective = announced
         return Change(record_type, key, None, state, "create", effective, note, source)
     first = entries[0]
-    logged = history.changes_between(None, {**state, "status": first.status})
+    logged = change_log.changes_between(None, {**state, "status": first.status})
     extra = status_entries(record_type, key, entries[1:], first.status)
     return Change(
         record_type,
@@ -348,7 +348,7 @@ def _refuse_backdating(
 ) -> None:
     """A status change may not be dated before the change that set the current status: the
     history would then end on a status other than the current one."""
-    last = history.last_status_date(connection, record_type, key)
+    last = change_log.last_status_date(connection, record_type, key)
     if last is None or last > latest_effective():
         # A change dated in the future (written before such dates were refused) would
         # otherwise block every real change on this record for good.
@@ -483,7 +483,7 @@ def save_records(
         if duplicate is not None:
             raise DuplicateKeyError(record_type, duplicate, KINDS[record_type].key_field)
         stored = KINDS[record_type].store.load(connection, keys)
-        logged_history = history.status_history(
+        logged_history = change_log.status_history(
             connection, record_type, [k for k in keys if k in stored]
         )
         for record in group:
@@ -521,7 +521,7 @@ def _import_update(
         for h in getattr(record, "history", []) or []
         if (h.date, h.status, h.note, h.source) not in known
     ]
-    diff = history.changes_between(before.state, state)
+    diff = change_log.changes_between(before.state, state)
     if not diff and not new_history:
         return None
     previous = logged[-1]["status"] if logged else before.state.get("status")

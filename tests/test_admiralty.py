@@ -12,7 +12,7 @@ import pytest
 from cli_run import pledges
 
 from db import engines, migrate, schemas
-from db.fixtures import export_text, import_files
+from db.interchange import export_text, import_files
 from db.ledger import Ledger
 from db.sqlite import ledger_file
 

@@ -30,7 +30,7 @@ def modules_after(code: str) -> set[str]:
 
 def test_db_never_imports_textual() -> None:
     loaded = modules_after(
-        "import db, db.ledger, db.schemas, db.query, db.filters, db.history, db.reading, "
+        "import db, db.ledger, db.schemas, db.query, db.filters, db.change_log, db.reading, "
         "db.writing, db.reverting, db.references, db.migrate, db.paging, db.window, db.store, "
         "db.dialect, db.engines, db.planning, db.facets, db.sqlite.bulk, db.config"
     )
@@ -170,13 +170,13 @@ def test_writes_begin_immediate_and_reads_begin_deferred(ledger: Ledger) -> None
 
 
 def test_the_api_returns_plain_objects_not_orm_instances(ledger: Ledger) -> None:
-    from db import models, schemas
+    from db import schemas, tables
 
     ledger.create(schemas.Actor(code="FRA", name="France", kind="state"))
     for value in (ledger.actor("FRA"), ledger.actors(), ledger.facets(), ledger.pledge_page()):
-        assert not isinstance(value, models.Base)
+        assert not isinstance(value, tables.Base)
         for item in value if isinstance(value, list) else [value]:
-            assert not isinstance(item, models.Base)
+            assert not isinstance(item, tables.Base)
 
 
 def test_every_record_type_has_its_schema_store_section_form_and_screen() -> None:

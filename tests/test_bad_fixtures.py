@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from ledgers import small_ledger
 
-from db.fixtures import export_text
+from db.interchange import export_text
 from db.ledger import Ledger
 from tui.cli import main
 

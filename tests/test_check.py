@@ -19,7 +19,7 @@ from test_facet_counts import agree
 import fixtures
 from db import doctor, engines, migrate, replay, schema, schemas
 from db.errors import LedgerOpenError
-from db.fixtures import import_files
+from db.interchange import import_files
 from db.ledger import Ledger
 from db.record_types import KINDS, RECORD_TYPES
 from db.sqlite import bulk, facet_counts, fulltext, ledger_file

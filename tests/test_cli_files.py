@@ -15,7 +15,7 @@ from cli_run import pledges
 import fixtures
 from db import engines, files, migrate
 from db.errors import FileTargetError, LedgerOpenError
-from db.fixtures import export_file
+from db.interchange import export_file
 from db.ledger import Ledger
 from db.sqlite import ledger_file
 

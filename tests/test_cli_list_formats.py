@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from db import schemas
-from db.fixtures import CSV_COLUMNS, export_text, import_files
-from db.fixtures.cells import protected, unprotected
+from db.api_types import PledgeRow
+from db.interchange import CSV_COLUMNS, export_text, import_files
+from db.interchange.cells import protected, unprotected
 from db.ledger import Ledger
-from db.records import PledgeRow
 from tui.cli import main
 
 

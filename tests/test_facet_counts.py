@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from db import migrate, schemas
-from db.fixtures import import_files
+from db.interchange import import_files
 from db.ledger import Ledger
 from db.sqlite import bulk, facet_counts
 

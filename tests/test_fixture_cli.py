@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import fixtures
-from db.fixtures import export_text
+from db.interchange import export_text
 from db.ledger import Ledger
 
 ROOT = Path(__file__).resolve().parent.parent

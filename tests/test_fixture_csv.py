@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from db.fixtures import FixtureError, export_text, import_files, parse_mapping, yaml_writer
-from db.fixtures.exporting import document
+from db.interchange import FixtureError, export_text, import_files, parse_mapping, yaml_writer
+from db.interchange.exporting import document
 from db.ledger import Ledger
 from tui.cli import main
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from db.errors import closest, nearest
-from db.fixtures import CSV_FIELDS, FixtureError, export_text, import_files
+from db.interchange import CSV_FIELDS, FixtureError, export_text, import_files
 from db.ledger import Ledger
 from tui.cli import main
 

@@ -11,7 +11,7 @@ from ledgers import CJK, MARKUP_ACTION, MARKUP_CLOSE, MARKUP_CONDITION, RTL
 import fixtures
 from db import schemas
 from db.errors import LedgerError
-from db.fixtures import export_text, import_files, yaml_reader
+from db.interchange import export_text, import_files, yaml_reader
 from db.ledger import Ledger
 
 
@@ -205,7 +205,7 @@ def test_an_export_file_is_private_when_new_and_replaces_whole(
     import os
     import stat
 
-    from db.fixtures import export_file
+    from db.interchange import export_file
 
     (tmp_path / "out").mkdir()
     target = tmp_path / "out" / "out.yaml"
@@ -227,7 +227,7 @@ def test_an_export_file_is_private_when_new_and_replaces_whole(
 def test_a_failed_export_leaves_the_old_file_and_no_temporary(
     small: Ledger, tmp_path: Path
 ) -> None:
-    from db.fixtures import export_file
+    from db.interchange import export_file
 
     (tmp_path / "out").mkdir()
     target = tmp_path / "out" / "out.yaml"

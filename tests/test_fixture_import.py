@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import fixtures
-from db.fixtures import FixtureError, export_text, import_files
+from db.interchange import FixtureError, export_text, import_files
 from db.ledger import Ledger
 
 SAMPLE = fixtures.path()

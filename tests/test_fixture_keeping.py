@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import db.fixtures.importing as importing
+import db.interchange.importing as importing
 from db import schemas
 from db.errors import LedgerError
-from db.fixtures import export_text, import_files
+from db.interchange import export_text, import_files
 from db.ledger import Ledger
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from db.fixtures import FixtureError, check, csv_reader, import_files, json_reader, yaml_reader
-from db.fixtures.raw import MESSAGE_LIMIT, WHERE_LIMIT, Problem
+from db.interchange import FixtureError, check, csv_reader, import_files, json_reader, yaml_reader
+from db.interchange.raw import MESSAGE_LIMIT, WHERE_LIMIT, Problem
 from db.ledger import Ledger
 
 HEAD = {"format": "pledges/1", "actors": [{"code": "FRA", "name": "France", "kind": "state"}]}

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 import fixtures
-from db.fixtures import json_reader, read_file, yaml_reader
-from db.fixtures.raw import Problem
+from db.interchange import json_reader, read_file, yaml_reader
+from db.interchange.raw import Problem
 
 CORPUS = Path(__file__).parent / "bad_fixtures"
 PARSERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from db import vocab
-from db.fixtures import export_text, import_files, yaml_reader, yaml_writer
+from db.interchange import export_text, import_files, yaml_reader, yaml_writer
 from db.ledger import Ledger
 from db.schemas import Actor, Condition, Pledge, Source
 from db.sqlite.ledger_file import backup

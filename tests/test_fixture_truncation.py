@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import fixtures
-from db.fixtures import FixtureError, check, export_text, import_files, yaml_reader
+from db.interchange import FixtureError, check, export_text, import_files, yaml_reader
 from db.ledger import Ledger
 from db.schemas import Record
 

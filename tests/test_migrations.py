@@ -14,8 +14,8 @@ from sqlalchemy import create_engine
 from db import dialect, engines, migrate
 from db.errors import LedgerOpenError
 from db.ledger import Ledger
-from db.models import Base
 from db.sqlite import ledger_file
+from db.tables import Base
 
 
 def digest(path: Path) -> str:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from db import schemas
+from db.api_types import SORT_COLUMNS, Sort
 from db.ledger import Ledger
-from db.records import SORT_COLUMNS, Sort
 
 N = 73
 

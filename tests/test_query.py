@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from db.api_types import Sort
 from db.errors import LedgerError, QueryError
 from db.ledger import Ledger
 from db.query import parse
-from db.records import Sort
 
 
 def keys(ledger: Ledger, query: str) -> set[str]:
@@ -330,7 +330,7 @@ def test_probed_pages_select_the_same_rows(small: Ledger) -> None:
         with small._reading() as connection:
             from sqlalchemy import select
 
-            from db import models as m
+            from db import tables as m
 
             found = [
                 set(connection.execute(select(m.pledges.c.key).where(w)).scalars())

@@ -6,8 +6,8 @@ import pytest
 from ledgers import RTL
 from sqlalchemy import select
 
-from db import models as m
 from db import schemas
+from db import tables as m
 from db.filters import pledge_filter
 from db.ledger import Ledger
 from db.query import parse
@@ -23,7 +23,7 @@ def keys(ledger: Ledger, query: str) -> set[str]:
 
 def test_a_phrase_finds_the_pledges_that_hang_on_a_condition_so_titled(ledger: Ledger) -> None:
     import fixtures
-    from db.fixtures import import_files
+    from db.interchange import import_files
 
     import_files(ledger, [fixtures.path()])
     # The sample's us-backstop is "Confirmed US backstop (air and missile defence,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import fixtures
-from db.fixtures import import_files, read_file
+from db.interchange import import_files, read_file
 from db.ledger import Ledger
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,12 +70,12 @@ def test_the_wheel_contains_the_sample_and_it_imports_from_there(tmp_path: Path)
         archive.extractall(unpacked)
     # Import from the unpacked wheel, not from this checkout, into a throw-away ledger.
     script = (
-        "import fixtures, db.fixtures, sys\n"
+        "import fixtures, db.interchange, sys\n"
         "from db.ledger import Ledger\n"
         "path = fixtures.path()\n"
         f"assert str(path).startswith({str(unpacked)!r}), path\n"
         f"ledger = Ledger.open({str(tmp_path / 'demo.sqlite')!r}, author='demo')\n"
-        "report = db.fixtures.import_files(ledger, [path])\n"
+        "report = db.interchange.import_files(ledger, [path])\n"
         "print(report.counts['pledge'].added)\n"
     )
     run = subprocess.run(

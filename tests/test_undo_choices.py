@@ -12,7 +12,7 @@ import pytest
 
 from db import schemas
 from db.errors import UndoConflictError
-from db.fixtures import export_text, import_files
+from db.interchange import export_text, import_files
 from db.ledger import Ledger
 
 

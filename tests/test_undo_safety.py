@@ -11,7 +11,7 @@ import pytest
 
 from db import schemas
 from db.errors import ReferencedError, UndoConflictError
-from db.fixtures import export_text, import_files
+from db.interchange import export_text, import_files
 from db.ledger import Ledger
 
 PLEDGE = schemas.Pledge(

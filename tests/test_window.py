@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import event
 
 from db import schemas
+from db.api_types import Sort
 from db.ledger import Ledger
-from db.records import Sort
 from db.window import PAGE_SIZE
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from db import schemas
 from db.errors import EvidenceRequiredError, InvalidRecordError
-from db.fixtures import FixtureError, export_text, import_files
+from db.interchange import FixtureError, export_text, import_files
 from db.ledger import Ledger
 
 DIRTY = "Rada\x1b]0;pwned\x07 vote\x00 postponed\r\nsee \x9b2J record"

@@ -21,7 +21,7 @@ from db.errors import (
     ReferencedError,
     UnknownReferenceError,
 )
-from db.fixtures import import_files
+from db.interchange import import_files
 from db.ledger import Ledger
 
 
@@ -410,7 +410,7 @@ def test_a_partially_met_condition_keeps_its_pledges_conditional(small: Ledger) 
 
 def test_the_sample_ledger_flags_follow_its_conditions(ledger: Ledger) -> None:
     import fixtures
-    from db.fixtures import import_files
+    from db.interchange import import_files
 
     import_files(ledger, [fixtures.path()])
     status = {c.record_key: c.status for c in ledger.records("condition")}

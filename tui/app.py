@@ -31,9 +31,9 @@ from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.screen import Screen
 
+from db.api_types import BatchSummary
 from db.errors import LedgerError, NothingToUndoError, UndoConflictError
 from db.ledger import Ledger
-from db.records import BatchSummary
 from db.vocab import RecordType
 
 from . import keys, render
@@ -48,7 +48,7 @@ from .startup_rows import FirstListing
 if TYPE_CHECKING:
     from textual.command import Provider
 
-    from db.fixtures import ImportReport
+    from db.interchange import ImportReport
 
     from .editing.import_export import Exported, ImportInputs
 

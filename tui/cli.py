@@ -204,7 +204,7 @@ def list_command(
       pledges list -status:withdrawn --json
       pledges list is:overdue --format csv > overdue.csv
     """
-    from db.records import Sort
+    from db.api_types import Sort
 
     if as_json and fmt not in (None, "json"):
         fail(f"--json is --format json; it cannot be combined with --format {fmt}", EXIT_USAGE)
@@ -334,7 +334,7 @@ def _print_delimited(
     ledger: Ledger, query: Any, sort: Any, limit: int | None, delimiter: str
 ) -> None:
     """The matching pledges as the rows of a CSV export (or TSV), in the listing's order."""
-    from db.fixtures import CSV_COLUMNS, csv_row, csv_writer
+    from db.interchange import CSV_COLUMNS, csv_row, csv_writer
     from tui.cli_fixtures import terminal_safe
 
     writer = csv_writer(terminal_safe(sys.stdout), delimiter)

@@ -115,7 +115,7 @@ def import_command(
       pledges import actors.yaml pledges.csv --map pledger=donor --map title=headline
       pledges import pledges.csv --ignore remarks --dry-run
     """
-    from db.fixtures import FixtureError, import_files, parse_ignored, parse_mapping
+    from db.interchange import FixtureError, import_files, parse_ignored, parse_mapping
     from tui import import_changes
 
     try:
@@ -238,7 +238,7 @@ def export_command(
     """
     from db.errors import FileTargetError
     from db.files import check_target
-    from db.fixtures import export, export_file
+    from db.interchange import export, export_file
 
     kind = _export_format(fmt, output)
     text, _ = parsed_query(query)

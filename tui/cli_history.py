@@ -15,7 +15,7 @@ import click
 from tui.cli_common import db_option, echo, fail, open_ledger, reports_errors, shown
 
 if TYPE_CHECKING:
-    from db.records import BatchSummary
+    from db.api_types import BatchSummary
 
 #: Up to this many records changed are named in the report; more are counted by type.
 RECORDS_NAMED = 5

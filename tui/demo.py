@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import fixtures
-from db.fixtures import import_files
+from db.interchange import import_files
 from db.ledger import Ledger
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from . import render
 
 if TYPE_CHECKING:
-    from db.fixtures import RecordUpdate
+    from db.interchange import RecordUpdate
 
 #: The CLI lists the changes of this many records, then counts the rest.
 RECORDS_SHOWN = 20

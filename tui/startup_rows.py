@@ -16,9 +16,9 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from db.api_types import PledgeRow, Sort
 from db.ledger import Ledger
 from db.query import Query
-from db.records import PledgeRow, Sort
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import workers
 
 import fixtures
 from db import engines, migrate, schemas
-from db.fixtures import export_text, import_files
+from db.interchange import export_text, import_files
 from db.ledger import Ledger
 from db.sqlite import facet_counts, fulltext, ledger_file
 

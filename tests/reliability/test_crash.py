@@ -26,7 +26,7 @@ import pytest
 import workers
 from ledgers import small_ledger
 
-from db.fixtures import export_text
+from db.interchange import export_text
 from db.ledger import Ledger
 from db.sqlite import bulk, ledger_file
 

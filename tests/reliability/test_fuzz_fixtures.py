@@ -24,7 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ledgers import small_ledger
 
-from db.fixtures import FixtureError, export_text, import_files
+from db.interchange import FixtureError, export_text, import_files
 from db.ledger import Ledger
 
 #: The longest a problem may be, file and place included.

@@ -19,10 +19,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ledgers import small_ledger
 
+from db.api_types import Sort
 from db.errors import QueryError
 from db.ledger import Ledger
 from db.query import FIELDS, parse
-from db.records import Sort
 
 MESSAGE_LIMIT = 2000
 EXAMPLE_SECONDS = 30

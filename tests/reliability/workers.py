@@ -26,7 +26,7 @@ from typing import Any
 
 from db import schemas
 from db.errors import ConflictError, LedgerError
-from db.fixtures import import_files
+from db.interchange import import_files
 from db.ledger import Ledger
 from db.sqlite import connections, facet_counts, fulltext, ledger_file
 
@@ -38,7 +38,7 @@ def context() -> ForkServerContext:
     """The multiprocessing context children start from (a fork server with pledges loaded)."""
     forkserver = multiprocessing.get_context("forkserver")
     # Only heeded before the server starts (the first child of this test process).
-    forkserver.set_forkserver_preload(["workers", "db.ledger", "db.fixtures"])
+    forkserver.set_forkserver_preload(["workers", "db.ledger", "db.interchange"])
     return forkserver
 
 

@@ -28,7 +28,7 @@ from textual.pilot import Pilot
 
 import fixtures
 from db import schemas
-from db.fixtures import import_files
+from db.interchange import import_files
 from db.ledger import Ledger
 from tui.app import PledgesApp
 from tui.widgets.pledge_table import PledgeTable

@@ -16,8 +16,8 @@ from conftest import (
 )
 from ledgers import LONG_TITLE
 
+from db.api_types import Sort
 from db.ledger import Ledger
-from db.records import Sort
 from tui.render import visible
 from tui.widgets.line_table import PLACEHOLDER
 from tui.widgets.pledge_table import PAGE_SIZE

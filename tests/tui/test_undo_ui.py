@@ -63,7 +63,7 @@ async def test_a_refused_undo_offers_undo_in_part(
 ) -> None:
     both = tmp_path / "both.csv"
     both.write_text("key,title,pledger\nq-one,One,FRA\nq-two,Two,GBR\n", encoding="utf-8")
-    from db.fixtures import import_files
+    from db.interchange import import_files
 
     import_files(browser, [both])
     bens_note(ben, "q-two")
@@ -91,7 +91,7 @@ async def test_a_refused_undo_offers_the_change_before(
     first.write_text("key,title,pledger\nq-first,First,FRA\n", encoding="utf-8")
     second = tmp_path / "second.csv"
     second.write_text("key,title,pledger\nq-second,Second,FRA\n", encoding="utf-8")
-    from db.fixtures import import_files
+    from db.interchange import import_files
 
     import_files(browser, [first])
     import_files(browser, [second])

@@ -14,8 +14,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from db.api_types import BatchSummary
 from db.errors import LedgerError
-from db.records import BatchSummary
 
 from .. import keys, render
 from ..ledger_app import LedgerApp

@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.widgets import Input, Static, TextArea
 
 from db import vocab
+from db.api_types import BatchSummary, Impact
 from db.dates import PartialDateError, parse_partial_date
 from db.errors import (
     ConflictError,
@@ -36,7 +37,6 @@ from db.errors import (
     nearest,
 )
 from db.record_types import KINDS
-from db.records import BatchSummary, Impact
 from db.schemas import Record, explain
 from db.slugs import key_from_title, numbered
 from db.vocab import RecordType

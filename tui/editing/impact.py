@@ -1,7 +1,7 @@
 """The impact of resolving a condition: which dependent pledges become unconditional, which
 become blocked (and, on reopening one, which become conditional again).
 
-:class:`ImpactPanel` shows an :class:`~db.records.Impact` read by ``Ledger.what_if``; the status
+:class:`ImpactPanel` shows an :class:`~db.api_types.Impact` read by ``Ledger.what_if``; the status
 dialog shows it live as a status is chosen, :class:`ImpactPreview` asks before a form saves a
 resolved condition, and :class:`ImpactDone` offers, after the commit, to list exactly the
 pledges that changed in the pledge table.
@@ -17,7 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from db.records import Brief, Impact
+from db.api_types import Brief, Impact
 
 from .. import keys, render
 from ..widgets.key_footer import KeyFooter

@@ -1,6 +1,6 @@
 """Import (``i``) and export (``x``) of fixture files, in workers, the UI responsive throughout.
 
-Importing is the CLI's code path (:func:`db.fixtures.import_files`): a dry run first, whose
+Importing is the CLI's code path (:func:`db.interchange.import_files`): a dry run first, whose
 report counts what would be added, updated and left unchanged and lists the fields each
 updated record would change, or lists every problem with its file and line (and then the
 ledger is untouched); ``ctrl+s`` then imports for real, with a progress bar for large files.
@@ -35,7 +35,7 @@ from .fields import LineInput
 from .paths import PathSuggester, split_paths
 
 if TYPE_CHECKING:
-    from db.fixtures import ExportCount, ImportReport, Problem, RecordUpdate
+    from db.interchange import ExportCount, ImportReport, Problem, RecordUpdate
 
 
 #: The import dialog lists the field changes of this many records, then counts the rest.
@@ -150,7 +150,7 @@ def change_rows(updates: list[RecordUpdate]) -> list[ListRow]:
 
 def change_detail(update: RecordUpdate, name: str) -> str:
     """A changed field in full (each value cut at :data:`DETAIL_VALUE_LIMIT` characters)."""
-    from db.fixtures.raw import cut
+    from db.interchange.raw import cut
 
     old, new = update.changes[name]
 
@@ -312,7 +312,7 @@ class ImportDialog(TransferDialog["ImportReport | None"]):
 
     def _inputs(self) -> tuple[list[str], dict[str, str], frozenset[str]] | None:
         """The files, the CSV mapping and the columns to skip, or None (the reason shown)."""
-        from db.fixtures import parse_ignored, parse_mapping
+        from db.interchange import parse_ignored, parse_mapping
 
         text = self.query_one("#import-path", LineInput).value
         paths = [str(Path(p).expanduser()) for p in split_paths(text)]
@@ -387,7 +387,7 @@ class ImportDialog(TransferDialog["ImportReport | None"]):
     def _run(
         self, paths: list[str], mapping: dict[str, str], skipped: frozenset[str], dry_run: bool
     ) -> None:
-        from db.fixtures import ColumnSyntax, import_files
+        from db.interchange import ColumnSyntax, import_files
 
         def progress(phase: str, done: int, total: int) -> None:
             self.post_message(Progress(phase, done, total))
@@ -455,7 +455,7 @@ class ImportDialog(TransferDialog["ImportReport | None"]):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
-        from db.fixtures import FixtureError
+        from db.interchange import FixtureError
 
         self.running = False
         self.query_one(ProgressBar).display = False
@@ -635,7 +635,7 @@ class ExportDialog(TransferDialog[Exported | None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write(self, target: Path, fmt: str, query: str | None) -> None:
-        from db.fixtures import export_file
+        from db.interchange import export_file
 
         try:
             count = export_file(self.ledger, fmt, target, query)

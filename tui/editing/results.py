@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.records import BatchSummary, Impact
+from db.api_types import BatchSummary, Impact
 from db.vocab import RecordRef, RecordType
 
 

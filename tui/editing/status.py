@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from db.api_types import Impact
 from db.dates import PartialDateError, parse_partial_date
 from db.dates import today as today_date
 from db.errors import (
@@ -28,7 +29,6 @@ from db.errors import (
     nearest,
 )
 from db.record_types import KINDS
-from db.records import Impact
 from db.vocab import RecordType
 
 from .. import render

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from db.api_types import BatchSummary
 from db.record_types import WITH_STATUS
-from db.records import BatchSummary
 from db.vocab import RecordRef, RecordType
 
 from .. import render
@@ -24,8 +24,8 @@ from ..messages import Cite, LedgerWritten, ShowPledges
 from .base import LedgerScreen
 
 if TYPE_CHECKING:
+    from db.api_types import Impact
     from db.ledger import Ledger
-    from db.records import Impact
 
     from ..editing.results import Deleted, Saved, StatusChanged
 

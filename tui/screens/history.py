@@ -14,7 +14,7 @@ from textual import on, work
 from textual.message import Message
 
 from db import history_query
-from db.records import ChangeEntry
+from db.api_types import ChangeEntry
 from db.vocab import RecordType
 
 from .. import render

@@ -13,8 +13,8 @@ from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.message import Message
 
+from db.api_types import ActorRow, ConditionRow, SourceRow
 from db.query import Query
-from db.records import ActorRow, ConditionRow, SourceRow
 from db.vocab import RecordRef, RecordType
 
 from .. import keys, render

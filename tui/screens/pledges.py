@@ -14,9 +14,9 @@ from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import Worker
 
+from db.api_types import Facets, Sort
 from db.errors import LedgerError
 from db.query import Query
-from db.records import Facets, Sort
 from db.vocab import RecordRef, RecordType
 
 from .. import keys, render

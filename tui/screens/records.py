@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.widget import Widget
 
 from db import vocab
+from db.api_types import ActorDetail, ConditionDetail, PledgeDetail, SourceDetail
 from db.errors import NotFoundError
-from db.records import ActorDetail, ConditionDetail, PledgeDetail, SourceDetail
 from db.vocab import RecordRef, RecordType
 
 from .. import keys, render

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from db.records import Facets
+from db.api_types import Facets
 
 from .. import keys, render
 from ..filtering import FACET_FIELDS

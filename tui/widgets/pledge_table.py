@@ -27,9 +27,9 @@ from textual.cache import LRUCache
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
+from db.api_types import PledgeRow, Sort
 from db.ledger import Ledger
 from db.query import Query
-from db.records import PledgeRow, Sort
 from db.window import PAGE_SIZE
 
 from .. import render
@@ -90,7 +90,7 @@ class PledgeTable(ReportsErrors, LineTable):
     #: (bench/tui_bench.py sets one before the app starts). None in the product.
     paint_observer: ClassVar[Callable[[PledgeTable], object] | None] = None
 
-    class Window(Message):
+    class RowsArrived(Message):
         """The rows around the cursor's pledge in a new listing, before its position is known."""
 
         def __init__(self, generation: int, first: int, rows: Sequence[PledgeRow]) -> None:
@@ -286,7 +286,7 @@ class PledgeTable(ReportsErrors, LineTable):
                 return
             if around is not None:
                 first = fallback - len(around.above)
-                self.post_message(self.Window(listing.generation, first, around.rows))
+                self.post_message(self.RowsArrived(listing.generation, first, around.rows))
             else:
                 anchor = None
                 if wanted is not None:
@@ -369,8 +369,8 @@ class PledgeTable(ReportsErrors, LineTable):
 
     # -- results (on the event loop) ------------------------------------------------------------
 
-    @on(Window)
-    def _window_arrived(self, message: Window) -> None:
+    @on(RowsArrived)
+    def _rows_arrived(self, message: RowsArrived) -> None:
         message.stop()
         if self._pending is None or message.generation != self._pending.generation:
             return

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from db.records import Brief, ChangeEntry
+from db.api_types import Brief, ChangeEntry
 from db.vocab import RecordType, admiralty_code, admiralty_meaning
 
 from .. import render

@@ -1,4 +1,5 @@
-"""Plain data objects the service API returns: never ORM instances, never bound to a session.
+"""The types of the service API (:class:`db.ledger.Ledger`): what its calls take (a sort, a
+cursor) and return. Plain data objects, never ORM instances, never bound to a session.
 
 They are frozen dataclasses, cheap to build by the hundred for every page of the pledge table
 and safe to hand from a worker thread to the UI.

@@ -220,7 +220,7 @@ class Batch(Base):
     target_id: Mapped[int | None] = mapped_column(Reference("batches.id"))
 
 
-class Change(Base):
+class ChangeLogEntry(Base):
     """One record's change within a batch: which fields went from what to what."""
 
     __tablename__ = "change_log"
@@ -262,7 +262,7 @@ pledge_conditions = _table(PledgeCondition)
 pledge_sources = _table(PledgeSource)
 pledge_tags = _table(PledgeTag)
 batches = _table(Batch)
-change_log = _table(Change)
+change_log = _table(ChangeLogEntry)
 
 #: The tables' columns by short name, for the SQL expressions of the rest of db/ (``P.key``,
 #: ``PC.condition_id``): a letter for a table of records, two for a table of links.

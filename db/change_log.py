@@ -10,6 +10,12 @@ An undo may revert only some records of its batch (the others changed since, and
 entry is undone when an undo of its batch holds an entry for the same record. Undone entries
 and the undo's own entries are not evidence: they stay in the log, apart from the history that
 counts (:func:`active`).
+
+The words, each in one sense: a *change* is one record going from one state to another
+(:class:`db.writing.Change`, what a write is made of); an *entry* is a change as the log keeps
+it, with the fields it changed (``{field: [old, new]}``), its action, dates and evidence
+(:class:`Entry` when appended, :class:`db.api_types.ChangeEntry` when read back, a row of
+``change_log`` in :mod:`db.tables`); a *batch* is the entries of one command.
 """
 
 from __future__ import annotations
@@ -23,10 +29,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, insert, select
 
 from . import dialect
-from . import models as m
+from . import tables as m
+from .api_types import BatchSummary, ChangeEntry, Difference, Snapshot
 from .dates import bounds, lower_bound
 from .query import Query
-from .records import BatchSummary, ChangeEntry, Difference, Snapshot
 from .store import State
 from .text import clean_note
 from .vocab import RecordRef, RecordType
