@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ledgers import hostile_ledger as build_hostile
-from ledgers import small_ledger as build_small
 
 from db.ledger import Ledger
+from tests.support.ledgers import hostile_ledger as build_hostile
+from tests.support.ledgers import small_ledger as build_small
 
 
 @pytest.fixture(autouse=True)

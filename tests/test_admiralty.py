@@ -9,12 +9,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from cli_run import pledges
 
 from db import engines, migrate, schemas
 from db.interchange import export_text, import_files
 from db.ledger import Ledger
 from db.sqlite import ledger_file
+from tests.support.cli_run import pledges
 
 OLD = Path(__file__).parent / "old_fixtures"
 SOURCE = {"key": "kyiv-independent", "title": "Kyiv Independent"}

@@ -13,8 +13,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from db.ledger import Ledger
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
 
 
 def modules_after(code: str) -> set[str]:

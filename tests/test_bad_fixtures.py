@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from ledgers import small_ledger
 
 from db.interchange import export_text
 from db.ledger import Ledger
+from tests.support.ledgers import small_ledger
 from tui.cli import main
 
 CORPUS = Path(__file__).parent / "bad_fixtures"

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_facet_counts import agree
 
 import fixtures
 from db import doctor, engines, migrate, replay, schema, schemas
@@ -23,8 +22,8 @@ from db.interchange import import_files
 from db.ledger import Ledger
 from db.record_types import KINDS, RECORD_TYPES
 from db.sqlite import bulk, facet_counts, fulltext, ledger_file
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+from tests.support.facets import agree
 
 EVIL = (
     "CREATE TRIGGER evil AFTER INSERT ON pledges BEGIN "

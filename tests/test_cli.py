@@ -10,11 +10,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from ledgers import CJK, LONG_TITLE, RTL, inject
 
 from db.ledger import Ledger
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+from tests.support.ledgers import CJK, LONG_TITLE, RTL, inject
 
 
 def pledges(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_run import pledges
 
 import fixtures
 from db import engines, files, migrate
@@ -18,6 +17,7 @@ from db.errors import FileTargetError, LedgerOpenError
 from db.interchange import export_file
 from db.ledger import Ledger
 from db.sqlite import ledger_file
+from tests.support.cli_run import pledges
 
 SAMPLE = str(fixtures.path())
 

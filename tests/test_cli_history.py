@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli_run import pledges
-
 import fixtures
 from db.errors import UndoConflictError
 from db.ledger import Ledger
+from tests.support.cli_run import pledges
 
 SAMPLE = str(fixtures.path())
 

@@ -10,12 +10,12 @@ import stat
 from pathlib import Path
 
 import pytest
-from cli_run import pledges
 
 import fixtures
 from db.errors import LedgerBusyError
 from db.ledger import Ledger
 from db.sqlite import connections
+from tests.support.cli_run import pledges
 
 SAMPLE = str(fixtures.path())
 NOT_A_LEDGER = "not a pledges ledger"

@@ -7,7 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_run import ROOT, pledges
+
+from tests.support import ROOT
+from tests.support.cli_run import pledges
 
 EXTRA = "pip install 'pledges[postgresql]'"
 

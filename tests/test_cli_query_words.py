@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_run import pledges
 
 from db.ledger import Ledger
+from tests.support.cli_run import pledges
 
 NOT_COMMITTED = ["deu-neighbouring-territory", "gbr-missiles", "usa-air-support"]
 

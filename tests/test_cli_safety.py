@@ -10,11 +10,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from cli_run import harmless, pledges
-from ledgers import inject
 
 import fixtures
 from db.ledger import Ledger
+from tests.support.cli_run import harmless, pledges
+from tests.support.ledgers import inject
 
 SAMPLE = fixtures.path()
 #: A file-name fragment that sets the terminal's title, reorders the line, hides a character,

@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_run import pledges
 
 from db.errors import FileTargetError
 from db.ledger import Ledger
+from tests.support.cli_run import pledges
 
 WRITERS = [
     ("export", "-o"),

@@ -14,8 +14,8 @@ import pytest
 import fixtures
 from db.interchange import export_text
 from db.ledger import Ledger
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = str(fixtures.path())
 
 

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from ledgers import CJK, MARKUP_ACTION, MARKUP_CLOSE, MARKUP_CONDITION, RTL
 
 import fixtures
 from db import schemas
 from db.errors import LedgerError
 from db.interchange import export_text, import_files, yaml_reader
 from db.ledger import Ledger
+from tests.support.ledgers import CJK, MARKUP_ACTION, MARKUP_CLOSE, MARKUP_CONDITION, RTL
 
 
 def fresh(tmp_path: Path, name: str) -> Ledger:

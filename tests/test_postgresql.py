@@ -11,10 +11,10 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from ledgers import small_ledger
 from sqlalchemy import create_engine, text
 
 from db.ledger import Ledger
+from tests.support.ledgers import small_ledger
 
 URL = os.environ.get("PLEDGES_TEST_POSTGRES")
 pytestmark = pytest.mark.skipif(not URL, reason="set PLEDGES_TEST_POSTGRES to run on PostgreSQL")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from ledgers import RTL
 from sqlalchemy import select
 
 from db import schemas
@@ -12,6 +11,7 @@ from db.filters import pledge_filter
 from db.ledger import Ledger
 from db.query import parse
 from db.sqlite import fulltext
+from tests.support.ledgers import RTL
 
 
 def keys(ledger: Ledger, query: str) -> set[str]:

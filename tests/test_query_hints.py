@@ -6,15 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from db import schemas
 from db.hints import MOST_HINTS
 from db.ledger import Ledger
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
 
 
 def hints(ledger: Ledger, query: str) -> list[tuple[str, str | None]]:

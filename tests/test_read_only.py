@@ -8,10 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cli_run import ROOT, _without_privileges
-
 from db.files import read_only_problem
 from db.ledger import Ledger
+from tests.support import ROOT
+from tests.support.cli_run import _without_privileges
 
 ASK = "import sys; from pathlib import Path; from db.files import read_only_problem as r; "
 

@@ -14,8 +14,8 @@ import pytest
 import fixtures
 from db.interchange import import_files, read_file
 from db.ledger import Ledger
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("pyproject.toml", "README.md", "db", "tui", "fixtures")
 
 

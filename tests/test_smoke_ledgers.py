@@ -1,8 +1,7 @@
 """The test ledgers themselves build, so every other test can rely on them."""
 
-from ledgers import CJK, ESCAPES, LONG_TITLE, MARKUP_CONDITION
-
 from db.ledger import Ledger
+from tests.support.ledgers import CJK, ESCAPES, LONG_TITLE, MARKUP_CONDITION
 
 
 def test_small_ledger_builds(small: Ledger) -> None:

@@ -323,7 +323,7 @@ def test_a_refusal_about_one_field_names_it(small: Ledger) -> None:
 
 
 def test_stored_records_the_schemas_refuse_are_shown_but_not_exported(hostile: Ledger) -> None:
-    from ledgers import LONG_TITLE
+    from tests.support.ledgers import LONG_TITLE
 
     assert hostile.pledge("hostile-long").pledge.title == LONG_TITLE
     with pytest.raises(InvalidRecordError, match=r"hostile-long.*title: is 10254 characters long"):
@@ -366,7 +366,7 @@ def test_values_in_use_for_pickers(small: Ledger) -> None:
 
 
 def test_records_are_read_exactly_as_stored(hostile: Ledger) -> None:
-    from ledgers import ESCAPES, RTL
+    from tests.support.ledgers import ESCAPES, RTL
 
     assert hostile.pledge("hostile-escape").pledge.title == ESCAPES
     assert hostile.actor("XRTL").actor.name == RTL + " \x1b[2J"

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import workers
 
 import fixtures
 from db import engines, migrate, schemas
 from db.interchange import export_text, import_files
 from db.ledger import Ledger
 from db.sqlite import facet_counts, fulltext, ledger_file
+from tests.support import workers
 
 #: Backups at scale 1; one in five is made by the command line (a process of its own,
 #: which takes seconds to start on a busy machine).

@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import workers
-from ledgers import small_ledger
 
 from db.interchange import export_text
 from db.ledger import Ledger
 from db.sqlite import bulk, ledger_file
+from tests.support import workers
+from tests.support.ledgers import small_ledger
 
 pytestmark = pytest.mark.slow
 

@@ -19,13 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fuzzing import fuzz, time_limit
 from hypothesis import given
 from hypothesis import strategies as st
-from ledgers import small_ledger
 
 from db.interchange import FixtureError, export_text, import_files
 from db.ledger import Ledger
+from tests.support.fuzzing import fuzz, time_limit
+from tests.support.ledgers import small_ledger
 
 #: The longest a problem may be, file and place included.
 PROBLEM_LIMIT = 2000

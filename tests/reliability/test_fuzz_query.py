@@ -14,15 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fuzzing import fuzz, time_limit
 from hypothesis import given
 from hypothesis import strategies as st
-from ledgers import small_ledger
 
 from db.api_types import Sort
 from db.errors import QueryError
 from db.ledger import Ledger
 from db.query import FIELDS, parse
+from tests.support.fuzzing import fuzz, time_limit
+from tests.support.ledgers import small_ledger
 
 MESSAGE_LIMIT = 2000
 EXAMPLE_SECONDS = 30

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import workers
 
 from db.errors import ConflictError, LedgerError
 from db.ledger import Ledger
+from tests.support import workers
 
 pytestmark = pytest.mark.slow
 

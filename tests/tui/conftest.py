@@ -1,113 +1,23 @@
-"""Ledgers and helpers for the browser's tests.
+"""Fixtures of the browser's tests: the ledgers the screens show (built by
+:mod:`tests.support.tui`), another connection to one, and the sample ledger.
 
-Every ledger here starts from the hostile ledger (tests/ledgers.py) and adds what the screens
-need: a hostile source, hostile notes in the change log, a supersedes chain, and timestamps
-frozen so that snapshots do not change from one day to the next.
+The helpers the tests call (``make_app``, ``settle``, ``wait_for``, ...) are in
+:mod:`tests.support.tui`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ledgers import (
-    CJK,
-    ESCAPES,
-    MARKUP_ACTION,
-    MARKUP_CLOSE,
-    MARKUP_CONDITION,
-    RTL,
-    hostile_ledger,
-    inject,
-)
-from sqlalchemy import text
-from textual.pilot import Pilot
 
 import fixtures
-from db import schemas
 from db.interchange import import_files
 from db.ledger import Ledger
-from tui.app import PledgesApp
-from tui.widgets.pledge_table import PledgeTable
-
-FROZEN = "2026-01-02T03:04:05.000000Z"
-HOSTILE_NOTE = f"{MARKUP_ACTION} {MARKUP_CLOSE} {CJK}"
-
-
-def browser_ledger(ledger: Ledger) -> Ledger:
-    """The hostile ledger plus everything the record screens show."""
-    hostile_ledger(ledger)
-    ledger.create(
-        schemas.Source(
-            key="hostile-source",
-            title=MARKUP_CONDITION,
-            publisher=MARKUP_CLOSE,
-            url="https://example.org/[/]",
-            excerpt="placeholder",
-            reliability="B",
-        )
-    )
-    inject(ledger, "sources", "key", "hostile-source", "excerpt", ESCAPES)
-    ledger.change_status(
-        "pledge",
-        "hostile-close",
-        "committed",
-        effective="2025-10-01",
-        note=HOSTILE_NOTE,
-        source="hostile-source",
-    )
-    ledger.create(
-        schemas.Pledge(
-            key="fra-reassurance-force-v2",
-            title="Reassurance force, as restated in the Paris Declaration",
-            pledger="FRA",
-            beneficiary="UKR",
-            category="troops",
-            status="committed",
-            announced="2026-01-06",
-            conditions=["ceasefire"],
-            sources=["paris-declaration"],
-            supersedes="fra-reassurance-force",
-        )
-    )
-    with ledger._writer.begin() as connection:
-        # A note written by a foreign tool, with raw escape sequences.
-        connection.execute(
-            text("UPDATE change_log SET note = :note WHERE note = :old"),
-            {"note": ESCAPES, "old": "Paris summit"},
-        )
-    freeze(ledger)
-    return ledger
-
-
-def freeze(ledger: Ledger) -> None:
-    """Every recorded time set to one instant, so that what the screens show is stable."""
-    with ledger._writer.begin() as connection:
-        for table in ("pledges", "actors", "conditions", "sources"):
-            connection.execute(text(f"UPDATE {table} SET updated_at = :t"), {"t": FROZEN})
-        connection.execute(text("UPDATE change_log SET recorded_at = :t"), {"t": FROZEN})
-        connection.execute(text("UPDATE batches SET recorded_at = :t"), {"t": FROZEN})
-
-
-def add_pledges(ledger: Ledger, count: int, prefix: str = "bulk") -> None:
-    """``count`` plain pledges, so that the table has pages to fetch (about 0.3 s per 500)."""
-    ledger.save_records(
-        [
-            schemas.Pledge(
-                key=f"{prefix}-{index:04d}",
-                title=f"Bulk pledge number {index}",
-                pledger=("FRA", "GBR", "DEU", "USA")[index % 4],
-                status=("announced", "committed", "delivered")[index % 3],
-                category="equipment",
-                announced=f"2025-{1 + index % 12:02d}",
-            )
-            for index in range(count)
-        ],
-        label="bulk pledges for the tests",
-    )
+from tests.support.foreign import write_as_another_tool
+from tests.support.tui import add_pledges, browser_ledger, freeze
 
 
 @pytest.fixture(autouse=True)
@@ -127,8 +37,6 @@ def browser(ledger: Ledger) -> Ledger:
 @pytest.fixture
 def foreign(browser: Ledger, ledger_path: Path) -> Ledger:
     """The browser ledger, then hostile text written into its file by another tool."""
-    from foreign import write_as_another_tool
-
     write_as_another_tool(ledger_path)
     return browser
 
@@ -171,55 +79,3 @@ def sample(sample_file: Path, tmp_path: Path) -> Iterator[Ledger]:
     ledger = Ledger.open(target, author="tester")
     yield ledger
     ledger.close()
-
-
-def make_app(ledger: Ledger, **options: object) -> PledgesApp:
-    return PledgesApp(ledger, **options)  # type: ignore[arg-type]
-
-
-def screen_text(app: PledgesApp) -> str:
-    """What the terminal shows, as text (one line per row)."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def pledge_table(app: PledgesApp) -> PledgeTable | None:
-    found = app.screen.query(PledgeTable)
-    return found.first() if found else None
-
-
-async def settle(pilot: Pilot[None], timeout: float = 10.0) -> None:
-    """Wait until no worker runs and the pledge table (if on screen) shows its rows."""
-    app = pilot.app
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        await pilot.pause()
-        busy = [w for w in app.workers if w.is_running and w.group != "revision"]
-        table = pledge_table(app)  # type: ignore[arg-type]
-        if not busy and (table is None or not table.display or table.is_settled):
-            await pilot.pause()
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the UI did not settle in time")
-
-
-async def wait_for(pilot: Pilot[None], condition: object, timeout: float = 5.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        await pilot.pause()
-        if condition():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("condition not met in time")
-
-
-__all__ = [
-    "CJK",
-    "ESCAPES",
-    "HOSTILE_NOTE",
-    "MARKUP_ACTION",
-    "MARKUP_CLOSE",
-    "MARKUP_CONDITION",
-    "RTL",
-]

@@ -3,13 +3,13 @@ control characters and direction marks made visible by the renderer's rule."""
 
 from __future__ import annotations
 
-from conftest import make_app, settle, wait_for
-from foreign import MARKUP, RAW
-from form_helpers import until_screen
-from terminal import copied, raw_in_output, recorded
 from textual.widgets import TextArea
 
 from db.ledger import Ledger
+from tests.support.foreign import MARKUP, RAW
+from tests.support.form_helpers import until_screen
+from tests.support.terminal import copied, raw_in_output, recorded
+from tests.support.tui import make_app, settle, wait_for
 from tui import render
 from tui.editing.dialogs import CitationDialog
 from tui.screens.records import RecordScreen

@@ -4,12 +4,12 @@ in the form's completion and fields, the pickers' search and the command palette
 from __future__ import annotations
 
 import pytest
-from conftest import make_app, screen_text, settle, wait_for
-from form_helpers import field, fill, leave, open_form, until_screen
 from textual.widgets import Input, Static
 
 from db import schemas
 from db.ledger import Ledger
+from tests.support.form_helpers import field, fill, leave, open_form, until_screen
+from tests.support.tui import make_app, screen_text, settle, wait_for
 from tui.editing.form import RecordForm
 from tui.editing.pickers import Picker
 from tui.screens.records import RecordScreen

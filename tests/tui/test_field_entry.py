@@ -5,11 +5,11 @@ goes on from what was typed in it. Checked at 80x24 and at 200x50."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_app, settle
-from form_helpers import field, open_form, until_screen
 from textual.widgets import Input, OptionList
 
 from db.ledger import Ledger
+from tests.support.form_helpers import field, open_form, until_screen
+from tests.support.tui import make_app, settle
 from tui.editing.fields import LongText
 from tui.editing.form import RecordForm
 from tui.editing.pickers import Picker

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import MARKUP_CONDITION, make_app, pledge_table, screen_text, settle, wait_for
-
 from db.ledger import Ledger
+from tests.support.ledgers import MARKUP_CONDITION
+from tests.support.tui import make_app, pledge_table, screen_text, settle, wait_for
 from tui.filtering import active_values, pointer, toggle_term
 from tui.screens.pledges import PledgesView
 from tui.widgets.facets import FacetList

@@ -3,16 +3,12 @@ record saved, failed writes that keep what was typed, and conflicts with a secon
 
 from __future__ import annotations
 
-from conftest import (
-    make_app,
-    settle,
-    wait_for,
-)
-from form_helpers import field, fill, notifications, open_form, until_screen
 from textual.widgets import Static
 
 from db import schemas
 from db.ledger import Ledger
+from tests.support.form_helpers import field, fill, notifications, open_form, until_screen
+from tests.support.tui import make_app, settle, wait_for
 from tui.editing.conflict import ConflictScreen
 from tui.editing.dialogs import MessageDialog
 from tui.editing.form import RecordForm

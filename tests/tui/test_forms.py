@@ -3,22 +3,19 @@ kept exactly, and escape asking before it discards anything."""
 
 from __future__ import annotations
 
-from conftest import (
-    CJK,
-    MARKUP_ACTION,
-    MARKUP_CLOSE,
-    MARKUP_CONDITION,
-    RTL,
-    make_app,
-    pledge_table,
-    screen_text,
-    settle,
-    wait_for,
-)
-from form_helpers import field, fill, left_with, notifications, open_form, until_screen
 from textual.widgets import Static
 
 from db.ledger import Ledger
+from tests.support.form_helpers import (
+    field,
+    fill,
+    left_with,
+    notifications,
+    open_form,
+    until_screen,
+)
+from tests.support.ledgers import CJK, MARKUP_ACTION, MARKUP_CLOSE, MARKUP_CONDITION, RTL
+from tests.support.tui import make_app, pledge_table, screen_text, settle, wait_for
 from tui.editing.dialogs import ConfirmDialog
 from tui.editing.form import RecordForm
 from tui.render import visible

@@ -4,12 +4,12 @@ errors for bad terms, who and when kept visible at 80 columns, undone changes ma
 from __future__ import annotations
 
 import pytest
-from conftest import make_app, screen_text, settle, wait_for
 from textual.widgets import Static
 
 from db.errors import QueryError
 from db.history_query import parse
 from db.ledger import Ledger
+from tests.support.tui import make_app, screen_text, settle, wait_for
 from tui.widgets.list_table import ListTable
 
 

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_app, screen_text, settle, wait_for
-from form_helpers import until_screen
 from textual.widgets import OptionList
 
 from db import vocab
 from db.ledger import Ledger
+from tests.support.form_helpers import until_screen
+from tests.support.tui import make_app, screen_text, settle, wait_for
 from tui.editing.impact import ImpactPanel
 from tui.editing.status import StatusDialog
 from tui.screens.records import RecordScreen

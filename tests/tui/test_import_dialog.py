@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import make_app, settle, wait_for
-from form_helpers import notifications, until_screen
 from textual.widgets import Input, Static
 
 from db.ledger import Ledger
+from tests.support.form_helpers import notifications, until_screen
+from tests.support.tui import make_app, settle, wait_for
 from tui.editing.import_export import ExportDialog, ImportDialog
 from tui.screens.pledges import PledgesView
 from tui.widgets.list_table import ListTable

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import make_app, settle, wait_for
-
 from db.ledger import Ledger
+from tests.support.tui import make_app, settle, wait_for
 from tui.screens.help import HelpScreen
 from tui.widgets.filter_line import FilterLine
 from tui.widgets.key_footer import KeyFooter

@@ -5,10 +5,10 @@ typing over it, numbered when taken. Actors are offered no code."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_app, settle, wait_for
-from form_helpers import field, fill, open_form, until_screen
 
 from db.ledger import Ledger
+from tests.support.form_helpers import field, fill, open_form, until_screen
+from tests.support.tui import make_app, settle, wait_for
 from tui.editing.dialogs import ConfirmDialog
 from tui.editing.form import SUGGESTED, RecordForm
 from tui.screens.pledges import PledgesView

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_app, pledge_table, screen_text, settle, wait_for
 
 from db import schemas
 from db.ledger import Ledger
+from tests.support.tui import make_app, pledge_table, screen_text, settle, wait_for
 from tui.cli import main
 from tui.demo import build_demo_ledger
 

@@ -15,7 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_run import ROOT, pledges
+
+from tests.support import ROOT
+from tests.support.cli_run import pledges
 
 
 def in_terminal(args: list[str], answer: str | None, *, until: str, timeout: float = 60) -> str:

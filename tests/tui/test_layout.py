@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import make_app, pledge_table, screen_text, settle, wait_for
 from textual.pilot import Pilot
 
 from db import vocab
 from db.ledger import Ledger
+from tests.support.tui import make_app, pledge_table, screen_text, settle, wait_for
 from tui import render
 from tui.app import PledgesApp
 from tui.screens.base import fit_trail

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import make_app, pledge_table, settle, wait_for
-from form_helpers import notifications, until_screen
 from textual.widgets import Checkbox, Input, Static
 
 import fixtures
 from db.ledger import Ledger
+from tests.support.form_helpers import notifications, until_screen
+from tests.support.tui import make_app, pledge_table, settle, wait_for
 from tui.editing.delete import DeleteDialog
 from tui.editing.dialogs import CitationDialog, ConfirmDialog, MessageDialog
 from tui.editing.import_export import ExportDialog, ImportDialog
@@ -87,7 +87,7 @@ async def test_undo_and_redo_work_after_a_restart(browser: Ledger, ledger_path: 
         await settle(pilot)
         app.open_record("pledge", "usa-air-support")
         await until_screen(pilot, RecordScreen)
-        from form_helpers import fill
+        from tests.support.form_helpers import fill
 
         await pilot.press("e")
         from tui.editing.form import RecordForm

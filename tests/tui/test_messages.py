@@ -4,11 +4,11 @@ handlers, and what the app passes on reaches every screen."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_app, settle, wait_for
-from form_helpers import until_screen
 from textual.message import Message
 
 from db.ledger import Ledger
+from tests.support.form_helpers import until_screen
+from tests.support.tui import make_app, settle, wait_for
 from tui.messages import LedgerWritten, OpenRecord, ReadingDateChanged, ShowPledges
 from tui.screens.base import LedgerScreen
 from tui.screens.pledges import PledgesView

@@ -5,12 +5,12 @@ on opening, in the top bar, and by every key that would change it."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_app, screen_text, settle, wait_for
-from form_helpers import field, fill, notifications, open_form, until_screen
 from textual.widgets import OptionList, Static
 from textual.widgets._toast import Toast
 
 from db.ledger import Ledger
+from tests.support.form_helpers import field, fill, notifications, open_form, until_screen
+from tests.support.tui import make_app, screen_text, settle, wait_for
 from tui.editing.form import RecordForm
 from tui.editing.impact import ImpactDone, ImpactPanel
 from tui.editing.status import KEYS_LINE, StatusDialog

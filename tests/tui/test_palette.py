@@ -14,12 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import make_app, screen_text, settle, wait_for
 from rich.cells import cell_len
 from textual.command import CommandInput, CommandList, CommandPalette
 from textual.fuzzy import FuzzySearch
 
 from db.ledger import Ledger
+from tests.support.tui import make_app, screen_text, settle, wait_for
 from tui import commands
 from tui.commands import Candidate, match, rank
 from tui.screens.pledges import PledgesView

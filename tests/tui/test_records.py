@@ -2,49 +2,18 @@
 
 from __future__ import annotations
 
-from conftest import (
-    CJK,
-    ESCAPES,
-    HOSTILE_NOTE,
-    MARKUP_ACTION,
-    MARKUP_CLOSE,
-    MARKUP_CONDITION,
-    RTL,
-    make_app,
-    screen_text,
-    settle,
-)
 from textual.widgets import Static
 
 from db.ledger import Ledger
+from tests.support.ledgers import CJK, ESCAPES, MARKUP_ACTION, MARKUP_CLOSE, MARKUP_CONDITION, RTL
+from tests.support.tui import HOSTILE_NOTE, make_app, open_record, record_text, screen_text, settle
 from tui.app import PledgesApp
 from tui.render import visible
-from tui.screens.records import RecordScreen
-from tui.widgets.record_parts import Hanging, Link
-
-
-def record_text(app: PledgesApp) -> str:
-    """Everything the record screen holds, scrolled into view or not, as plain text."""
-    screen = app.screen
-    assert isinstance(screen, RecordScreen)
-    lines: list[str] = []
-    for widget in screen.body.query(Static):
-        if isinstance(widget.parent, Hanging) and widget.has_class("body"):
-            # A row with a hanging indent reads as one line: its lead, then its body.
-            lines[-1] += str(widget.visual)
-        else:
-            lines.append(str(widget.visual))
-    return "\n".join(lines)
+from tui.widgets.record_parts import Link
 
 
 def links(app: PledgesApp) -> list[tuple[str, str]]:
     return [link.identity for link in app.screen.query(Link)]
-
-
-async def open_record(pilot, record_type: str, key: str) -> None:  # type: ignore[no-untyped-def]
-    pilot.app.open_record(record_type, key)
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, RecordScreen)
 
 
 async def test_pledge_screen_shows_every_field_conditions_sources_and_history(

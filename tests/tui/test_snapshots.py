@@ -7,10 +7,10 @@ the facets before the picture is taken.
 
 from __future__ import annotations
 
-from conftest import make_app, settle, wait_for
 from textual.pilot import Pilot
 
 from db.ledger import Ledger
+from tests.support.tui import make_app, settle, wait_for
 from tui.screens.pledges import PledgesView
 from tui.widgets.list_table import ListTable
 

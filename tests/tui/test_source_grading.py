@@ -3,12 +3,10 @@ record screen, the sources list and a pledge's sources show both grades."""
 
 from __future__ import annotations
 
-from conftest import make_app, screen_text, settle
-from form_helpers import field, fill, left_with, open_form, until_screen
-from test_records import open_record, record_text
-
 from db import schemas
 from db.ledger import Ledger
+from tests.support.form_helpers import field, fill, left_with, open_form, until_screen
+from tests.support.tui import make_app, open_record, record_text, screen_text, settle
 from tui.screens.lists import RecordsView
 
 

@@ -3,12 +3,12 @@ jumping to exactly the pledges it changed."""
 
 from __future__ import annotations
 
-from conftest import make_app, pledge_table, settle, wait_for
-from form_helpers import field, fill, notifications, until_screen
 from textual.widgets import OptionList, Static
 
 from db.dates import today
 from db.ledger import Ledger
+from tests.support.form_helpers import field, fill, notifications, until_screen
+from tests.support.tui import make_app, pledge_table, settle, wait_for
 from tui.editing.dialogs import MessageDialog
 from tui.editing.impact import ImpactDone, ImpactPanel, shortened
 from tui.editing.status import StatusDialog

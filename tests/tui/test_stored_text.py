@@ -4,19 +4,19 @@ included. And a form saves what the analyst sees, not the stand-ins that show it
 
 The hostile text is written straight into the SQLite file with ``sqlite3``, as another tool
 would write it, bypassing every rule of the ledger; what the app writes to the terminal is
-kept by a recording driver (tests/tui/terminal.py) and searched for anything raw.
+kept by a recording driver (tests/support/terminal.py) and searched for anything raw.
 """
 
 from __future__ import annotations
 
-from conftest import make_app, screen_text, settle, wait_for
-from foreign import LONG, MARKS, MARKUP, RAW
-from form_helpers import field, open_form, until_screen
-from terminal import copied, raw_in_output, raw_on_screen, recorded
 from textual.command import CommandPalette
 from textual.widgets import Static, TextArea
 
 from db.ledger import Ledger
+from tests.support.foreign import LONG, MARKS, MARKUP, RAW
+from tests.support.form_helpers import field, open_form, until_screen
+from tests.support.terminal import copied, raw_in_output, raw_on_screen, recorded
+from tests.support.tui import make_app, screen_text, settle, wait_for
 from tui import render
 from tui.editing.delete import DeleteDialog
 from tui.editing.dialogs import CitationDialog, ConfirmDialog

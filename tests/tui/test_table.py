@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from conftest import (
+from db.api_types import Sort
+from db.ledger import Ledger
+from tests.support.ledgers import (
     CJK,
     ESCAPES,
+    LONG_TITLE,
     MARKUP_ACTION,
     MARKUP_CLOSE,
     MARKUP_CONDITION,
-    make_app,
-    pledge_table,
-    screen_text,
-    settle,
-    wait_for,
 )
-from ledgers import LONG_TITLE
-
-from db.api_types import Sort
-from db.ledger import Ledger
+from tests.support.tui import make_app, pledge_table, screen_text, settle, wait_for
 from tui.render import visible
 from tui.widgets.line_table import PLACEHOLDER
 from tui.widgets.pledge_table import PAGE_SIZE

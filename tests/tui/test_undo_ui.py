@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import make_app, settle, wait_for
-from form_helpers import notifications, until_screen
 from textual.widgets import Static
 
 from db.ledger import Ledger
+from tests.support.form_helpers import notifications, until_screen
+from tests.support.tui import make_app, settle, wait_for
 from tui.app import PledgesApp
 from tui.editing.dialogs import UndoRefusedDialog
 from tui.screens.pledges import PledgesView

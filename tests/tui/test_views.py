@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import (
-    CJK,
-    MARKUP_CLOSE,
-    MARKUP_CONDITION,
-    RTL,
-    make_app,
-    pledge_table,
-    screen_text,
-    settle,
-    wait_for,
-)
-
 from db.ledger import Ledger
+from tests.support.ledgers import CJK, MARKUP_CLOSE, MARKUP_CONDITION, RTL
+from tests.support.tui import make_app, pledge_table, screen_text, settle, wait_for
 from tui.render import visible
 from tui.screens.help import HelpScreen
 from tui.screens.lists import RecordsView

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support import ROOT
+
 #: Root ignores file permissions; these capabilities are dropped to make it obey them.
 _PERMISSION_CAPABILITIES = "-dac_override,-dac_read_search,-fowner"
 

@@ -38,7 +38,7 @@ def context() -> ForkServerContext:
     """The multiprocessing context children start from (a fork server with pledges loaded)."""
     forkserver = multiprocessing.get_context("forkserver")
     # Only heeded before the server starts (the first child of this test process).
-    forkserver.set_forkserver_preload(["workers", "db.ledger", "db.interchange"])
+    forkserver.set_forkserver_preload(["tests.support.workers", "db.ledger", "db.interchange"])
     return forkserver
 
 

@@ -1,5 +1,6 @@
 """A ledger written by another tool: hostile text put straight into the SQLite file with
-``sqlite3``, bypassing every rule of the ledger (the ``foreign`` fixture of conftest.py)."""
+``sqlite3``, bypassing every rule of the ledger (the ``foreign`` fixture of
+tests/tui/conftest.py)."""
 
 from __future__ import annotations
 

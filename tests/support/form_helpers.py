@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import settle, wait_for
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
+from tests.support.tui import settle, wait_for
 from tui.app import PledgesApp
 from tui.editing.fields import FormField
 from tui.editing.form import RecordForm
