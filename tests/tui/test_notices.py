@@ -140,7 +140,7 @@ REASON = "/somewhere/ledger.sqlite is read-only for you; make it writable"
 @pytest.fixture
 def read_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """The file system says the ledger cannot be written (root's tests cannot make it so;
-    tests/test_read_only.py checks the file system's answer itself)."""
+    tests/db/test_read_only.py checks the file system's answer itself)."""
     monkeypatch.setattr("db.files.read_only_problem", lambda path: REASON)
 
 
