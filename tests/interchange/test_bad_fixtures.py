@@ -1,5 +1,6 @@
-"""Every file in ``tests/bad_fixtures/`` is refused by ``pledges import`` with the exit code and
-the message listed here, and the ledger is byte for byte the same before and after.
+"""Every file in ``tests/interchange/bad_fixtures/`` is refused by ``pledges import`` with the
+exit code and the message listed here, and the ledger is byte for byte the same before and
+after.
 
 Each message names the file and the line (where the parser can tell), the record by position
 and key, the field, and what is accepted instead.
