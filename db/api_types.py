@@ -364,6 +364,8 @@ class Snapshot:
     as_of: str
     #: record type -> key -> fields (the fixture format's fields).
     records: dict[RecordType, dict[str, dict[str, Any]]]
+    #: As recorded then (a date or a recording time); None: as the ledger holds it now.
+    known_on: str | None = None
 
     def pledge_status(self, key: str) -> str | None:
         record = self.records.get("pledge", {}).get(key)

@@ -24,11 +24,11 @@ import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, exists, func, insert, select
 
-from . import dialect
+from . import dialect, record_states
 from . import tables as m
 from .api_types import BatchSummary, ChangeEntry, Difference, Snapshot
 from .dates import bounds, lower_bound
@@ -106,6 +106,8 @@ def append(connection: Connection, batch: Batch, entries: Sequence[Entry]) -> No
     for e in entries:
         # The one door of the log: whoever wrote the entry, its note is cleaned by one rule.
         e.note = clean_note(e.note)
+        e.effective_lo = e.effective_lo or lower_bound(e.effective) or today
+    _from_creation(connection, entries)
     rows = [
         {
             "batch_id": batch.id,
@@ -116,7 +118,7 @@ def append(connection: Connection, batch: Batch, entries: Sequence[Entry]) -> No
             "action": e.action,
             "changes": json.dumps(e.changes, ensure_ascii=False, separators=(",", ":")),
             "effective": e.effective,
-            "effective_lo": e.effective_lo or lower_bound(e.effective) or today,
+            "effective_lo": e.effective_lo,
             "note": e.note,
             "source_key": e.source,
         }
@@ -124,6 +126,55 @@ def append(connection: Connection, batch: Batch, entries: Sequence[Entry]) -> No
     ]
     dialect.insert_many(connection, m.change_log, rows)
     batch.entries.extend(entries)
+    # The ledger in time is kept from the log in the same transaction.
+    record_states.refresh(connection, {(e.record_type, e.record_key) for e in entries})
+
+
+def _from_creation(connection: Connection, entries: Sequence[Entry]) -> None:
+    """A change counts in the world from its date, but never before its record began: an entry
+    dated before its record's creation (an edit dated ``2025`` of a pledge announced in March
+    2025) is ordered from the creation's day, so that the ledger read as of any date goes
+    from the creation on to the change, as the record itself did. The given date stays in
+    ``effective``."""
+    began: dict[RecordRef, str] = {}
+    unknown: list[RecordRef] = []
+    for e in entries:
+        ref = (e.record_type, e.record_key)
+        if e.action == "create":
+            began.setdefault(ref, "")
+        elif ref not in began:
+            began[ref] = ""
+            unknown.append(ref)
+    began.update(creation_days(connection, unknown))
+    for e in entries:
+        ref = (e.record_type, e.record_key)
+        assert e.effective_lo is not None
+        if e.action == "create":
+            began[ref] = e.effective_lo
+        elif began[ref] and e.effective_lo < began[ref]:
+            e.effective_lo = began[ref]
+
+
+def creation_days(connection: Connection, records: Sequence[RecordRef]) -> dict[RecordRef, str]:
+    """The day each of these records began, as far as the log says: the ordering date of its
+    latest creation entry (records with none are left out)."""
+    by_type: dict[RecordType, list[str]] = defaultdict(list)
+    for record_type, key in records:
+        by_type[record_type].append(key)
+    found: dict[RecordRef, str] = {}
+    for record_type, keys in by_type.items():
+        for part in _chunks(keys):
+            latest = (
+                select(func.max(L.id).label("id"))
+                .where(L.record_type == record_type, L.record_key.in_(list(part)))
+                .where(L.action == "create")
+                .group_by(L.record_key)
+                .subquery()
+            )
+            statement = select(L.record_key, L.effective_lo).join(latest, L.id == latest.c.id)
+            for key, day in connection.execute(statement):
+                found[(record_type, key)] = day
+    return found
 
 
 def summary(batch: Batch) -> BatchSummary:
@@ -147,8 +198,9 @@ def summary(batch: Batch) -> BatchSummary:
 # -- reading -------------------------------------------------------------------------------
 
 
-def _undone(entry: Any = L, batch: Any = B) -> ColumnElement[bool]:
-    """True for a log entry whose record an undo of its batch reverted."""
+def _undone(entry: Any = L, batch: Any = B, by: str | None = None) -> ColumnElement[bool]:
+    """True for a log entry whose record an undo of its batch reverted (recorded by ``by``,
+    a recording time, when given)."""
     undo = m.batches.alias("undo")
     reverted = m.change_log.alias("reverted")
     # Driven from the record's own entries (indexed by record type and key), so the check
@@ -159,6 +211,7 @@ def _undone(entry: Any = L, batch: Any = B) -> ColumnElement[bool]:
         undo.c.id == reverted.c.batch_id,
         undo.c.kind == "undo",
         undo.c.target_id == batch.id,
+        *([] if by is None else [undo.c.recorded_at <= by]),
     )
 
 
@@ -398,12 +451,32 @@ def compensate(entry: dict[str, Any]) -> Entry:
 # -- the past --------------------------------------------------------------------------------
 
 
+class LoggedRow(NamedTuple):
+    """The columns of a log entry :func:`fold` reads."""
+
+    id: int
+    record_type: RecordType
+    record_key: str
+    action: str
+    changes: str
+    effective_lo: str
+
+
 def fold(
     rows: Iterable[Any], as_of: str, list_fields: Mapping[RecordType, tuple[str, ...]]
 ) -> dict[RecordType, dict[str, dict[str, Any]]]:
-    """Apply log rows (ordered by effective date) up to ``as_of`` and return the records."""
+    """Apply counting log rows (``id, record_type, record_key, action, changes,
+    effective_lo``, in recording order) up to ``as_of`` and return the records: each
+    record's entries in the order they take effect (:func:`db.record_states.in_effect`)."""
+    by_record: dict[RecordRef, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_record[(row.record_type, row.record_key)].append(row)
+    ordered = sorted(
+        (row for entries in by_record.values() for row in record_states.in_effect(entries)),
+        key=lambda row: (row.effective_lo, row.id),
+    )
     records: dict[RecordType, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for record_type, key, action, changes, effective_lo in rows:
+    for _id, record_type, key, action, changes, effective_lo in ordered:
         if effective_lo > as_of:
             break
         values = json.loads(changes)
@@ -418,11 +491,16 @@ def fold(
     return dict(records)
 
 
-def active() -> ColumnElement[bool]:
+def active(known_on: str | None = None) -> ColumnElement[bool]:
     """Entries that count in the ledger's history: those not undone (and not of undo batches
     themselves). A redo is a new batch, so a redone change counts through it; an undo that
-    kept some records of its batch leaves their entries counting."""
-    return and_(B.kind != "undo", ~_undone())
+    kept some records of its batch leaves their entries counting.
+
+    With ``known_on`` (a recording time), the history the ledger held then: entries recorded
+    by then, not undone by an undo recorded by then."""
+    if known_on is None:
+        return and_(B.kind != "undo", ~_undone())
+    return and_(B.kind != "undo", B.recorded_at <= known_on, ~_undone(by=known_on))
 
 
 def snapshot(
@@ -431,22 +509,24 @@ def snapshot(
     list_fields: Mapping[RecordType, tuple[str, ...]],
     record_type: RecordType | None = None,
     key: str | None = None,
+    known_on: str | None = None,
 ) -> Snapshot:
-    """The ledger (or one record) as of a date, from the change log alone."""
+    """The ledger (or one record) as of a date, from the change log alone: the reference the
+    kept periods of :mod:`db.record_states` are tested against. ``known_on``: as recorded
+    then (a date or a recording time; None: as the ledger holds it now)."""
+    bound = None if known_on is None else record_states.known_on_bound(known_on)
     statement = (
-        select(L.record_type, L.record_key, L.action, L.changes, L.effective_lo)
+        select(L.id, L.record_type, L.record_key, L.action, L.changes, L.effective_lo)
         .join(m.batches, B.id == L.batch_id)
-        .where(active())
+        .where(active(bound))
     )
     if record_type is not None:
         statement = statement.where(L.record_type == record_type)
     if key is not None:
         statement = statement.where(L.record_key == key)
     _first, last = bounds(as_of)
-    rows = connection.execute(
-        statement.where(L.effective_lo <= last).order_by(L.effective_lo, L.id)
-    )
-    return Snapshot(as_of, fold(rows, last, list_fields))
+    rows = connection.execute(statement.order_by(L.id))
+    return Snapshot(as_of, fold(rows, last, list_fields), known_on)
 
 
 def status_history(
@@ -526,6 +606,24 @@ def last_status_date(connection: Connection, record_type: RecordType, key: str) 
     )
     found = connection.execute(statement).scalar()
     return None if found is None else str(found)
+
+
+def field_days(connection: Connection, record_type: RecordType, key: str) -> dict[str, str]:
+    """The day from which each field of the record's current life holds its value: the
+    ordering date of the latest counting entry that changed it (its creation for the others)."""
+    statement = (
+        select(L.action, L.changes, L.effective_lo)
+        .join(m.batches, B.id == L.batch_id)
+        .where(active(), L.record_type == record_type, L.record_key == key)
+        .order_by(L.id)
+    )
+    days: dict[str, str] = {}
+    for action, changes, effective_lo in connection.execute(statement):
+        if action in ("create", "delete"):
+            days = {}
+        for name in json.loads(changes):
+            days[name] = max(days.get(name, effective_lo), effective_lo)
+    return days
 
 
 def _chunks(keys: Sequence[str], size: int = 5000) -> list[Sequence[str]]:

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from . import config, engines, mending, migrate, replay, schema
+from . import config, engines, mending, migrate, record_states, replay, schema
 from . import tables as m
 from .errors import LedgerError
 from .ledger import Ledger
@@ -45,9 +45,10 @@ AREAS: Final = (
     "facet counts",
     "full-text index",
     "change log",
+    "ledger in time",
 )
 #: The areas whose findings a repair can change, checked again after it.
-REPAIRED: Final = frozenset({"schema", "facet counts", "full-text index"})
+REPAIRED: Final = frozenset({"schema", "facet counts", "full-text index", "ledger in time"})
 #: Called with the name of each area as its check begins (for a progress line).
 Progress = Callable[[str], None]
 
@@ -133,7 +134,11 @@ def repair(
                 ) from None
         report("repair")
         try:
-            done = mending.mend(writer, rebuild=any(f.area == "full-text index" for f in before))
+            done = mending.mend(
+                writer,
+                rebuild=any(f.area == "full-text index" for f in before),
+                periods=any(f.area == "ledger in time" for f in before),
+            )
         except DatabaseError as error:
             where = f" (the backup is {backup})" if backup else ""
             raise LedgerError(
@@ -251,6 +256,8 @@ def _findings(
         if every:
             progress("change log")
             yield from _guarded("change log", _change_log, connection)
+        progress("ledger in time")
+        yield from _guarded("ledger in time", _ledger_in_time, connection)
 
 
 def _guarded(area: str, check: Callable[[Any], Iterator[Finding]], on: Any) -> Iterator[Finding]:
@@ -414,6 +421,29 @@ def _fulltext_integrity(writer: Engine) -> Iterator[Finding]:
             )
         finally:
             transaction.rollback()
+
+
+def _ledger_in_time(connection: Connection) -> Iterator[Finding]:
+    """The kept periods of every record (what reading the ledger as of a date reads) are those
+    its change log makes."""
+    wrong: list[tuple[str, str]] = []
+    count = 0
+    for records in record_states.logged_records(connection):
+        computed = record_states.computed(connection, records)
+        for ref, periods in record_states.stored(connection, records).items():
+            if periods != computed[ref]:
+                count += 1
+                if len(wrong) < EXAMPLES:
+                    wrong.append(ref)
+    for record_type, key in wrong:
+        yield Finding(
+            "ledger in time",
+            f"{record_type} {shown(key)}: its kept periods (what a reading as of a date shows) "
+            "are not those its change log makes",
+            repairable=True,
+        )
+    if count > len(wrong):
+        yield Finding("ledger in time", f"and {count - len(wrong):,} more records like these", True)
 
 
 def _change_log(connection: Connection) -> Iterator[Finding]:

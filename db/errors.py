@@ -183,6 +183,27 @@ class BackdatedStatusError(LedgerError):
         )
 
 
+class BackdatedChangeError(LedgerError):
+    """A change of a field dated before the change that set the field's current value: read
+    as of any later date, the ledger would show that older change's value, not this one."""
+
+    field = "effective"
+
+    def __init__(self, record_type: RecordType, key: str, name: str, since: str, date: str) -> None:
+        self.record_type, self.key, self.name, self.since, self.date = (
+            record_type,
+            key,
+            name,
+            since,
+            date,
+        )
+        super().__init__(
+            f"{record_type} {key!r}: its {name} was last changed with effect from {since}; a "
+            f"change dated {date} would come before that one, which would go on showing. Give "
+            f"a date on or after {since}, or none (today)"
+        )
+
+
 class CycleError(LedgerError):
     field = "supersedes"
 

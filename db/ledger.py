@@ -33,6 +33,7 @@ from . import (
     files,
     opening,
     reading,
+    record_states,
     references,
     reverting,
     window,
@@ -486,21 +487,36 @@ class Ledger:
     # -- the past ------------------------------------------------------------------------------
 
     def as_of(
-        self, date: str, record_type: RecordType | None = None, key: str | None = None
+        self,
+        date: str,
+        record_type: RecordType | None = None,
+        key: str | None = None,
+        *,
+        known_on: str | None = None,
     ) -> Snapshot:
-        """The ledger (or one record) as it stood at the end of ``date``, rebuilt from the log."""
+        """The ledger (or one record) in the world at the end of ``date`` (a partial date), as
+        the ledger recorded it at ``known_on`` (a date or a recording time; None: now)."""
         date = parse_partial_date(date)
-        lists = {t: kind.schema.list_fields for t, kind in KINDS.items()}
         with self._reading() as connection:
-            return change_log.snapshot(connection, date, lists, record_type, key)
+            records = record_states.snapshot_records(connection, date, known_on, record_type, key)
+        return Snapshot(date, records, known_on)
 
     def status_as_of(self, record_type: RecordType, key: str, date: str) -> str | None:
         record = self.as_of(date, record_type, key).records.get(record_type, {}).get(key)
         return None if record is None else record.get("status")
 
-    def diff(self, earlier: str, later: str) -> list[Difference]:
-        """What changed in the ledger between two dates (as of each), field by field."""
-        return change_log.differences(self.as_of(earlier), self.as_of(later))
+    def diff(self, earlier: str, later: str, *, known_on: str | None = None) -> list[Difference]:
+        """What changed in the world between the end of ``earlier`` and the end of ``later``
+        (partial dates), field by field, as the ledger recorded it at ``known_on`` (None:
+        now). Only the records with a change in between are read."""
+        earlier, later = parse_partial_date(earlier), parse_partial_date(later)
+        with self._reading() as connection:
+            changed = record_states.changed_between(connection, earlier, later, known_on)
+            before = record_states.states_of(connection, changed, earlier, known_on)
+            after = record_states.states_of(connection, changed, later, known_on)
+        return change_log.differences(
+            Snapshot(earlier, before, known_on), Snapshot(later, after, known_on)
+        )
 
     # -- writes ------------------------------------------------------------------------------
 

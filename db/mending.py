@@ -1,19 +1,21 @@
 """The repair of a ledger's schema and of what pledges derives from its records (the facet
 counts, the full-text index), for ``pledges check --repair``. Records and the change log are
-never written here: only triggers, views, indexes, and the two derived tables."""
+never written here: only triggers, views, indexes, and the derived tables (facet counts,
+full-text index, the kept periods of the ledger in time)."""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from . import schema
+from . import record_states, schema
 from .schema import shown
 from .sqlite import catalog, facet_counts, fulltext
 
 
-def mend(writer: Engine, *, rebuild: bool) -> list[str]:
-    """Drop what is foreign, make ours again, recount, and rebuild the index if asked (or if
-    its schema needed mending), in one write transaction; what was done, one line each."""
+def mend(writer: Engine, *, rebuild: bool, periods: bool = False) -> list[str]:
+    """Drop what is foreign, make ours again, recount, rebuild the index if asked (or if its
+    schema needed mending) and the kept periods of the ledger in time if asked, in one write
+    transaction; what was done, one line each."""
     done: list[str] = []
     with writer.begin() as connection:
         differences = schema.differences(catalog.schema_rows(connection))
@@ -54,4 +56,7 @@ def mend(writer: Engine, *, rebuild: bool) -> list[str]:
             for statement in facet_counts.fill():
                 connection.exec_driver_sql(statement)
             done.append("recounted the facet counts from the pledges")
+        if periods:
+            records = record_states.rebuild(connection)
+            done.append(f"rebuilt the ledger in time from the change log ({records:,} records)")
     return done

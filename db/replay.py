@@ -56,14 +56,16 @@ def _record_type(connection: Connection, record_type: RecordType) -> Iterator[Di
         if after is not None:
             statement = statement.where(key_column > after)
         last = connection.execute(statement).scalar()
-        log = select(L.record_key, L.action, L.changes).where(L.record_type == record_type)
+        log = select(L.id, L.record_key, L.action, L.changes).where(L.record_type == record_type)
         if after is not None:
             log = log.where(L.record_key > after)
         if last is not None:
             log = log.where(L.record_key <= last)
         rows = (
-            (record_type, key, action, changes, "")
-            for key, action, changes in _rows(connection.execute(log.order_by(L.record_key, L.id)))
+            change_log.LoggedRow(id_, record_type, key, action, changes, "")
+            for id_, key, action, changes in _rows(
+                connection.execute(log.order_by(L.record_key, L.id))
+            )
         )
         # Every row has the same (empty) date, so the fold applies them all, in log order.
         replayed = change_log.fold(rows, "", {record_type: tuple(lists)}).get(record_type, {})

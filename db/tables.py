@@ -246,6 +246,34 @@ class ChangeLogEntry(Base):
     source_key: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
+class RecordState(Base):
+    """A record's fields over a period of both time axes: held in the world from
+    ``valid_from`` until before ``valid_to``, as the ledger recorded it from ``recorded_from``
+    until before ``recorded_to`` (see :mod:`db.record_states`, which keeps it from the log)."""
+
+    __tablename__ = "record_states"
+    __table_args__ = (
+        Index(None, "record_type", "record_key", "recorded_to"),
+        Index(None, "record_type", "recorded_to", "valid_from"),
+        Index(None, "record_type", "recorded_to", "valid_to"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(16))
+    record_key: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[str] = mapped_column(String(10))
+    valid_to: Mapped[str] = mapped_column(String(10))
+    recorded_from: Mapped[str] = mapped_column(String(32))
+    recorded_to: Mapped[str] = mapped_column(String(32))
+    #: The record's fields as a JSON object (the fixture format's fields, history excluded).
+    state: Mapped[str] = mapped_column(Text)
+    #: For pledges and conditions: the status then, and the date of the change that set it as
+    #: it was given (a partial date says the status is known only to that precision).
+    status: Mapped[str | None] = mapped_column(String(16))
+    status_since: Mapped[str | None] = mapped_column(String(10))
+
+
 def _table(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
@@ -263,6 +291,7 @@ pledge_sources = _table(PledgeSource)
 pledge_tags = _table(PledgeTag)
 batches = _table(Batch)
 change_log = _table(ChangeLogEntry)
+record_states = _table(RecordState)
 
 #: The tables' columns by short name, for the SQL expressions of the rest of db/ (``P.key``,
 #: ``PC.condition_id``): a letter for a table of records, two for a table of links.

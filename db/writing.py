@@ -27,6 +27,7 @@ from .dates import (
 )
 from .dates import today as today_date
 from .errors import (
+    BackdatedChangeError,
     BackdatedStatusError,
     ConflictError,
     DuplicateKeyError,
@@ -336,11 +337,33 @@ def update(
         _refuse_backdating(connection, record_type, key, stored.state.get("status"), [effective])
         if record_type == "condition":
             state = _with_resolution(state, stored.state, effective)
+    if effective is not None:
+        _refuse_overridden(connection, record_type, key, stored.state, state, effective)
     apply(
         connection,
         batch,
         [Change(record_type, key, stored, state, action, effective, note, source)],
     )
+
+
+def _refuse_overridden(
+    connection: Connection,
+    record_type: RecordType,
+    key: str,
+    before: State,
+    after: State,
+    effective: str,
+) -> None:
+    """A change may not be dated before the change that set a field's current value: read as
+    of any date from then on, the ledger would show the earlier change's value, not this one
+    (the field as saved). The record's creation day is the earliest any change counts from."""
+    days = change_log.field_days(connection, record_type, key)
+    begun = change_log.creation_days(connection, [(record_type, key)]).get((record_type, key))
+    day = max(lower_bound(effective) or "", begun or "")
+    for name in sorted(k for k in after if after.get(k) != before.get(k)):
+        since = days.get(name)
+        if since is not None and day < since <= latest_effective():
+            raise BackdatedChangeError(record_type, key, name, since, effective)
 
 
 def _refuse_backdating(

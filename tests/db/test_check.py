@@ -351,6 +351,28 @@ def test_hand_edited_facet_counts_are_reported_and_recounted(closed: Path) -> No
         agree(ledger)
 
 
+def test_tampered_periods_of_the_ledger_in_time_are_reported_and_rebuilt(closed: Path) -> None:
+    before = rows(closed, "SELECT * FROM record_states ORDER BY record_type, record_key, id")
+    assert before
+    tamper(
+        closed,
+        "UPDATE record_states SET status = 'withdrawn', valid_from = '1999-01-01' "
+        "WHERE record_type = 'pledge' AND record_key = 'gbr-troops';"
+        "DELETE FROM record_states WHERE record_type = 'condition';",
+    )
+    checked = pledges("check", "--db", str(closed))
+    assert checked.returncode == 1
+    found = [x for x in checked.stdout.splitlines() if x.startswith("ledger in time:")]
+    assert any("pledge 'gbr-troops': its kept periods" in x for x in found), checked.stdout
+    assert any("condition 'ceasefire'" in x for x in found), checked.stdout
+
+    repaired = pledges("check", "--repair", "--db", str(closed))
+    assert repaired.returncode == 0, repaired.stdout
+    assert "rebuilt the ledger in time from the change log" in repaired.stdout
+    after = rows(closed, "SELECT * FROM record_states ORDER BY record_type, record_key, id")
+    assert [r[1:] for r in after] == [r[1:] for r in before]
+
+
 def test_pledges_deleted_from_the_full_text_index_are_reported_and_indexed_again(
     closed: Path,
 ) -> None:

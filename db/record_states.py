@@ -1,0 +1,421 @@
+"""The ledger in time, kept as a table: every record's state over periods of both time axes.
+
+The change log holds every change with two dates: when it happened in the world (its
+effective date, whose first day is ``effective_lo``) and when the ledger learned it (its
+batch's ``recorded_at``). Reading the past from the log alone means folding it in Python,
+which cannot serve a million pledges. So each record's history is also kept, in the same
+transaction as every write, as rows of ``record_states``: the record's fields (``state``, as
+the fold gives them) held
+
+* in the world from ``valid_from`` (a day) until the day before ``valid_to``, and
+* in the ledger's knowledge from ``recorded_from`` until just before ``recorded_to``.
+
+A row open on an axis has ``valid_to`` = :data:`OPEN_DATE` or ``recorded_to`` =
+:data:`OPEN_TIME`. The ledger as of a day D and as recorded at a time T is then one indexed
+read: the rows with ``valid_from <= D < valid_to`` and ``recorded_from <= T < recorded_to``.
+
+**The rules** (the same as the fold over the log, :func:`db.change_log.snapshot`, which stays
+the reference): a change counts as of D when its effective date's first day is on or before
+D's last day (a change dated ``2025-09`` counts as of 2025-09-10, and is then less precise
+than the date asked about; ``status_since`` keeps the date as it was given, to say so); it
+counts as recorded at T when its batch was recorded by T; an undone change counts until the
+undo was recorded (from then on, the ledger no longer believes it); undo batches' own entries
+only cancel and never count as changes.
+
+A record's rows are rebuilt from its own log entries whenever a batch touches it
+(:func:`refresh`), so that a backdated change, an undo or a re-creation is always right: a
+record has few entries, and each is read once per write of that record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Protocol, TypeVar
+
+from sqlalchemy import Connection, and_, delete, select, tuple_
+
+from . import dialect
+from . import tables as m
+from .dates import bounds
+from .record_types import KINDS
+from .vocab import RecordRef, RecordType
+
+#: ``valid_to`` of a state that still holds in the world.
+OPEN_DATE: Final = "9999-12-31"
+#: ``recorded_to`` of what the ledger still believes.
+OPEN_TIME: Final = "9999-12-31T23:59:59.999999Z"
+
+S = m.record_states.c
+L = m.change_log.c
+B = m.batches.c
+
+#: Records refreshed per read of their log entries.
+CHUNK: Final = 500
+
+
+@dataclass(frozen=True, slots=True)
+class LogRow:
+    """One change-log entry of a record, with what its batch says about it."""
+
+    id: int
+    batch_id: int
+    recorded_at: str
+    #: The batch's kind (``undo`` batches only cancel) and, for an undo, the batch it undoes.
+    kind: str
+    target_id: int | None
+    action: str
+    changes: Mapping[str, Sequence[Any]]
+    effective: str | None
+    effective_lo: str
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One row of ``record_states`` for one record."""
+
+    valid_from: str
+    valid_to: str
+    recorded_from: str
+    recorded_to: str
+    state: str
+    status: str | None
+    status_since: str | None
+
+
+# -- the rule, for one record --------------------------------------------------------------
+
+
+def _counting(rows: Sequence[LogRow], at: str) -> list[LogRow]:
+    """The entries the ledger believed at recording time ``at``, in effective order."""
+    # An entry is undone when an undo of its batch holds an entry for the same record.
+    undone = {row.target_id for row in rows if row.kind == "undo" and row.recorded_at <= at}
+    counting = [
+        row
+        for row in rows
+        if row.kind != "undo" and row.recorded_at <= at and row.batch_id not in undone
+    ]
+    return in_effect(counting)
+
+
+class _Dated(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def effective_lo(self) -> str: ...
+
+
+Dated = TypeVar("Dated", bound=_Dated)
+
+
+def in_effect(counting: Sequence[Dated]) -> list[Dated]:
+    """One record's counting entries (in recording order), in the order they take effect in
+    the world, each life of the record over the lives before it.
+
+    A record deleted and made again has lives, each begun by a creation. A later life holds
+    from its creation's day on: what an earlier life says of that day or later no longer
+    counts (a pledge deleted in September and imported again with a history from 2024 is, as
+    of any date from 2024, what the import says). Within a life, changes take effect in the
+    order of their dates, and entries of one date in the order they were recorded."""
+    starts: list[int] = [i for i, row in enumerate(counting) if row.action == "create"]
+    if len(starts) <= 1:
+        return sorted(counting, key=lambda row: (row.effective_lo, row.id))
+    kept: list[Dated] = []
+    # The day from which a later life holds, for the entries before each creation.
+    later = "9999-12-31"
+    bounds = [0, *starts, len(counting)] if starts[0] != 0 else [*starts, len(counting)]
+    for index in range(len(bounds) - 2, -1, -1):
+        life = counting[bounds[index] : bounds[index + 1]]
+        kept.extend(row for row in life if row.effective_lo < later)
+        if life and life[0].action == "create":
+            later = min(later, life[0].effective_lo)
+    return sorted(kept, key=lambda row: (row.effective_lo, row.id))
+
+
+#: ``(valid_from, valid_to, state, status, status_since)``: a period in the world.
+_Held = tuple[str, str, str, str | None, str | None]
+
+
+def _timeline(rows: Sequence[LogRow], list_fields: Sequence[str]) -> list[_Held]:
+    """``(valid_from, valid_to, state, status, status_since)`` of a record in the world, from
+    the entries believed at one recording time: the state after each day's changes, kept
+    while the record exists, with equal neighbours joined."""
+    state: dict[str, Any] | None = None
+    since: str | None = None
+    days: list[tuple[str, dict[str, Any] | None, str | None]] = []
+    for row in rows:
+        if row.action == "delete":
+            state, since = None, None
+        else:
+            if row.action == "create" or state is None:
+                state = {name: [] for name in list_fields}
+                since = row.effective or row.effective_lo
+            for name, (_old, new) in row.changes.items():
+                state[name] = new
+            if "status" in row.changes:
+                since = row.effective or row.effective_lo
+        snapshot = None if state is None else dict(state)
+        if days and days[-1][0] == row.effective_lo:
+            days[-1] = (row.effective_lo, snapshot, since)
+        else:
+            days.append((row.effective_lo, snapshot, since))
+    periods: list[_Held] = []
+    for index, (start, held, held_since) in enumerate(days):
+        end = days[index + 1][0] if index + 1 < len(days) else OPEN_DATE
+        if held is None:
+            continue
+        text = json.dumps(held, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        status = held.get("status")
+        if periods and periods[-1][1] == start and periods[-1][2:] == (text, status, held_since):
+            periods[-1] = (periods[-1][0], end, text, status, held_since)
+        else:
+            periods.append((start, end, text, status, held_since))
+    return periods
+
+
+def periods_of(rows: Sequence[LogRow], list_fields: Sequence[str]) -> list[Period]:
+    """All of one record's rows: its timeline in the world as believed at each recording time
+    of its entries, a row for each period that stays the same across recording times."""
+    times = sorted({row.recorded_at for row in rows})
+    opened: dict[_Held, str] = {}
+    found: list[Period] = []
+
+    def close(held: _Held, since: str, until: str) -> None:
+        start, end, state, status, status_since = held
+        found.append(Period(start, end, since, until, state, status, status_since))
+
+    for at in times:
+        now = set(_timeline(_counting(rows, at), list_fields))
+        for held in [held for held in opened if held not in now]:
+            close(held, opened.pop(held), at)
+        for held in now:
+            opened.setdefault(held, at)
+    for held, since in opened.items():
+        close(held, since, OPEN_TIME)
+    found.sort(key=lambda p: (p.recorded_from, p.valid_from))
+    return found
+
+
+# -- kept in the table ---------------------------------------------------------------------
+
+
+def _log_rows(
+    connection: Connection, records: Sequence[RecordRef]
+) -> dict[RecordRef, list[LogRow]]:
+    by_type: dict[RecordType, list[str]] = defaultdict(list)
+    for record_type, key in records:
+        by_type[record_type].append(key)
+    found: dict[RecordRef, list[LogRow]] = defaultdict(list)
+    for record_type, keys in by_type.items():
+        for start in range(0, len(keys), CHUNK):
+            part = keys[start : start + CHUNK]
+            statement = (
+                select(
+                    L.record_key,
+                    L.id,
+                    L.batch_id,
+                    B.recorded_at,
+                    B.kind,
+                    B.target_id,
+                    L.action,
+                    L.changes,
+                    L.effective,
+                    L.effective_lo,
+                )
+                .join(m.batches, B.id == L.batch_id)
+                .where(L.record_type == record_type, L.record_key.in_(part))
+                .order_by(L.record_key, L.id)
+            )
+            for row in connection.execute(statement):
+                found[(record_type, row.record_key)].append(
+                    LogRow(
+                        row.id,
+                        row.batch_id,
+                        row.recorded_at,
+                        row.kind,
+                        row.target_id,
+                        row.action,
+                        json.loads(row.changes),
+                        row.effective,
+                        row.effective_lo,
+                    )
+                )
+    return found
+
+
+def _list_fields() -> dict[RecordType, tuple[str, ...]]:
+    return {t: kind.schema.list_fields for t, kind in KINDS.items()}
+
+
+def computed(connection: Connection, records: Iterable[RecordRef]) -> dict[RecordRef, list[Period]]:
+    """The rows these records should have, rebuilt from their log entries."""
+    wanted = sorted(set(records))
+    lists = _list_fields()
+    logged = _log_rows(connection, wanted)
+    return {ref: periods_of(logged.get(ref, []), lists[ref[0]]) for ref in wanted}
+
+
+def stored(connection: Connection, records: Iterable[RecordRef]) -> dict[RecordRef, list[Period]]:
+    """The rows these records have in the table, in the order :func:`periods_of` gives."""
+    wanted = sorted(set(records))
+    found: dict[RecordRef, list[Period]] = {ref: [] for ref in wanted}
+    for start in range(0, len(wanted), CHUNK):
+        part = wanted[start : start + CHUNK]
+        statement = select(S.record_type, S.record_key, *_PERIOD_COLUMNS).where(
+            tuple_(S.record_type, S.record_key).in_(part)
+        )
+        for row in connection.execute(statement):
+            found[(row.record_type, row.record_key)].append(Period(*row[2:]))
+    for periods in found.values():
+        periods.sort(key=lambda p: (p.recorded_from, p.valid_from))
+    return found
+
+
+_PERIOD_COLUMNS = (
+    S.valid_from,
+    S.valid_to,
+    S.recorded_from,
+    S.recorded_to,
+    S.state,
+    S.status,
+    S.status_since,
+)
+
+
+def refresh(connection: Connection, records: Iterable[RecordRef]) -> None:
+    """Rebuild the rows of these records from their log entries (in the caller's write
+    transaction: the table never disagrees with the log)."""
+    wanted = computed(connection, records)
+    refs = list(wanted)
+    for start in range(0, len(refs), CHUNK):
+        part = refs[start : start + CHUNK]
+        connection.execute(
+            delete(m.record_states).where(tuple_(S.record_type, S.record_key).in_(part))
+        )
+    rows = [
+        {
+            "record_type": record_type,
+            "record_key": key,
+            "valid_from": p.valid_from,
+            "valid_to": p.valid_to,
+            "recorded_from": p.recorded_from,
+            "recorded_to": p.recorded_to,
+            "state": p.state,
+            "status": p.status,
+            "status_since": p.status_since,
+        }
+        for (record_type, key), periods in wanted.items()
+        for p in periods
+    ]
+    if rows:
+        dialect.insert_many(connection, m.record_states, rows)
+
+
+def logged_records(connection: Connection) -> Iterator[list[RecordRef]]:
+    """Every record the log has entries for, a few thousand at a time."""
+    records = [
+        (row.record_type, row.record_key)
+        for row in connection.execute(
+            select(L.record_type, L.record_key).distinct().order_by(L.record_type, L.record_key)
+        )
+    ]
+    for start in range(0, len(records), CHUNK * 10):
+        yield records[start : start + CHUNK * 10]
+
+
+def rebuild(connection: Connection) -> int:
+    """Rebuild the whole table from the log (a migration, or ``pledges check --repair``);
+    the number of records it now describes."""
+    connection.execute(delete(m.record_states))
+    count = 0
+    for records in logged_records(connection):
+        refresh(connection, records)
+        count += len(records)
+    return count
+
+
+# -- reading the past ----------------------------------------------------------------------
+
+
+def known_on_bound(known_on: str) -> str:
+    """The recording time a ``known_on`` stands for: the end of a day given as a date (UTC), a
+    timestamp (UTC, as recording times are written) as it is."""
+    if len(known_on) == 10:
+        return known_on + "T23:59:59.999999Z"
+    return known_on
+
+
+def at(as_of: str | None, known_on: str | None) -> Any:
+    """The condition on ``record_states`` for the ledger in the world as of the end of
+    ``as_of`` (a partial date; None: with every change counted), as recorded at ``known_on``."""
+    day = OPEN_DATE if as_of is None else bounds(as_of)[1]
+    clauses = [S.valid_from <= day, S.valid_to > day]
+    if known_on is None:
+        clauses.append(S.recorded_to == OPEN_TIME)
+    else:
+        time = known_on_bound(known_on)
+        clauses += [S.recorded_from <= time, S.recorded_to > time]
+    return and_(*clauses)
+
+
+def snapshot_records(
+    connection: Connection,
+    as_of: str | None,
+    known_on: str | None = None,
+    record_type: RecordType | None = None,
+    key: str | None = None,
+) -> dict[RecordType, dict[str, dict[str, Any]]]:
+    """Record type -> key -> fields of the ledger as of ``as_of`` as recorded at
+    ``known_on``: one indexed read of the table."""
+    statement = select(S.record_type, S.record_key, S.state).where(at(as_of, known_on))
+    if record_type is not None:
+        statement = statement.where(S.record_type == record_type)
+    if key is not None:
+        statement = statement.where(S.record_key == key)
+    found: dict[RecordType, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for row in connection.execute(statement):
+        found[row.record_type][row.record_key] = json.loads(row.state)
+    return dict(found)
+
+
+def changed_between(
+    connection: Connection, earlier: str, later: str, known_on: str | None = None
+) -> list[RecordRef]:
+    """The records whose state in the world changed after the end of ``earlier`` and by the
+    end of ``later`` (partial dates), as recorded at ``known_on``: those with a period
+    beginning or ending in between (neighbouring periods always differ), read by index. The
+    dates may come in either order."""
+    start, end = sorted((bounds(earlier)[1], bounds(later)[1]))
+    known = (
+        [S.recorded_to == OPEN_TIME]
+        if known_on is None
+        else [S.recorded_from <= known_on_bound(known_on), S.recorded_to > known_on_bound(known_on)]
+    )
+    found: set[RecordRef] = set()
+    for column in (S.valid_from, S.valid_to):
+        statement = (
+            select(S.record_type, S.record_key)
+            .where(*known, column > start, column <= end)
+            .distinct()
+        )
+        found.update((row.record_type, row.record_key) for row in connection.execute(statement))
+    return sorted(found)
+
+
+def states_of(
+    connection: Connection, records: Sequence[RecordRef], as_of: str, known_on: str | None = None
+) -> dict[RecordType, dict[str, dict[str, Any]]]:
+    """Record type -> key -> fields of these records as of ``as_of`` (those that existed)."""
+    found: dict[RecordType, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for start in range(0, len(records), CHUNK):
+        part = list(records[start : start + CHUNK])
+        statement = select(S.record_type, S.record_key, S.state).where(
+            at(as_of, known_on), tuple_(S.record_type, S.record_key).in_(part)
+        )
+        for row in connection.execute(statement):
+            found[row.record_type][row.record_key] = json.loads(row.state)
+    return dict(found)
