@@ -127,7 +127,11 @@ def append(connection: Connection, batch: Batch, entries: Sequence[Entry]) -> No
     dialect.insert_many(connection, m.change_log, rows)
     batch.entries.extend(entries)
     # The ledger in time is kept from the log in the same transaction.
-    record_states.refresh(connection, {(e.record_type, e.record_key) for e in entries})
+    record_states.refresh(
+        connection,
+        {(e.record_type, e.record_key) for e in entries},
+        record_states.NewEntries(batch.id, batch.recorded_at, batch.kind, entries),
+    )
 
 
 def _from_creation(connection: Connection, entries: Sequence[Entry]) -> None:

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol, TypeVar
 
-from sqlalchemy import Connection, and_, delete, select, tuple_
+from sqlalchemy import Connection, and_, delete, func, select
 
 from . import dialect
 from . import tables as m
@@ -203,14 +203,18 @@ def periods_of(rows: Sequence[LogRow], list_fields: Sequence[str]) -> list[Perio
 # -- kept in the table ---------------------------------------------------------------------
 
 
-def _log_rows(
-    connection: Connection, records: Sequence[RecordRef]
-) -> dict[RecordRef, list[LogRow]]:
+def _by_type(records: Iterable[RecordRef]) -> dict[RecordType, list[str]]:
     by_type: dict[RecordType, list[str]] = defaultdict(list)
     for record_type, key in records:
         by_type[record_type].append(key)
+    return by_type
+
+
+def _log_rows(
+    connection: Connection, records: Sequence[RecordRef]
+) -> dict[RecordRef, list[LogRow]]:
     found: dict[RecordRef, list[LogRow]] = defaultdict(list)
-    for record_type, keys in by_type.items():
+    for record_type, keys in _by_type(records).items():
         for start in range(0, len(keys), CHUNK):
             part = keys[start : start + CHUNK]
             statement = (
@@ -251,6 +255,32 @@ def _list_fields() -> dict[RecordType, tuple[str, ...]]:
     return {t: kind.schema.list_fields for t, kind in KINDS.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class NewEntries:
+    """A batch's entries as they were appended to the log."""
+
+    batch_id: int
+    recorded_at: str
+    kind: str
+    entries: Sequence[Any]
+
+
+def _log_counts(connection: Connection, records: Iterable[RecordRef]) -> dict[RecordRef, int]:
+    """How many log entries each of these records has."""
+    found: dict[RecordRef, int] = {}
+    for record_type, keys in _by_type(records).items():
+        for start in range(0, len(keys), CHUNK):
+            part = keys[start : start + CHUNK]
+            statement = (
+                select(L.record_key, func.count())
+                .where(L.record_type == record_type, L.record_key.in_(part))
+                .group_by(L.record_key)
+            )
+            for key, count in connection.execute(statement):
+                found[(record_type, key)] = count
+    return found
+
+
 def computed(connection: Connection, records: Iterable[RecordRef]) -> dict[RecordRef, list[Period]]:
     """The rows these records should have, rebuilt from their log entries."""
     wanted = sorted(set(records))
@@ -263,13 +293,14 @@ def stored(connection: Connection, records: Iterable[RecordRef]) -> dict[RecordR
     """The rows these records have in the table, in the order :func:`periods_of` gives."""
     wanted = sorted(set(records))
     found: dict[RecordRef, list[Period]] = {ref: [] for ref in wanted}
-    for start in range(0, len(wanted), CHUNK):
-        part = wanted[start : start + CHUNK]
-        statement = select(S.record_type, S.record_key, *_PERIOD_COLUMNS).where(
-            tuple_(S.record_type, S.record_key).in_(part)
-        )
-        for row in connection.execute(statement):
-            found[(row.record_type, row.record_key)].append(Period(*row[2:]))
+    for record_type, keys in _by_type(wanted).items():
+        for start in range(0, len(keys), CHUNK):
+            part = keys[start : start + CHUNK]
+            statement = select(S.record_key, *_PERIOD_COLUMNS).where(
+                S.record_type == record_type, S.record_key.in_(part)
+            )
+            for row in connection.execute(statement):
+                found[(record_type, row.record_key)].append(Period(*row[1:]))
     for periods in found.values():
         periods.sort(key=lambda p: (p.recorded_from, p.valid_from))
     return found
@@ -286,16 +317,50 @@ _PERIOD_COLUMNS = (
 )
 
 
-def refresh(connection: Connection, records: Iterable[RecordRef]) -> None:
+def refresh(
+    connection: Connection, records: Iterable[RecordRef], new: NewEntries | None = None
+) -> None:
     """Rebuild the rows of these records from their log entries (in the caller's write
-    transaction: the table never disagrees with the log)."""
-    wanted = computed(connection, records)
-    refs = list(wanted)
-    for start in range(0, len(refs), CHUNK):
-        part = refs[start : start + CHUNK]
-        connection.execute(
-            delete(m.record_states).where(tuple_(S.record_type, S.record_key).in_(part))
-        )
+    transaction: the table never disagrees with the log).
+
+    ``new`` gives the batch just appended (its id, recording time, kind and entries): a record
+    whose whole log is in it has no rows yet, and its rows are made from those entries
+    without reading them back (an import of a hundred thousand new pledges)."""
+    refs = set(records)
+    made: dict[RecordRef, list[Period]] = {}
+    if new is not None and new.kind != "undo":
+        # A record is new when its whole log is these entries (appended in one go).
+        here: dict[RecordRef, int] = defaultdict(int)
+        for e in new.entries:
+            here[(e.record_type, e.record_key)] += 1
+        fresh = {ref for ref, count in _log_counts(connection, refs).items() if here[ref] == count}
+        lists = _list_fields()
+        logged: dict[RecordRef, list[LogRow]] = defaultdict(list)
+        for number, e in enumerate(new.entries):
+            ref = (e.record_type, e.record_key)
+            if ref in fresh:
+                logged[ref].append(
+                    LogRow(
+                        number,
+                        new.batch_id,
+                        new.recorded_at,
+                        new.kind,
+                        None,
+                        e.action,
+                        e.changes,
+                        e.effective,
+                        e.effective_lo or "",
+                    )
+                )
+        made = {ref: periods_of(found, lists[ref[0]]) for ref, found in logged.items()}
+        refs -= set(made)
+    wanted = computed(connection, refs)
+    for record_type, keys in _by_type(wanted).items():
+        for start in range(0, len(keys), CHUNK):
+            part = keys[start : start + CHUNK]
+            connection.execute(
+                delete(m.record_states).where(S.record_type == record_type, S.record_key.in_(part))
+            )
     rows = [
         {
             "record_type": record_type,
@@ -308,7 +373,7 @@ def refresh(connection: Connection, records: Iterable[RecordRef]) -> None:
             "status": p.status,
             "status_since": p.status_since,
         }
-        for (record_type, key), periods in wanted.items()
+        for (record_type, key), periods in (*wanted.items(), *made.items())
         for p in periods
     ]
     if rows:
@@ -411,11 +476,12 @@ def states_of(
 ) -> dict[RecordType, dict[str, dict[str, Any]]]:
     """Record type -> key -> fields of these records as of ``as_of`` (those that existed)."""
     found: dict[RecordType, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for start in range(0, len(records), CHUNK):
-        part = list(records[start : start + CHUNK])
-        statement = select(S.record_type, S.record_key, S.state).where(
-            at(as_of, known_on), tuple_(S.record_type, S.record_key).in_(part)
-        )
-        for row in connection.execute(statement):
-            found[row.record_type][row.record_key] = json.loads(row.state)
+    for record_type, keys in _by_type(records).items():
+        for start in range(0, len(keys), CHUNK):
+            part = keys[start : start + CHUNK]
+            statement = select(S.record_key, S.state).where(
+                at(as_of, known_on), S.record_type == record_type, S.record_key.in_(part)
+            )
+            for row in connection.execute(statement):
+                found[record_type][row.record_key] = json.loads(row.state)
     return dict(found)
