@@ -5,7 +5,6 @@ said as what the ledger now holds; undone changes never pass for evidence."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,19 +17,6 @@ from db.ledger import Ledger
 
 def pledge(key: str, **fields: object) -> dict[str, object]:
     return {"key": key, "title": f"Pledge {key}", "pledger": "FRA", **fields}
-
-
-@pytest.fixture
-def ana(small: Ledger) -> Ledger:
-    small.author = "ana"
-    return small
-
-
-@pytest.fixture
-def ben(ana: Ledger) -> Iterator[Ledger]:
-    opened = Ledger.open(ana.path, author="ben")
-    yield opened
-    opened.close()
 
 
 def import_document(ledger: Ledger, tmp_path: Path, name: str, **records: object) -> None:

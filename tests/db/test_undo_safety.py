@@ -4,7 +4,6 @@ history: two analysts, Ana and Ben, on one ledger."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,19 +19,6 @@ PLEDGE = schemas.Pledge(
     pledger="FRA",
     category="training",
 )
-
-
-@pytest.fixture
-def ana(small: Ledger) -> Ledger:
-    small.author = "ana"
-    return small
-
-
-@pytest.fixture
-def ben(ana: Ledger) -> Iterator[Ledger]:
-    opened = Ledger.open(ana.path, author="ben")
-    yield opened
-    opened.close()
 
 
 def bens_work(ben: Ledger, key: str) -> None:
