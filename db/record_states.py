@@ -433,14 +433,18 @@ def snapshot_records(
     known_on: str | None = None,
     record_type: RecordType | None = None,
     key: str | None = None,
+    *,
+    keys: Sequence[str] | None = None,
 ) -> dict[RecordType, dict[str, dict[str, Any]]]:
-    """Record type -> key -> fields of the ledger as of ``as_of`` as recorded at
-    ``known_on``: one indexed read of the table."""
+    """Record type -> key -> fields of the ledger (of one type, of one record or of these
+    ``keys``) as of ``as_of`` as recorded at ``known_on``: one indexed read of the table."""
     statement = select(S.record_type, S.record_key, S.state).where(at(as_of, known_on))
     if record_type is not None:
         statement = statement.where(S.record_type == record_type)
     if key is not None:
         statement = statement.where(S.record_key == key)
+    if keys is not None:
+        statement = statement.where(S.record_key.in_(list(keys)))
     found: dict[RecordType, dict[str, dict[str, Any]]] = defaultdict(dict)
     for row in connection.execute(statement):
         found[row.record_type][row.record_key] = json.loads(row.state)
@@ -479,9 +483,8 @@ def states_of(
     for record_type, keys in _by_type(records).items():
         for start in range(0, len(keys), CHUNK):
             part = keys[start : start + CHUNK]
-            statement = select(S.record_key, S.state).where(
-                at(as_of, known_on), S.record_type == record_type, S.record_key.in_(part)
-            )
-            for row in connection.execute(statement):
-                found[record_type][row.record_key] = json.loads(row.state)
+            for kind, found_then in snapshot_records(
+                connection, as_of, known_on, record_type, keys=part
+            ).items():
+                found[kind].update(found_then)
     return dict(found)
