@@ -172,7 +172,8 @@ def snapshot_problems(connection: sqlite3.Connection) -> list[str]:
 
 def check_file(path: Path) -> list[str]:
     """Everything :func:`snapshot_problems` checks, plus SQLite's integrity check, the
-    foreign keys and FTS5's own check of the index against the pledges, on a closed ledger."""
+    foreign keys, FTS5's own check of the index against the pledges and the kept periods of
+    the ledger in time against the change log, on a closed ledger."""
     problems = []
     integrity = ledger_file.integrity_check(path)
     if integrity != "ok":
@@ -192,6 +193,10 @@ def check_file(path: Path) -> list[str]:
             problems.append(f"full-text index: {error}")
     finally:
         connection.close()
+    # The ledger in time: every record's kept periods are those its change log makes.
+    from db import doctor
+
+    problems += [str(f) for f in doctor.check(path, quick=True) if f.area == "ledger in time"]
     return problems
 
 
