@@ -36,6 +36,16 @@ def fulltext_drop(dialect_name: str) -> list[str]:
     return fulltext.drop() if dialect_name == SQLITE else []
 
 
+def past_fulltext_create(dialect_name: str) -> list[str]:
+    """DDL that creates the full-text index over the ledger in time (``record_states``), its
+    triggers, and fills it (nothing on other databases)."""
+    return fulltext.past_create() if dialect_name == SQLITE else []
+
+
+def past_fulltext_drop(dialect_name: str) -> list[str]:
+    return fulltext.past_drop() if dialect_name == SQLITE else []
+
+
 def has_facet_counts(dialect_name: str) -> bool:
     """Whether the database keeps the facet counts (:mod:`db.sqlite.facet_counts`)."""
     return dialect_name == SQLITE

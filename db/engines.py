@@ -134,6 +134,13 @@ def _driver_problem(driver: str, error: Exception) -> str:
     return f"the PostgreSQL driver {driver} cannot be loaded ({reason}); {remedy}"
 
 
+def read_engine(url: URL) -> Engine:
+    """One more engine on a database, whose transactions only read."""
+    if not is_sqlite(url):
+        return create_engine(url, pool_pre_ping=True)
+    return connections.engine(url, write=False)
+
+
 def create_engines(url: URL) -> tuple[Engine, Engine]:
     """Two engines on one database: one whose transactions read, one whose transactions write."""
     if not is_sqlite(url):

@@ -53,6 +53,10 @@ class FileTargetError(LedgerError):
         super().__init__(message)
 
 
+class PastReadOnlyError(LedgerError):
+    """A write to the ledger while it is read as of a past date: the past is read-only."""
+
+
 class NotFoundError(LedgerError):
     def __init__(self, record_type: RecordType, key: str, known: Iterable[str] = ()) -> None:
         self.record_type, self.key = record_type, key

@@ -11,6 +11,7 @@ commit. Methods are safe to call from worker threads and return plain objects
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import sqlite3
@@ -32,6 +33,7 @@ from . import (
     engines,
     files,
     opening,
+    past,
     reading,
     record_states,
     references,
@@ -69,6 +71,7 @@ from .errors import (
     LedgerBusyError,
     LedgerError,
     NothingToUndoError,
+    PastReadOnlyError,
     QueryTooComplexError,
     UndoConflictError,
     reason,
@@ -76,6 +79,7 @@ from .errors import (
 from .facets import FACETS, count_facets
 from .hints import HINTED, QueryHint, query_hints
 from .paging import Listing
+from .past import Reading
 from .planning import QueryPlanner
 from .query import Query, parse
 from .record_types import KINDS
@@ -103,6 +107,8 @@ def now() -> str:
 
 #: An undo that skips what it cannot undo tries at most this many of the analyst's batches.
 SKIP_LIMIT = 20
+#: Past readings whose answers (counts, facets) are remembered at once.
+PAST_PLANNERS = 8
 
 
 class Ledger:
@@ -119,6 +125,11 @@ class Ledger:
         #: Counts, estimates and facets, remembered until the ledger changes.
         self._answers = AnswerCache()
         self._planner = QueryPlanner(self._dialect, self._answers)
+        #: None: the ledger as it stands; else the past reading this view of it reads at.
+        self._at: Reading | None = None
+        #: What this ledger and its views of the past share: the engine of past readings,
+        #: made when first needed, and a planner (with its answers) for each recent reading.
+        self._past: dict[str, Any] = {"engine": None, "planners": {}, "present": self}
 
     # -- opening and closing -----------------------------------------------------------------
 
@@ -148,6 +159,46 @@ class Ledger:
     def close(self) -> None:
         self._reader.dispose()
         self._writer.dispose()
+        if self._past["engine"] is not None:
+            self._past["engine"].dispose()
+
+    # -- the ledger as of a past date --------------------------------------------------------
+
+    def at(self, when: Reading) -> Ledger:
+        """This ledger read at ``when`` (as of a day, as recorded at a time): the same reads,
+        the records of then, and no writes; itself for a reading of the present."""
+        if when.is_present:
+            return self._present
+        if self._dialect != "sqlite":
+            raise LedgerError(
+                "reading the ledger as of a past date needs a SQLite ledger for now; "
+                "nothing was read"
+            )
+        seen = parse_partial_date(when.as_of) if when.as_of else None
+        view = copy.copy(self)
+        view._at = Reading(seen, when.known_on)
+        planners: dict[Reading, QueryPlanner] = self._past["planners"]
+        planner = planners.pop(view._at, None) or QueryPlanner(self._dialect, AnswerCache())
+        planners[view._at] = planner  # the most recent last
+        while len(planners) > PAST_PLANNERS:
+            del planners[next(iter(planners))]
+        view._planner = planner
+        view._answers = planner.answers
+        return view
+
+    @property
+    def reading_at(self) -> Reading:
+        """The reading this ledger reads at (the present for an open ledger)."""
+        return self._at or Reading()
+
+    @property
+    def _present(self) -> Ledger:
+        present: Ledger = self._past.get("present", self)
+        return present
+
+    def _today(self) -> str:
+        """The day that overdue is measured against."""
+        return today_date() if self._at is None else self._at.today()
 
     def __enter__(self) -> Ledger:
         return self
@@ -165,8 +216,19 @@ class Ledger:
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
         try:
-            with self._reader.connect() as connection, connection.begin():
-                yield connection
+            if self._at is None:
+                with self._reader.connect() as connection, connection.begin():
+                    yield connection
+            else:
+                engine = self._past["engine"]
+                if engine is None:
+                    engine = self._past["engine"] = past.past_engine(engines.read_engine(self.url))
+                with (
+                    engine.connect() as connection,
+                    connection.begin(),
+                    past.reading(connection, self._at),
+                ):
+                    yield connection
         except DatabaseError as error:
             if is_locked(error):
                 raise LedgerBusyError(
@@ -190,6 +252,11 @@ class Ledger:
     ) -> tuple[T, BatchSummary]:
         """Run ``work`` in one BEGIN IMMEDIATE transaction with a new batch; commit, or roll
         back if it wrote nothing or failed."""
+        if self._at is not None:
+            raise PastReadOnlyError(
+                "the ledger is being read as of a past date; return to today to change it; "
+                "nothing was saved"
+            )
         result: Any = None
         batch: change_log.Batch | None = None
         with self._write_lock:
@@ -237,7 +304,7 @@ class Ledger:
     def count_pledges(self, query: QueryLike = None) -> int:
         """How many pledges match ``query`` (a query string or a parsed :class:`Query`)."""
         with self._reading() as connection:
-            return self._planner.count(connection, _parsed(query), today_date())
+            return self._planner.count(connection, _parsed(query), self._today())
 
     def pledge_page(
         self,
@@ -315,13 +382,13 @@ class Ledger:
         """How many pledges match ``query``, and how many the ledger holds, in one read."""
         parsed = _parsed(query)
         with self._reading() as connection:
-            today = today_date()
+            today = self._today()
             everything = self._planner.count(connection, Query(), today)
             counted = self._planner.count(connection, parsed, today) if parsed else everything
             return counted, everything
 
     def _listing(self, connection: Connection, query: QueryLike, sort: Sort | None) -> Listing:
-        return Listing(self._planner, connection, _parsed(query), sort or Sort(), today_date())
+        return Listing(self._planner, connection, _parsed(query), sort or Sort(), self._today())
 
     def pledge_position(
         self, key: str, query: QueryLike = None, sort: Sort | None = None
@@ -343,7 +410,7 @@ class Ledger:
         """
         parsed = _parsed(query)
         with self._reading() as connection:
-            revision, today = change_log.revision(connection), today_date()
+            revision, today = change_log.revision(connection), self._today()
             key = ("facets", parsed.terms, tuple(which), revision, today)
             return self._answers.remember(
                 key,
@@ -360,7 +427,7 @@ class Ledger:
 
     def pledge(self, key: str) -> PledgeDetail:
         with self._reading() as connection:
-            return reading.pledge_detail(connection, key, today_date())
+            return reading.pledge_detail(connection, key, self._today())
 
     def condition(self, key: str, limit: int | None = None) -> ConditionDetail:
         """A condition and its dependent pledges by group (at most ``limit`` per group)."""
@@ -398,7 +465,7 @@ class Ledger:
         from .citation import cite
 
         detail = self.pledge(key) if record_type == "pledge" else self.condition(key)
-        return cite(detail, today_date())
+        return cite(detail, self._today())
 
     def records(
         self, record_type: RecordType, keys: Sequence[str] | None = None, *, strict: bool = True
@@ -427,7 +494,7 @@ class Ledger:
     def matching_pledge_keys(self, query: QueryLike = None) -> list[str]:
         P = m.pledges.c
         with self._reading() as connection:
-            where = self._planner.where(connection, _parsed(query), today_date())
+            where = self._planner.where(connection, _parsed(query), self._today())
             return list(connection.execute(select(P.key).where(where).order_by(P.key)).scalars())
 
     def stored(self, record_type: RecordType, key: str) -> tuple[dict[str, Any], int]:

@@ -35,16 +35,17 @@ def mend(writer: Engine, *, rebuild: bool, periods: bool = False) -> list[str]:
                 connection.exec_driver_sql(create)
                 done.append(f"made the index {shown(d.name)} again")
         if "full-text" in parts:
-            for statement in fulltext.drop():
+            for statement in (*fulltext.drop(), *fulltext.past_drop()):
                 connection.exec_driver_sql(statement)
-            for name in fulltext.SHADOW_TABLES:
+            for name in (*fulltext.SHADOW_TABLES, *fulltext.PAST_SHADOW_TABLES):
                 connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
-            for statement in fulltext.create():
+            for statement in (*fulltext.create(), *fulltext.past_create()):
                 connection.exec_driver_sql(statement)
-            done.append("made the full-text index and its triggers again, from the pledges")
+            done.append("made the full-text indexes and their triggers again, from the records")
         elif rebuild:
             connection.exec_driver_sql(fulltext.rebuild())
-            done.append("rebuilt the full-text index from the pledges")
+            connection.exec_driver_sql(fulltext.past_rebuild())
+            done.append("rebuilt the full-text indexes from the records")
         if "counts" in parts:
             for statement in facet_counts.drop():
                 connection.exec_driver_sql(statement)

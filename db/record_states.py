@@ -41,6 +41,7 @@ from . import dialect
 from . import tables as m
 from .dates import bounds
 from .record_types import KINDS
+from .store import PledgeContext, PledgeStore, actor_search_names
 from .vocab import RecordRef, RecordType
 
 #: ``valid_to`` of a state that still holds in the world.
@@ -361,6 +362,12 @@ def refresh(
             connection.execute(
                 delete(m.record_states).where(S.record_type == record_type, S.record_key.in_(part))
             )
+    everything = (*wanted.items(), *made.items())
+    names = (
+        actor_search_names(connection)
+        if any(ref[0] == "pledge" and periods for ref, periods in everything)
+        else {}
+    )
     rows = [
         {
             "record_type": record_type,
@@ -372,12 +379,54 @@ def refresh(
             "state": p.state,
             "status": p.status,
             "status_since": p.status_since,
+            **columns_of(record_type, json.loads(p.state), names),
         }
-        for (record_type, key), periods in (*wanted.items(), *made.items())
+        for (record_type, key), periods in everything
         for p in periods
     ]
     if rows:
         dialect.insert_many(connection, m.record_states, rows)
+
+
+#: The columns of ``record_states`` that hold what the pledge list filters, sorts and
+#: searches (see :mod:`db.past`).
+COLUMNS: Final = (
+    "title",
+    "text",
+    "notes",
+    "search_extra",
+    "pledger",
+    "beneficiary",
+    "category",
+    "announced",
+    "announced_lo",
+    "announced_hi",
+    "due",
+    "due_lo",
+    "due_hi",
+    "amount",
+    "delivered",
+    "unit",
+    "confidence",
+    "supersedes",
+)
+_PLEDGE_STORE: Final = PledgeStore()
+
+
+def columns_of(
+    record_type: RecordType, state: Mapping[str, Any], names: Mapping[str, str]
+) -> dict[str, Any]:
+    """The :data:`COLUMNS` of a row of this state: for a pledge, its columns as the pledges
+    table has them (``names``: each actor's words for the full-text index); for a condition
+    or a source, its title."""
+    found: dict[str, Any] = dict.fromkeys(COLUMNS)
+    if record_type == "pledge":
+        values = _PLEDGE_STORE.row_values(dict(state), PledgeContext({}, dict(names)))
+        found.update((name, values[name]) for name in COLUMNS if name in values)
+        found["supersedes"] = state.get("supersedes")
+    elif record_type in ("condition", "source"):
+        found["title"] = state.get("title")
+    return found
 
 
 def logged_records(connection: Connection) -> Iterator[list[RecordRef]]:

@@ -140,15 +140,17 @@ def expected() -> dict[tuple[str, str], Expected]:
     # What pledges derives from the records, by raw DDL: the tables, then their triggers.
     derived: list[tuple[Part, str, str, dict[str, str]]] = [
         ("full-text", fulltext.TABLE, fulltext.table_ddl(), fulltext.triggers()),
+        ("full-text", fulltext.PAST_TABLE, fulltext.past_table_ddl(), fulltext.past_triggers()),
         ("counts", facet_counts.TABLE, facet_counts.table_ddl(), facet_counts.triggers()),
     ]
     for part, name, ddl, _ in derived:
         objects.append(Expected("table", name, name, part, "exact", normalised(ddl), ddl))
-        if name == fulltext.TABLE:
-            objects += [
-                Expected("table", shadow, shadow, part, "name", None, None)
-                for shadow in fulltext.SHADOW_TABLES
-            ]
+        shadows = {fulltext.TABLE: fulltext.SHADOW_TABLES}
+        shadows[fulltext.PAST_TABLE] = fulltext.PAST_SHADOW_TABLES
+        objects += [
+            Expected("table", shadow, shadow, part, "name", None, None)
+            for shadow in shadows.get(name, ())
+        ]
     for part, _, _, triggers in derived:
         for name, ddl in triggers.items():
             on = normalised(ddl).split(" ON ", 1)[1].split()[0]

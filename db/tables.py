@@ -256,6 +256,13 @@ class RecordState(Base):
         Index(None, "record_type", "record_key", "recorded_to"),
         Index(None, "record_type", "recorded_to", "valid_from"),
         Index(None, "record_type", "recorded_to", "valid_to"),
+        # The orders the pledge list is read in, as of a past date (see db.past); a row's id
+        # comes last in each, as the list's tie-break.
+        Index(None, "record_type", "status"),
+        Index(None, "record_type", "pledger"),
+        Index(None, "record_type", "category"),
+        Index(None, "record_type", "announced"),
+        Index(None, "record_type", "due"),
         {"sqlite_autoincrement": True},
     )
 
@@ -272,6 +279,27 @@ class RecordState(Base):
     #: it was given (a partial date says the status is known only to that precision).
     status: Mapped[str | None] = mapped_column(String(16))
     status_since: Mapped[str | None] = mapped_column(String(10))
+    #: What the pledge list filters, sorts and searches, as columns (a title for conditions
+    #: and sources too): the pledges table's own columns, of the state then (see db.past).
+    title: Mapped[str | None] = mapped_column(String(300))
+    text: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    search_extra: Mapped[str | None] = mapped_column(Text)
+    pledger: Mapped[str | None] = mapped_column(String(16))
+    beneficiary: Mapped[str | None] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(64))
+    announced: Mapped[str | None] = mapped_column(String(10))
+    announced_lo: Mapped[str | None] = mapped_column(String(10))
+    announced_hi: Mapped[str | None] = mapped_column(String(10))
+    due: Mapped[str | None] = mapped_column(String(10))
+    due_lo: Mapped[str | None] = mapped_column(String(10))
+    due_hi: Mapped[str | None] = mapped_column(String(10))
+    amount: Mapped[str | None] = mapped_column(String(64))
+    delivered: Mapped[str | None] = mapped_column(String(64))
+    unit: Mapped[str | None] = mapped_column(String(32))
+    confidence: Mapped[str | None] = mapped_column(String(16))
+    #: The key of the pledge it supersedes.
+    supersedes: Mapped[str | None] = mapped_column(String(64))
 
 
 def _table(model: type[Base]) -> Table:

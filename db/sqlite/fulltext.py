@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Final
 
 from sqlalchemy import Select, column, func, literal, literal_column, select, table
@@ -105,8 +107,79 @@ def drop() -> list[str]:
 
 
 def is_fulltext_table(name: str) -> bool:
-    """The FTS table and its shadow tables, which the ORM models do not declare."""
-    return name == TABLE or name.startswith(TABLE + "_")
+    """The FTS tables and their shadow tables, which the ORM models do not declare."""
+    return any(name == t or name.startswith(t + "_") for t in (TABLE, PAST_TABLE))
+
+
+# -- the index of the ledger in time ---------------------------------------------------------
+
+#: The same index over the rows of ``record_states`` (the state of each record over periods
+#: of time), for free words as of a past date (see :mod:`db.past`): the same columns, the same
+#: tokenizer. Those rows are only ever inserted and deleted.
+PAST_TABLE: Final = "record_states_fts"
+PAST_SHADOW_TABLES: Final = tuple(
+    f"{PAST_TABLE}_{part}" for part in ("data", "idx", "docsize", "config")
+)
+
+_PAST_TABLE = """\
+CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content='record_states', content_rowid='id',
+  tokenize="unicode61 remove_diacritics 2", prefix='2 3')"""
+
+_PAST_INSERT_TRIGGER = """\
+CREATE TRIGGER {fts}_insert AFTER INSERT ON record_states BEGIN
+  INSERT INTO {fts}(rowid, {columns}) VALUES (new.id, {new});
+END"""
+
+_PAST_DELETE_TRIGGER = """\
+CREATE TRIGGER {fts}_delete AFTER DELETE ON record_states BEGIN
+  INSERT INTO {fts}({fts}, rowid, {columns}) VALUES ('delete', old.id, {old});
+END"""
+
+_PAST_NAMES: Final = {**_NAMES, "fts": PAST_TABLE}
+
+
+def past_table_ddl() -> str:
+    """The DDL of the index over ``record_states``."""
+    return _PAST_TABLE.format(**_PAST_NAMES)
+
+
+def past_triggers() -> dict[str, str]:
+    """The triggers that keep the index over ``record_states`` in sync, by name."""
+    return {
+        f"{PAST_TABLE}_insert": _PAST_INSERT_TRIGGER.format(**_PAST_NAMES),
+        f"{PAST_TABLE}_delete": _PAST_DELETE_TRIGGER.format(**_PAST_NAMES),
+    }
+
+
+def past_rebuild() -> str:
+    return _REBUILD.format(**_PAST_NAMES)
+
+
+def past_create() -> list[str]:
+    """The statements that make the index over ``record_states``, its triggers, and fill it."""
+    return [past_table_ddl(), *past_triggers().values(), past_rebuild()]
+
+
+def past_drop() -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS {name}" for name in past_triggers()] + [
+        f"DROP TABLE IF EXISTS {PAST_TABLE}"
+    ]
+
+
+#: Which index answers for "the pledges" in this context: :data:`TABLE`, or while the ledger
+#: is read as of a past date (:func:`reading_the_past`), :data:`PAST_TABLE`, whose rowids are
+#: those of the pledges' rows then (see :mod:`db.past`).
+_answering: ContextVar[str] = ContextVar("pledges_fulltext_index", default=TABLE)
+
+
+@contextmanager
+def reading_the_past() -> Iterator[None]:
+    """Searches made inside go to the index of the ledger in time."""
+    token = _answering.set(PAST_TABLE)
+    try:
+        yield
+    finally:
+        _answering.reset(token)
 
 
 # -- searching -------------------------------------------------------------------------------
@@ -144,13 +217,22 @@ def expression_words(expression: str) -> list[str]:
 
 def matching_ids(expression: str) -> Select[Any]:
     """The ids of the pledges matching a :func:`phrase`/:func:`all_of` expression."""
-    index = table(TABLE, column("rowid"))
-    matches = literal_column(TABLE).op("MATCH")(literal(expression))
+    name = _answering.get()
+    index = table(name, column("rowid"))
+    matches = literal_column(name).op("MATCH")(literal(expression))
     return select(index.c.rowid).where(matches)
 
 
 def count(connection: Any, expression: str) -> int:
-    """How many pledges match an expression: the index alone answers."""
+    """How many pledges match an expression: the index alone answers (as of a past date, the
+    index holds every record's rows of every period: they are counted as the pledges then)."""
+    name = _answering.get()
+    if name == PAST_TABLE:
+        statement = (
+            f"SELECT count(*) FROM pledges WHERE id IN "
+            f"(SELECT rowid FROM {name} WHERE {name} MATCH ?)"
+        )
+        return int(connection.exec_driver_sql(statement, (expression,)).scalar_one())
     statement = f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?"
     return int(connection.exec_driver_sql(statement, (expression,)).scalar_one())
 

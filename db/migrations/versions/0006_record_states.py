@@ -1,14 +1,14 @@
-"""The ledger in time as a table: each record's state over periods of valid time (when it held
-in the world) and of recording time (when the ledger believed it), kept from the change log in
-the same transaction as every write, so that the ledger as of any date, as recorded on any
-date, is one indexed read instead of a fold over the whole log.
+"""The ledger in time as a table: each record's state over periods of valid time (when it held in
+the world) and of recording time (when the ledger believed it), kept from the change log in the
+same transaction as every write, so that the ledger as of any date, as recorded on any date, is
+one indexed read instead of a fold over the whole log.
 
-The upgrade first orders each change from its record's creation on: a change dated before
-its record began (an edit dated ``2024`` of a pledge created in 2025) counted, in the world,
-before the record existed, and reading the log then lost it at the creation. Its
-``effective_lo`` (the day it is ordered by; the date as given stays in ``effective``) becomes
-its record's creation day, as every write now does. Then it fills the table from the log (a
-few seconds for a hundred thousand records). A downgrade drops the table (for developers and
+The upgrade first orders each change from its record's creation on: a change dated before its
+record began (an edit dated ``2024`` of a pledge created in 2025) counted, in the world, before
+the record existed, and reading the log then lost it at the creation. Its ``effective_lo`` (the
+day it is ordered by; the date as given stays in ``effective``) becomes its record's creation
+day, as every write now does. The last migration that changes the table fills it from the log
+(a few seconds for a hundred thousand records). A downgrade drops the table (for developers and
 tests only: the log it is made from stays).
 
 Revision ID: 0006
@@ -62,10 +62,8 @@ def upgrade() -> None:
             f"WHERE action != 'create' AND effective_lo < {creation}"
         )
     )
-    # The rows are made by the code that keeps them, from the log: one rule, one place.
-    from db.record_states import rebuild
-
-    rebuild(op.get_bind())
+    # The rows are made by the code that keeps them, from the log (one rule, one place), once
+    # the table has all its columns: by the last migration that changes it (0007).
 
 
 def downgrade() -> None:

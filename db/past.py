@@ -1,0 +1,179 @@
+"""The ledger as it stood on a past date, read with the same SQL as today's.
+
+Each record's state over periods of both time axes is kept in ``record_states`` (see
+:mod:`db.record_states`). A *reading* names a point on each axis: in the world as of a day,
+and as recorded at a time. On a connection made for past readings, temporary views named
+like the ledger's tables (``pledges``, ``conditions``, ``pledge_tags``, ...) show the rows of
+``record_states`` valid at the connection's reading, with the columns of those tables. SQL
+names without a schema find temporary objects first, so every query of the pledge list (the
+filter language, pages, sorts, counts, facets, a record's details) runs unchanged on the ledger
+of then: one implementation of the query language, whatever the date. The reading itself is
+one row of a temporary table, set at the start of each read.
+
+What the views derive as the tables' triggers and stores do for today's rows: a pledge's
+conditions summary (how many, open, failed, and the sortable state) from the statuses its
+conditions had then; the facet counts by grouping. Links to a record that did not exist then
+are left out. Actors (names, aliases, coalitions) are read as they are today: an actor's code
+never changes, and the filters find actors by it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import Connection, Engine, event
+
+from . import vocab
+from .dates import bounds, today
+from .record_states import OPEN_DATE, known_on_bound
+from .sqlite import fulltext
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A point on each time axis: in the world as of the end of ``as_of`` (a partial date; None
+    counts every change, as today's ledger does), as recorded at ``known_on`` (a date, meaning
+    its end in UTC, or an ISO 8601 UTC timestamp; None: as recorded now)."""
+
+    as_of: str | None = None
+    known_on: str | None = None
+
+    @property
+    def is_present(self) -> bool:
+        return self.as_of is None and self.known_on is None
+
+    @property
+    def day(self) -> str:
+        """The last day the reading is in the world: every change dated by then counts."""
+        return OPEN_DATE if self.as_of is None else bounds(self.as_of)[1]
+
+    @property
+    def known(self) -> str:
+        """The rows believed at this time are those recorded at or before it and not ended
+        by it; for "now", a time before only the end of time, which no row has ended by."""
+        return "9999-12-31T00:00:00Z" if self.known_on is None else known_on_bound(self.known_on)
+
+    def today(self) -> str:
+        """The date that overdue is measured against: the day of the reading, or today."""
+        return today() if self.as_of is None else min(self.day, today())
+
+
+#: ``{a}`` a row of ``record_states`` valid at the connection's reading.
+_VALID = (
+    "{a}.valid_from <= (SELECT day FROM temp.pledges_reading) "
+    "AND {a}.valid_to > (SELECT day FROM temp.pledges_reading) "
+    "AND {a}.recorded_from <= (SELECT known FROM temp.pledges_reading) "
+    "AND {a}.recorded_to > (SELECT known FROM temp.pledges_reading)"
+)
+
+
+def _valid(alias: str) -> str:
+    return _VALID.format(a=alias)
+
+
+def _quoted(values: frozenset[str]) -> str:
+    return ", ".join(f"'{v}'" for v in sorted(values))
+
+
+def _linked(owner: str, field: str, target: str) -> str:
+    """The rows of records of type ``target`` that an ``owner`` row's list ``field`` names,
+    valid at the reading, with the list's position."""
+    return (
+        f"json_each({owner}.state, '$.{field}') AS j "
+        f"JOIN main.record_states AS t ON t.record_type = '{target}' "
+        f"AND t.record_key = j.value AND {_valid('t')}"
+    )
+
+
+def _conditions_summary() -> str:
+    linked = _linked("s", "conditions", "condition")
+    open_ = _quoted(vocab.OPEN_CONDITION_STATUSES)
+    failed = _quoted(vocab.FAILED_CONDITION_STATUSES)
+    return (
+        f"(SELECT count(*) FROM {linked}) AS conditions_total, "
+        f"(SELECT count(*) FROM {linked} WHERE t.status IN ({open_})) AS conditions_open, "
+        f"(SELECT count(*) FROM {linked} WHERE t.status IN ({failed})) AS conditions_failed, "
+        f"(SELECT CASE WHEN count(*) = 0 THEN 0 "
+        f"WHEN sum(t.status IN ({failed})) > 0 THEN 3 "
+        f"WHEN sum(t.status IN ({open_})) > 0 THEN 2 ELSE 1 END FROM {linked}) "
+        f"AS conditions_state"
+    )
+
+
+def _field(name: str) -> str:
+    return f"json_extract(s.state, '$.{name}') AS {name}"
+
+
+#: The temporary objects of a past-reading connection, in the order they are made.
+STATEMENTS: Final = (
+    "CREATE TEMP TABLE pledges_reading (day TEXT NOT NULL, known TEXT NOT NULL)",
+    "INSERT INTO temp.pledges_reading VALUES ('9999-12-31', '9999-12-31T00:00:00Z')",
+    "CREATE TEMP VIEW pledges AS SELECT s.id AS id, s.record_key AS key, s.title AS title, "
+    "s.text AS text, s.pledger AS pledger, s.beneficiary AS beneficiary, "
+    "s.category AS category, s.status AS status, s.announced AS announced, "
+    "s.announced_lo AS announced_lo, s.announced_hi AS announced_hi, s.due AS due, "
+    "s.due_lo AS due_lo, s.due_hi AS due_hi, s.amount AS amount, s.delivered AS delivered, "
+    "s.unit AS unit, s.confidence AS confidence, "
+    "(SELECT x.id FROM main.record_states AS x WHERE x.record_type = 'pledge' "
+    f"AND x.record_key = s.supersedes AND {_valid('x')}) AS supersedes_id, "
+    "s.notes AS notes, s.search_extra AS search_extra, "
+    f"{_conditions_summary()}, 0 AS version, s.recorded_from AS updated_at "
+    f"FROM main.record_states AS s WHERE s.record_type = 'pledge' AND {_valid('s')}",
+    "CREATE TEMP VIEW conditions AS SELECT s.id AS id, s.record_key AS key, s.title AS title, "
+    f"{_field('description')}, s.status AS status, {_field('responsible')}, "
+    f"{_field('resolved')}, 0 AS version, s.recorded_from AS updated_at "
+    f"FROM main.record_states AS s WHERE s.record_type = 'condition' AND {_valid('s')}",
+    "CREATE TEMP VIEW sources AS SELECT s.id AS id, s.record_key AS key, s.title AS title, "
+    f"{_field('publisher')}, {_field('url')}, {_field('published')}, {_field('excerpt')}, "
+    f"{_field('reliability')}, {_field('credibility')}, 0 AS version, "
+    "s.recorded_from AS updated_at "
+    f"FROM main.record_states AS s WHERE s.record_type = 'source' AND {_valid('s')}",
+    "CREATE TEMP VIEW pledge_tags AS SELECT s.id AS pledge_id, j.value AS tag, "
+    "j.key AS position FROM main.record_states AS s, json_each(s.state, '$.tags') AS j "
+    f"WHERE s.record_type = 'pledge' AND {_valid('s')}",
+    "CREATE TEMP VIEW pledge_conditions AS SELECT s.id AS pledge_id, t.id AS condition_id, "
+    f"j.key AS position FROM main.record_states AS s, {_linked('s', 'conditions', 'condition')} "
+    f"WHERE s.record_type = 'pledge' AND {_valid('s')}",
+    "CREATE TEMP VIEW pledge_sources AS SELECT s.id AS pledge_id, t.id AS source_id, "
+    f"j.key AS position FROM main.record_states AS s, {_linked('s', 'sources', 'source')} "
+    f"WHERE s.record_type = 'pledge' AND {_valid('s')}",
+    "CREATE TEMP VIEW condition_sources AS SELECT s.id AS condition_id, t.id AS source_id, "
+    f"j.key AS position FROM main.record_states AS s, {_linked('s', 'sources', 'source')} "
+    f"WHERE s.record_type = 'condition' AND {_valid('s')}",
+    "CREATE TEMP VIEW pledge_facet_counts AS "
+    "SELECT 'status' AS facet, status AS value, count(*) AS n FROM temp.pledges "
+    "GROUP BY status UNION ALL "
+    "SELECT 'pledger', pledger, count(*) FROM temp.pledges GROUP BY pledger UNION ALL "
+    "SELECT 'category', category, count(*) FROM temp.pledges WHERE category IS NOT NULL "
+    "GROUP BY category UNION ALL "
+    "SELECT 'condition', condition_id, count(*) FROM temp.pledge_conditions "
+    "GROUP BY condition_id",
+)
+
+
+def past_engine(made: Engine) -> Engine:
+    """``made`` (a new read engine on the ledger, used for nothing else) made into one whose
+    connections read the ledger at a reading (see :func:`set_reading`)."""
+
+    @event.listens_for(made, "connect")
+    def _views(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        for statement in STATEMENTS:
+            cursor.execute(statement)
+        cursor.close()
+
+    return made
+
+
+@contextmanager
+def reading(connection: Connection, at: Reading) -> Iterator[None]:
+    """Inside, ``connection`` (of a :func:`past_engine`, in its read transaction) reads the
+    ledger at ``at``, and free words go to the index of the ledger in time."""
+    connection.exec_driver_sql(
+        "UPDATE temp.pledges_reading SET day = ?, known = ?", (at.day, at.known)
+    )
+    with fulltext.reading_the_past():
+        yield
