@@ -12,9 +12,11 @@ one row of a temporary table, set at the start of each read.
 
 What the views derive as the tables' triggers and stores do for today's rows: a pledge's
 conditions summary (how many, open, failed, and the sortable state) from the statuses its
-conditions had then; the facet counts by grouping. Links to a record that did not exist then
-are left out. Actors (names, aliases, coalitions) are read as they are today: an actor's code
-never changes, and the filters find actors by it.
+conditions had then; the facet counts by grouping. A link to a condition or pledge that did not
+exist then is left out. Sources are evidence, cited as the ledger knew them at the reading
+(their latest state as recorded by then), whenever they were entered; actors (names, aliases,
+coalitions) are read as they are today: an actor's code never changes, and filters find actors
+by it.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from typing import Any, Final
 from sqlalchemy import Connection, Engine, event
 
 from . import vocab
-from .dates import bounds, today
-from .record_states import OPEN_DATE, known_on_bound
+from .dates import today
+from .record_states import OPEN_DATE, known_on_bound, reading_day
 from .sqlite import fulltext
 
 
@@ -48,7 +50,7 @@ class Reading:
     @property
     def day(self) -> str:
         """The last day the reading is in the world: every change dated by then counts."""
-        return OPEN_DATE if self.as_of is None else bounds(self.as_of)[1]
+        return reading_day(self.as_of)
 
     @property
     def known(self) -> str:
@@ -74,6 +76,16 @@ def _valid(alias: str) -> str:
     return _VALID.format(a=alias)
 
 
+def _known(alias: str) -> str:
+    """A row of a source as the ledger recorded it at the reading, in its latest state: a
+    source is evidence, cited as the ledger knows it, whenever it was entered."""
+    return (
+        f"{alias}.valid_to = '{OPEN_DATE}' "
+        f"AND {alias}.recorded_from <= (SELECT known FROM temp.pledges_reading) "
+        f"AND {alias}.recorded_to > (SELECT known FROM temp.pledges_reading)"
+    )
+
+
 def _quoted(values: frozenset[str]) -> str:
     return ", ".join(f"'{v}'" for v in sorted(values))
 
@@ -84,7 +96,8 @@ def _linked(owner: str, field: str, target: str) -> str:
     return (
         f"json_each({owner}.state, '$.{field}') AS j "
         f"JOIN main.record_states AS t ON t.record_type = '{target}' "
-        f"AND t.record_key = j.value AND {_valid('t')}"
+        f"AND t.record_key = j.value "
+        f"AND {_known('t') if target == 'source' else _valid('t')}"
     )
 
 
@@ -130,7 +143,7 @@ STATEMENTS: Final = (
     f"{_field('publisher')}, {_field('url')}, {_field('published')}, {_field('excerpt')}, "
     f"{_field('reliability')}, {_field('credibility')}, 0 AS version, "
     "s.recorded_from AS updated_at "
-    f"FROM main.record_states AS s WHERE s.record_type = 'source' AND {_valid('s')}",
+    f"FROM main.record_states AS s WHERE s.record_type = 'source' AND {_known('s')}",
     "CREATE TEMP VIEW pledge_tags AS SELECT s.id AS pledge_id, j.value AS tag, "
     "j.key AS position FROM main.record_states AS s, json_each(s.state, '$.tags') AS j "
     f"WHERE s.record_type = 'pledge' AND {_valid('s')}",

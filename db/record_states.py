@@ -46,6 +46,8 @@ from .vocab import RecordRef, RecordType
 
 #: ``valid_to`` of a state that still holds in the world.
 OPEN_DATE: Final = "9999-12-31"
+#: The last day a reading can be as of: every period still open holds on it.
+LAST_DAY: Final = "9999-12-30"
 #: ``recorded_to`` of what the ledger still believes.
 OPEN_TIME: Final = "9999-12-31T23:59:59.999999Z"
 
@@ -463,10 +465,16 @@ def known_on_bound(known_on: str) -> str:
     return known_on
 
 
+def reading_day(as_of: str | None) -> str:
+    """The last day in the world of a reading as of ``as_of`` (a partial date; None: with every
+    change counted)."""
+    return LAST_DAY if as_of is None else min(bounds(as_of)[1], LAST_DAY)
+
+
 def at(as_of: str | None, known_on: str | None) -> Any:
     """The condition on ``record_states`` for the ledger in the world as of the end of
     ``as_of`` (a partial date; None: with every change counted), as recorded at ``known_on``."""
-    day = OPEN_DATE if as_of is None else bounds(as_of)[1]
+    day = reading_day(as_of)
     clauses = [S.valid_from <= day, S.valid_to > day]
     if known_on is None:
         clauses.append(S.recorded_to == OPEN_TIME)

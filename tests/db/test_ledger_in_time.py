@@ -10,9 +10,11 @@ change log gives, and every record's periods are those its log entries make.
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import sqlite3
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +23,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlalchemy import select
 
-from db import change_log, record_states, schemas
+from db import change_log, record_states, schemas, vocab
+from db.api_types import Sort
 from db.dates import bounds
 from db.errors import LedgerError
 from db.ledger import Ledger
+from db.past import Reading
 from db.record_types import KINDS
 
 AUTHORS = ("ana", "ben")
@@ -215,6 +219,29 @@ class LedgerInTime(RuleBasedStateMachine):
                 assert found == expected, (earlier, later, known_on)
 
     @invariant()
+    def the_query_language_reads_the_ledger_of_then(self) -> None:
+        """Each query of :data:`QUERIES`, read at a past reading through the views of
+        :mod:`db.past` (its list, its count and the status facet), selects the pledges that
+        the simple model below selects from the reference fold of that reading."""
+        ledger = self.ledgers["ben"]
+        with ledger._reading() as connection:
+            times = [None, *connection.exec_driver_sql("SELECT recorded_at FROM batches").scalars()]
+        for known_on in {times[0], times[len(times) // 2]}:
+            for as_of in ("2024-06", "2025-03-27", "2025-09", "2099"):
+                with ledger._reading() as connection:
+                    then = change_log.snapshot(connection, as_of, LISTS, known_on=known_on)
+                past = ledger.at(Reading(as_of, known_on))
+                for query in QUERIES:
+                    expected = sorted(_model_matches(query, then.records))
+                    assert past.matching_pledge_keys(query) == expected, (query, as_of, known_on)
+                    assert past.count_pledges(query) == len(expected), (query, as_of, known_on)
+                    rows = past.pledge_page(query, Sort.by("status"), limit=10).rows
+                    assert sorted(r.key for r in rows) == expected
+                statuses = Counter(p["status"] for p in then.records.get("pledge", {}).values())
+                facet = {v.value: v.count for v in past.facets().status}
+                assert facet == dict(statuses), (as_of, known_on)
+
+    @invariant()
     def as_of_now_it_is_the_ledger_itself(self) -> None:
         ledger = self.ledgers["ana"]
         now = ledger.as_of("2099").records.get("pledge", {})
@@ -222,6 +249,68 @@ class LedgerInTime(RuleBasedStateMachine):
             assert now[row.key]["status"] == row.status
             assert now[row.key]["title"] == row.title
         assert set(now) == {row.key for row in ledger.pledge_rows(list(PLEDGES))}
+
+
+#: Queries of every kind of term the histories above can make true or false.
+QUERIES = (
+    "status:committed",
+    "-status:announced",
+    "pledger:GBR",
+    "condition:c-alpha",
+    "is:conditional",
+    "is:blocked",
+    "retitled",
+    "-retitled",
+    "alpha",
+    "imported status:stalled",
+    "announced:<2025",
+)
+
+
+def _model_matches(query: str, records: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
+    """The keys of the pledges of a reference reading that ``query`` (one of :data:`QUERIES`)
+    selects, worked out directly from the records' fields."""
+    conditions = records.get("condition", {})
+
+    def linked(pledge: dict[str, Any]) -> list[dict[str, Any]]:
+        return [conditions[k] for k in pledge.get("conditions", []) if k in conditions]
+
+    def words(text: str | None) -> list[str]:
+        return [w.lower() for w in re.findall(r"[^\W_]+", text or "")]
+
+    def holds(term: str, pledge: dict[str, Any]) -> bool:
+        negated, term = term.startswith("-"), term.lstrip("-")
+        field, _, value = term.partition(":")
+        is_open = pledge["status"] not in vocab.CLOSED_PLEDGE_STATUSES
+        statuses = {c["status"] for c in linked(pledge)}
+        if term.startswith("announced:<"):
+            found = pledge.get("announced") is not None and pledge["announced"] < "2025"
+        elif not value:
+            own = [pledge.get("title"), pledge.get("text"), pledge.get("notes"), pledge["pledger"]]
+            texts = [*own, f"Actor {pledge['pledger']}", *(c["title"] for c in linked(pledge))]
+            found = any(w.startswith(term) for text in texts for w in words(text))
+        elif field == "status":
+            found = pledge["status"] == value
+        elif field == "pledger":
+            found = pledge["pledger"] == value
+        elif field == "condition":
+            found = value in conditions and value in pledge.get("conditions", [])
+        elif value == "blocked":
+            found = is_open and bool(statuses & vocab.FAILED_CONDITION_STATUSES)
+        else:
+            assert value == "conditional"
+            found = (
+                is_open
+                and bool(statuses & vocab.OPEN_CONDITION_STATUSES)
+                and not statuses & vocab.FAILED_CONDITION_STATUSES
+            )
+        return found != negated
+
+    return [
+        key
+        for key, pledge in records.get("pledge", {}).items()
+        if all(holds(term, pledge) for term in query.split())
+    ]
 
 
 LedgerInTime.TestCase.settings = settings(

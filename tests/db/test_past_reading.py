@@ -1,0 +1,160 @@
+"""Reading the ledger as of a past date with the query language of today (see :mod:`db.past`).
+
+Computed flags as they were then, free words in the text of then, what was believed before a
+correction, a record's details then, the past read-only; and, on the sample ledger, a reading
+at the end of time is the ledger itself for every query, sort, count and facet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import fixtures
+from db import schemas
+from db.api_types import Sort
+from db.errors import PastReadOnlyError
+from db.interchange import import_files
+from db.ledger import Ledger
+from db.past import Reading
+from db.vocab import SORT_COLUMNS
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Iterator[Ledger]:
+    with Ledger.open(tmp_path / "l.sqlite", author="ana") as opened:
+        opened.create(schemas.Actor(code="FRA", name="France", kind="state"))
+        opened.create(schemas.Source(key="s-one", title="A communiqué", published="2025-01"))
+        opened.save_records(
+            [
+                schemas.Condition(
+                    key="us-backstop",
+                    title="U.S. backstop confirmed",
+                    history=[schemas.HistoryEntry(date="2025-01", status="pending", note="n")],
+                ),
+                schemas.Pledge(
+                    key="fra-troops",
+                    title="France sends a brigade",
+                    pledger="FRA",
+                    announced="2025-01-10",
+                    due="2025-08",
+                    conditions=["us-backstop"],
+                    sources=["s-one"],
+                    tags=["troops"],
+                    history=[schemas.HistoryEntry(date="2025-01-10", status="announced", note="n")],
+                ),
+            ],
+            label="import t.yaml",
+        )
+        yield opened
+
+
+def keys(ledger: Ledger, query: str) -> list[str]:
+    return ledger.matching_pledge_keys(query)
+
+
+def test_flags_are_those_of_then(ledger: Ledger) -> None:
+    ledger.change_status("condition", "us-backstop", "failed", effective="2025-09", note="no")
+    ledger.change_status("condition", "us-backstop", "met", effective="2026-01-06", note="yes")
+    ledger.change_status("pledge", "fra-troops", "delivered", effective="2026-02", note="done")
+    assert keys(ledger.at(Reading("2025-06")), "is:conditional") == ["fra-troops"]
+    assert keys(ledger.at(Reading("2025-06")), "is:overdue") == []
+    assert keys(ledger.at(Reading("2025-10")), "is:blocked") == ["fra-troops"]
+    assert keys(ledger.at(Reading("2025-10")), "is:overdue") == ["fra-troops"]
+    assert keys(ledger.at(Reading("2026-01")), "is:unconditional is:overdue") == ["fra-troops"]
+    assert keys(ledger.at(Reading("2026-03")), "is:overdue") == []
+    assert keys(ledger.at(Reading("2026-03")), "status:delivered") == ["fra-troops"]
+    row = ledger.at(Reading("2025-10")).pledge_page(None).rows[0]
+    assert (row.status, row.conditions.label, row.overdue) == ("announced", "blocked", True)
+    # Before the pledge was announced it is not in the ledger; the ledger itself is today's.
+    assert keys(ledger.at(Reading("2024-12")), "") == []
+    assert ledger.count_pledges("status:delivered") == 1
+
+
+def test_free_words_are_read_in_the_text_of_then(ledger: Ledger) -> None:
+    detail = ledger.pledge("fra-troops")
+    retitled = detail.pledge.model_copy(update={"title": "France sends a battalion"})
+    ledger.update(retitled, version=detail.version, effective="2025-06")
+    before, after = ledger.at(Reading("2025-05")), ledger.at(Reading("2025-07"))
+    assert (keys(before, "brigade"), keys(before, "battalion")) == (["fra-troops"], [])
+    assert (keys(after, "brigade"), keys(after, "battalion")) == ([], ["fra-troops"])
+    assert before.count_pledges("brigade") == 1 and after.count_pledges("brigade") == 0
+    # A word of a condition's title, a tag and the pledger's name find it then as now.
+    for word in ("backstop", '"U.S."', "troops", "france", "-brigade"):
+        assert keys(after, word) == ledger.matching_pledge_keys(word), word
+
+
+def test_what_was_believed_before_a_correction(ledger: Ledger) -> None:
+    ledger.change_status("pledge", "fra-troops", "committed", effective="2025-03", note="n")
+    recorded = ledger.history("pledge", "fra-troops")[-1].recorded_at
+    # Later, the analyst learns it was in fact committed in February and fixes the date by
+    # undoing and re-recording: what the ledger believed in between stays readable.
+    ledger.undo()
+    ledger.change_status("pledge", "fra-troops", "committed", effective="2025-02", note="n")
+    assert keys(ledger.at(Reading("2025-02-15")), "status:committed") == ["fra-troops"]
+    then = ledger.at(Reading("2025-02-15", recorded))
+    assert keys(then, "status:committed") == []
+    assert keys(then, "status:announced") == ["fra-troops"]
+    # As recorded then, of the world as it stands: committed, from March.
+    assert keys(ledger.at(Reading(known_on=recorded)), "status:committed") == ["fra-troops"]
+    assert ledger.at(Reading(known_on=recorded)).count_pledges() == 1
+
+
+def test_a_record_reads_as_it_was_then(ledger: Ledger) -> None:
+    ledger.change_status("condition", "us-backstop", "failed", effective="2025-09", note="no")
+    detail = ledger.at(Reading("2025-10")).pledge("fra-troops")
+    assert detail.pledge.status == "announced"
+    assert [(c.key, c.status) for c in detail.conditions] == [("us-backstop", "failed")]
+    assert [s.key for s in detail.sources] == ["s-one"]
+    assert ledger.at(Reading("2025-06")).condition("us-backstop").condition.status == "pending"
+
+
+def test_the_past_is_read_only(ledger: Ledger) -> None:
+    past = ledger.at(Reading("2025-06"))
+    with pytest.raises(PastReadOnlyError, match="return to today"):
+        past.change_status("pledge", "fra-troops", "committed", note="n")
+    assert ledger.history("pledge", "fra-troops")[-1].action != "status"
+
+
+QUERIES = (
+    "",
+    "status:committed",
+    "-status:announced",
+    "pledger:FRA+",
+    "beneficiary:UKR",
+    "category:troops",
+    "tag:ceasefire",
+    "is:conditional",
+    "is:blocked",
+    "is:overdue",
+    "is:unconditional",
+    "reassurance",
+    '"U.S. support"',
+    "-france",
+    "[pending",
+    "announced:>=2025-09",
+    "due:<2026",
+    "source:origin-elysee-2025-09",
+    "condition:russia-accepts-ceasefire",
+    "key:cow-*",
+    "confidence:confirmed unit:eur",
+)
+
+
+def test_as_of_the_end_of_time_it_is_the_ledger_itself(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "sample.sqlite", author="ana") as ledger:
+        import_files(ledger, [fixtures.path()])
+        past = ledger.at(Reading("9999-12-31"))
+        for query in QUERIES:
+            assert past.count_pledges(query) == ledger.count_pledges(query), query
+            assert keys(past, query) == keys(ledger, query), query
+            assert past.facets(query) == ledger.facets(query), query
+        for column in SORT_COLUMNS:
+            for descending in (False, True):
+                sort = Sort.by(column, descending)
+                now = [r.key for r in ledger.pledge_page("", sort, limit=100).rows]
+                then = [r.key for r in past.pledge_page("", sort, limit=100).rows]
+                if column != "updated":  # the time a row was written, not one of its fields
+                    assert then == now, (column, descending)
