@@ -219,7 +219,7 @@ def _undone(entry: Any = L, batch: Any = B, by: str | None = None) -> ColumnElem
     )
 
 
-def _entries_query() -> Select[Any]:
+def entries_query() -> Select[Any]:
     return select(
         L.batch_id,
         L.recorded_at,
@@ -238,7 +238,7 @@ def _entries_query() -> Select[Any]:
     ).join(m.batches, B.id == L.batch_id)
 
 
-def _entry(row: Any) -> ChangeEntry:
+def entry_of(row: Any) -> ChangeEntry:
     changes = {k: (v[0], v[1]) for k, v in json.loads(row.changes).items()}
     return ChangeEntry(
         row.batch_id,
@@ -260,8 +260,8 @@ def _entry(row: Any) -> ChangeEntry:
 
 def record_history(connection: Connection, record_type: RecordType, key: str) -> list[ChangeEntry]:
     """A record's entries, oldest first by when they happened in the world, then by recording."""
-    statement = _entries_query().where(L.record_type == record_type, L.record_key == key)
-    return [_entry(r) for r in connection.execute(statement.order_by(L.effective_lo, L.id))]
+    statement = entries_query().where(L.record_type == record_type, L.record_key == key)
+    return [entry_of(r) for r in connection.execute(statement.order_by(L.effective_lo, L.id))]
 
 
 def citations(
@@ -296,10 +296,8 @@ def citations(
 
 
 def citing_entries(connection: Connection, source_key: str, limit: int = 200) -> list[ChangeEntry]:
-    statement = (
-        _entries_query().where(L.source_key == source_key).order_by(L.id.desc()).limit(limit)
-    )
-    return [_entry(r) for r in connection.execute(statement)]
+    statement = entries_query().where(L.source_key == source_key).order_by(L.id.desc()).limit(limit)
+    return [entry_of(r) for r in connection.execute(statement)]
 
 
 def recent(
@@ -314,14 +312,14 @@ def recent(
     view's filter, :mod:`db.history_query`); ``text`` is a filter to parse."""
     from . import history_query
 
-    statement = _entries_query()
+    statement = entries_query()
     if before_batch is not None:
         statement = statement.where(L.batch_id < before_batch)
     if query is None and text:
         query = history_query.parse(text)
     if query:
         statement = statement.where(history_query.condition(query, _undone()))
-    return [_entry(r) for r in connection.execute(statement.order_by(L.id.desc()).limit(limit))]
+    return [entry_of(r) for r in connection.execute(statement.order_by(L.id.desc()).limit(limit))]
 
 
 def revision(connection: Connection) -> int:

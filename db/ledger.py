@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import os
 import sqlite3
 import threading
@@ -28,6 +29,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from . import (
     change_log,
+    changes,
     config,
     dialect,
     engines,
@@ -64,12 +66,14 @@ from .api_types import (
     SourceDetail,
     SourceRow,
 )
+from .changes import RecordChange
 from .dates import parse_partial_date
 from .dates import today as today_date
 from .errors import (
     FileTargetError,
     LedgerBusyError,
     LedgerError,
+    NotFoundError,
     NothingToUndoError,
     PastReadOnlyError,
     QueryTooComplexError,
@@ -442,6 +446,11 @@ class Ledger:
         with self._reading() as connection:
             return reading.source_detail(connection, key)
 
+    def actor_names(self, codes: Sequence[str]) -> dict[str, str]:
+        """The names of the actors with these codes (those that exist)."""
+        with self._reading() as connection:
+            return reading.actor_names(connection, list(codes))
+
     def conditions(self) -> list[ConditionRow]:
         with self._reading() as connection:
             return reading.condition_rows(connection)
@@ -491,11 +500,24 @@ class Ledger:
             stored = KINDS[record_type].store.load(connection, keys)
             return {k: (s.version, s.state) for k, s in stored.items()}
 
-    def matching_pledge_keys(self, query: QueryLike = None) -> list[str]:
+    def matching_pledge_keys(
+        self, query: QueryLike = None, among: Sequence[str] | None = None
+    ) -> list[str]:
+        """The keys of the pledges that match ``query``, sorted (``among``: of these alone)."""
         P = m.pledges.c
+        parsed = _parsed(query)
         with self._reading() as connection:
-            where = self._planner.where(connection, _parsed(query), self._today())
-            return list(connection.execute(select(P.key).where(where).order_by(P.key)).scalars())
+            where = self._planner.where(connection, parsed, self._today())
+            if among is None:
+                statement = select(P.key).where(where).order_by(P.key)
+                return list(connection.execute(statement).scalars())
+            found: list[str] = []
+            wanted = sorted(set(among))
+            for start in range(0, len(wanted), 500):
+                part = wanted[start : start + 500]
+                statement = select(P.key).where(where, P.key.in_(part))
+                found += connection.execute(statement).scalars()
+            return sorted(found)
 
     def stored(self, record_type: RecordType, key: str) -> tuple[dict[str, Any], int]:
         """A record's fields as stored (what a form shows and a save compares with) and its
@@ -568,6 +590,24 @@ class Ledger:
             records = record_states.snapshot_records(connection, date, known_on, record_type, key)
         return Snapshot(date, records, known_on)
 
+    def record_then(self, record_type: RecordType, key: str) -> tuple[dict[str, Any], str | None]:
+        """One record's fields at this ledger's reading (today's for the present), and the
+        date its status was set, as given (a partial date says how precisely it is known);
+        :class:`NotFoundError` if it did not exist then."""
+        at = self.reading_at
+        S = m.record_states.c
+        with self._reading() as connection:
+            row = connection.execute(
+                select(S.state, S.status_since).where(
+                    record_states.at(at.as_of, at.known_on),
+                    S.record_type == record_type,
+                    S.record_key == key,
+                )
+            ).first()
+        if row is None:
+            raise NotFoundError(record_type, key)
+        return json.loads(row.state), row.status_since
+
     def status_as_of(self, record_type: RecordType, key: str, date: str) -> str | None:
         record = self.as_of(date, record_type, key).records.get(record_type, {}).get(key)
         return None if record is None else record.get("status")
@@ -584,6 +624,48 @@ class Ledger:
         return change_log.differences(
             Snapshot(earlier, before, known_on), Snapshot(later, after, known_on)
         )
+
+    def changes(
+        self,
+        earlier: str,
+        later: str,
+        query: QueryLike = None,
+        *,
+        known_on: str | None = None,
+    ) -> list[RecordChange]:
+        """What changed in the world between the end of ``earlier`` and the end of ``later``
+        (partial dates, earlier first), record by record with its evidence, as recorded at
+        ``known_on``; with a query, the pledges that entered or left its results or changed
+        within them (see :mod:`db.changes`)."""
+        earlier, later = parse_partial_date(earlier), parse_partial_date(later)
+        parsed = _parsed(query)
+        with self._reading() as connection:
+            changed = record_states.changed_between(connection, earlier, later, known_on)
+        if query is not None:
+            # A pledge may enter or leave a query's results through its conditions alone
+            # (is:blocked, a word of a condition's title): those of changed conditions count.
+            conditions = sorted(key for kind, key in changed if kind == "condition")
+            linked: set[str] = set()
+            if conditions:
+                by_condition = "condition:" + ",".join(conditions)
+                for date in (earlier, later):
+                    linked.update(
+                        self.at(Reading(date, known_on)).matching_pledge_keys(by_condition)
+                    )
+            pledges = {key for kind, key in changed if kind == "pledge"} | linked
+            changed = [("pledge", key) for key in sorted(pledges)]
+        with self._reading() as connection:
+            before = record_states.states_of(connection, changed, earlier, known_on)
+            after = record_states.states_of(connection, changed, later, known_on)
+            found = changes.evidence(connection, changed, earlier, later, known_on)
+        matching = None
+        if query is not None:
+            keys = [key for _, key in changed]
+            matching = (
+                set(self.at(Reading(earlier, known_on)).matching_pledge_keys(parsed, keys)),
+                set(self.at(Reading(later, known_on)).matching_pledge_keys(parsed, keys)),
+            )
+        return changes.assemble(before, after, found, matching)
 
     # -- writes ------------------------------------------------------------------------------
 

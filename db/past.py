@@ -21,6 +21,9 @@ by it.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +32,8 @@ from typing import Any, Final
 from sqlalchemy import Connection, Engine, event
 
 from . import vocab
-from .dates import today
+from .dates import PartialDateError, bounds, parse_partial_date, today
+from .errors import LedgerError
 from .record_states import OPEN_DATE, known_on_bound, reading_day
 from .sqlite import fulltext
 
@@ -61,6 +65,72 @@ class Reading:
     def today(self) -> str:
         """The date that overdue is measured against: the day of the reading, or today."""
         return today() if self.as_of is None else min(self.day, today())
+
+
+class ReadingError(LedgerError):
+    """A date or time to read the ledger at that is not one (the message says why)."""
+
+
+_RELATIVE = re.compile(r"-(\d{1,4})([dwmy])")
+RELATIVE_FORMS: Final = "or a time ago: -3d, -1w, -3m, -1y"
+
+
+def reading_date(text: str, today_is: str | None = None) -> str:
+    """A date to read the ledger as of: a partial date (``2025``, ``2025-09``, ``2025-09-04``)
+    or a time before today (``-3d``, ``-1w``, ``-3m``, ``-1y``: that day)."""
+    value = text.strip()
+    relative = _RELATIVE.fullmatch(value)
+    if relative is not None:
+        count, unit = int(relative.group(1)), relative.group(2)
+        day = dt.date.fromisoformat(today_is or today())
+        if unit in "dw":
+            day -= dt.timedelta(days=count * (7 if unit == "w" else 1))
+        else:
+            months = day.year * 12 + day.month - 1 - count * (12 if unit == "y" else 1)
+            year, month = divmod(months, 12)
+            if year < 1:
+                raise ReadingError(f"{text!r} is before the year 1")
+            last = calendar.monthrange(year, month + 1)[1]
+            day = dt.date(year, month + 1, min(day.day, last))
+        return day.isoformat()
+    try:
+        return parse_partial_date(value)
+    except PartialDateError as error:
+        raise ReadingError(f"{error}, {RELATIVE_FORMS}") from None
+
+
+def recording_time(text: str, now: dt.datetime | None = None) -> str:
+    """A time to read the ledger as recorded at: a partial date (its end, UTC) or an ISO 8601
+    timestamp (UTC unless it names its offset), as recording times are written; refused if it
+    is in the future, where nothing has been recorded yet."""
+    value = text.strip()
+    current = now or dt.datetime.now(dt.UTC)
+    if "T" not in value and " " not in value:
+        try:
+            date = parse_partial_date(value)
+        except PartialDateError as error:
+            raise ReadingError(f"{error}, or a timestamp: 2025-09-01T12:00:00Z") from None
+        if bounds(date)[0] > current.date().isoformat():
+            raise ReadingError(
+                f"{text!r} is in the future: nothing has been recorded then yet "
+                f"(today is {current.date().isoformat()})"
+            )
+        return date
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ReadingError(
+            f"{text!r} is not a date or a timestamp; write 2025-09-01 or 2025-09-01T12:00:00Z"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    moment = moment.astimezone(dt.UTC)
+    if moment > current:
+        raise ReadingError(
+            f"{text!r} is in the future: nothing has been recorded then yet "
+            f"(it is {current.isoformat(timespec='seconds').replace('+00:00', 'Z')} now)"
+        )
+    return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 #: ``{a}`` a row of ``record_states`` valid at the connection's reading.

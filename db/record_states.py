@@ -458,10 +458,10 @@ def rebuild(connection: Connection) -> int:
 
 
 def known_on_bound(known_on: str) -> str:
-    """The recording time a ``known_on`` stands for: the end of a day given as a date (UTC), a
-    timestamp (UTC, as recording times are written) as it is."""
-    if len(known_on) == 10:
-        return known_on + "T23:59:59.999999Z"
+    """The recording time a ``known_on`` stands for: the end of the last day of a (partial)
+    date, in UTC; a timestamp (UTC, as recording times are written) as it is."""
+    if "T" not in known_on:
+        return bounds(known_on)[1] + "T23:59:59.999999Z"
     return known_on
 
 

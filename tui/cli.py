@@ -30,6 +30,7 @@ from tui.cli_common import (
     show_click_error,
     shown,
 )
+from tui.cli_time import brief_command, diff_command, reading_from, reading_options, show_command
 
 if TYPE_CHECKING:
     from db.ledger import Ledger
@@ -179,6 +180,7 @@ def _run_app(ledger: Ledger) -> None:
 )
 @click.option("--reverse", is_flag=True, help="Reverse the order.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Print at most this many.")
+@reading_options
 @db_option
 @click.pass_context
 @reports_errors
@@ -190,6 +192,8 @@ def list_command(
     sort_column: str,
     reverse: bool,
     limit: int | None,
+    as_of: str | None,
+    known_on: str | None,
     db: str | None,
 ) -> None:
     """List the pledges matching QUERY (the filter language of the UI's `/` line).
@@ -203,6 +207,8 @@ def list_command(
       pledges list pledger:FRA "reassurance force" --sort announced
       pledges list -status:withdrawn --json
       pledges list is:overdue --format csv > overdue.csv
+      pledges list status:committed --as-of 2025-06
+      pledges list --as-of 2025-06 --known-on 2025-09-01
     """
     from db.api_types import Sort
 
@@ -211,7 +217,9 @@ def list_command(
     fmt = "json" if as_json else fmt or "table"
     _, parsed = parsed_query(query)
     sort = Sort.by(sort_column, reverse)  # click.Choice has refused any other column
-    with open_ledger(ctx, db) as ledger:
+    reading = reading_from(as_of, known_on)
+    with open_ledger(ctx, db) as opened:
+        ledger = opened.at(reading)
         if fmt == "json":
             _print_json(ledger, parsed, sort, limit)
         elif fmt in ("csv", "tsv"):
@@ -377,6 +385,9 @@ main.add_command(export_command)
 main.add_command(undo_command)
 main.add_command(redo_command)
 main.add_command(check_command)
+main.add_command(show_command)
+main.add_command(diff_command)
+main.add_command(brief_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
