@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
@@ -589,6 +589,26 @@ class Ledger:
         with self._reading() as connection:
             records = record_states.snapshot_records(connection, date, known_on, record_type, key)
         return Snapshot(date, records, known_on)
+
+    def change_date(self, day: str, direction: int, *, known_on: str | None = None) -> str | None:
+        """The date of the nearest change in the world before ``day`` (``direction`` < 0) or
+        after it (> 0), as recorded at ``known_on``, as a day; None if there is none that way,
+        or after it none before today (what is dated today on is today's ledger)."""
+        bound = None if known_on is None else record_states.known_on_bound(known_on)
+        L = m.change_log.c
+        column = L.effective_lo
+        condition = column < day if direction < 0 else column > day
+        wanted = func.max(column) if direction < 0 else func.min(column)
+        with self._reading() as connection:
+            found = connection.execute(
+                select(wanted)
+                .select_from(m.change_log)
+                .join(m.batches, m.batches.c.id == L.batch_id)
+                .where(condition, change_log.active(bound))
+            ).scalar()
+        if found is None or (direction > 0 and found >= today_date()):
+            return None
+        return str(found)
 
     def record_then(self, record_type: RecordType, key: str) -> tuple[dict[str, Any], str | None]:
         """One record's fields at this ledger's reading (today's for the present), and the

@@ -34,6 +34,7 @@ from textual.screen import Screen
 from db.api_types import BatchSummary
 from db.errors import LedgerError, NothingToUndoError, UndoConflictError
 from db.ledger import Ledger
+from db.past import Reading
 from db.vocab import RecordType
 
 from . import keys, render
@@ -179,7 +180,50 @@ class PledgesApp(ReportsErrors, LedgerApp):
 
     @on(ReadingDateChanged)
     def _reading_date_changed(self, message: ReadingDateChanged) -> None:
+        reading = Reading(message.as_of, message.known_on)
+        if reading == self.reading:
+            return
+        self.reading = reading
         self.reading_date_changed.publish(message.as_of)
+        if reading.is_present:
+            self.notify("The ledger as it stands today.", title="Today", timeout=4)
+
+    # -- the date the ledger is read at ----------------------------------------------------------
+
+    def action_choose_reading(self) -> None:
+        from .editing.reading import ReadingDialog
+
+        def chosen(reading: Reading | None) -> None:
+            if reading is not None:
+                self.post_message(ReadingDateChanged(reading.as_of, reading.known_on))
+
+        self.push_screen(ReadingDialog(self.reading), chosen)
+
+    def action_reading_today(self) -> None:
+        self.post_message(ReadingDateChanged(None))
+
+    def action_step_reading(self, direction: int) -> None:
+        self._step_reading(direction, self.reading)
+
+    @work(thread=True, exclusive=True, group="reading", exit_on_error=False)
+    def _step_reading(self, direction: int, reading: Reading) -> None:
+        from db.dates import today
+
+        day = reading.day if reading.as_of is not None else today()
+        try:
+            found = self.present.change_date(day, direction, known_on=reading.known_on)
+        except LedgerError as error:
+            self.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        if found is None and direction < 0:
+            self.call_from_thread(
+                self.notify,
+                f"No dated change before {day}: the ledger begins after it.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.post_message(ReadingDateChanged(found, reading.known_on))
 
     # -- navigation ----------------------------------------------------------------------------
 

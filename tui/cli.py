@@ -24,6 +24,7 @@ from tui.cli_common import (
     db_option,
     echo,
     fail,
+    json_text,
     open_ledger,
     parsed_query,
     reports_errors,
@@ -293,26 +294,6 @@ def _print_table(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> No
         )
 
 
-def _json(data: Any) -> str:
-    """One value as JSON text in which every character a terminal would act on or hide (C1
-    controls, bidi and zero-width marks; JSON escapes C0 itself) is written as a ``\\u``
-    escape: the same data, harmless on a terminal."""
-    import json
-
-    text = json.dumps(data, ensure_ascii=False)
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else _json_escape(c) for c in text)
-
-
-def _json_escape(char: str) -> str:
-    code = ord(char)
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    code -= 0x10000
-    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
-
-
 def _print_json(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> None:
     out = sys.stdout
     out.write("[")
@@ -326,7 +307,7 @@ def _print_json(ledger: Ledger, query: Any, sort: Any, limit: int | None) -> Non
         by_key = {r.record_key: r for r in ledger.records("pledge", keys, strict=False)}
         for key in keys:
             data = by_key[key].model_dump(mode="json", exclude_none=True)
-            out.write(("\n  " if first else ",\n  ") + _json(data))
+            out.write(("\n  " if first else ",\n  ") + json_text(data))
             first = False
         keys.clear()
 

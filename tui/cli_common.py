@@ -263,3 +263,23 @@ def open_ledger(ctx: click.Context, db: str | None, *, create: bool = False) -> 
 
     target = ledger_target(ctx, db)
     return Ledger.open(target, create=create or target is None)
+
+
+def json_text(data: Any) -> str:
+    """One value as JSON text in which every character a terminal would act on or hide (C1
+    controls, bidi and zero-width marks; JSON escapes C0 itself) is written as a ``\\u``
+    escape: the same data, harmless on a terminal."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _json_escape(c) for c in text)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"

@@ -22,6 +22,7 @@ from tui.cli_common import (
     db_option,
     echo,
     fail,
+    json_text,
     open_ledger,
     parsed_query,
     reports_errors,
@@ -287,9 +288,7 @@ def diff_command(
     with open_ledger(ctx, db) as ledger:
         found = ledger.changes(earlier, later, query, known_on=reading.known_on)
     if as_json:
-        from tui.cli import _json
-
-        sys.stdout.write("[" + ",".join("\n  " + _json(changes.as_json(c)) for c in found))
+        sys.stdout.write("[" + ",".join("\n  " + json_text(changes.as_json(c)) for c in found))
         sys.stdout.write("\n]\n" if found else "]\n")
         return
     window = f"from the end of {earlier} to the end of {later}"

@@ -57,7 +57,9 @@ class ReadingDateChanged(Message):
     """The date the ledger is read at changed: every view is to show the ledger as of then.
     The app passes it on to every screen (:meth:`tui.screens.base.LedgerScreen.reading_date_changed`)."""
 
-    def __init__(self, as_of: str | None) -> None:
+    def __init__(self, as_of: str | None, known_on: str | None = None) -> None:
         #: A date as the ledger writes them, perhaps partial (``2025-09``); None for today.
         self.as_of = as_of
+        #: As recorded at this time (a date or a UTC timestamp); None: as recorded now.
+        self.known_on = known_on
         super().__init__()

@@ -20,7 +20,7 @@ from textual.widgets import Static
 from tui.widgets.key_footer import KeyFooter
 
 from .. import render
-from ..ledger_app import LedgerApp
+from ..ledger_app import LedgerApp, reading_label
 from ..reporting import ReportsErrors
 
 if TYPE_CHECKING:
@@ -116,9 +116,15 @@ class TopBar(Static):
     def draw(self) -> None:
         parts: list[Any] = [("pledges", "bold $text-accent"), " "]
         used = len("pledges ")
-        if self.app.read_only:
+        if self.app.file_read_only:
             parts.append(("read-only ", "bold $text-warning"))
             used += len("read-only ")
+        if not self.app.reading.is_present:
+            # Which axis and date, before anything else: every figure below is of then.
+            banner = f" {reading_label(self.app.reading)} "
+            parts.append((banner, "bold reverse $text-warning"))
+            parts.append((" ", ""))
+            used += len(banner) + 1
         for number, (name, label) in enumerate(VIEWS.items(), 1):
             style = "reverse bold" if name == self.view else render.MUTED
             # Deeper down, the trail needs the room: the views shrink to their numbers.
@@ -189,9 +195,12 @@ class LedgerScreen(ReportsErrors, Screen[None]):
         """Read the ledger again, keeping the cursor (or focus) on the same record."""
 
     def reading_date_changed(self, as_of: str | None) -> None:
-        """Hook: the date the ledger is read at is now ``as_of`` (None: today); a screen that
-        reads the ledger as of a date reads it again (the app passes on
-        :class:`tui.messages.ReadingDateChanged` to every screen)."""
+        """The date the ledger is read at is now ``as_of`` (None: today): the top bar says so,
+        and the screen reads the ledger again, now if it is shown, else when it is (the app
+        passes on :class:`tui.messages.ReadingDateChanged` to every screen)."""
+        for bar in self.query(TopBar):
+            bar.draw()
+        self._ledger_changed(0)
 
 
 def heading(text: str) -> Content:

@@ -50,12 +50,15 @@ def refused_as_read_only(app: LedgerApp) -> bool:
     reason = app.read_only
     if not reason:
         return False
-    app.notify(
-        f"This ledger is read-only: nothing can be changed here. {reason}.",
-        title="Read-only",
-        severity="warning",
-        markup=False,
-    )
+    if app.file_read_only:
+        app.notify(
+            f"This ledger is read-only: nothing can be changed here. {reason}.",
+            title="Read-only",
+            severity="warning",
+            markup=False,
+        )
+    else:
+        app.notify(f"{reason}.", title="Reading the past", severity="warning", markup=False)
     return True
 
 

@@ -129,6 +129,11 @@ class PledgesView(FilteredView):
         self.filter_line.set_text(text)
         self.table.focus()
 
+    def reading_date_changed(self, as_of: str | None) -> None:
+        # The table reads the ledger it was given: now the ledger as of the new date.
+        self.table.ledger = self.ledger
+        super().reading_date_changed(as_of)
+
     def reload(self) -> None:
         self.table.reload()
         self._want_facets(self.table.filter_query, delay=0, again=True)
