@@ -182,7 +182,9 @@ class Ledger:
         view = copy.copy(self)
         view._at = Reading(seen, when.known_on)
         planners: dict[Reading, QueryPlanner] = self._past["planners"]
-        planner = planners.pop(view._at, None) or QueryPlanner(self._dialect, AnswerCache())
+        planner = planners.pop(view._at, None) or QueryPlanner(
+            self._dialect, AnswerCache(), self._present._estimates
+        )
         planners[view._at] = planner  # the most recent last
         while len(planners) > PAST_PLANNERS:
             del planners[next(iter(planners))]
@@ -199,6 +201,14 @@ class Ledger:
     def _present(self) -> Ledger:
         present: Ledger = self._past.get("present", self)
         return present
+
+    def _estimates(self, query: Query, today: str) -> tuple[int, int]:
+        """About how many pledges of today's ledger match, and how many it holds."""
+        with self._reading() as connection:
+            planner = self._planner
+            return planner.estimate(connection, query, today), planner.count(
+                connection, Query(), today
+            )
 
     def _today(self) -> str:
         """The day that overdue is measured against."""

@@ -133,13 +133,18 @@ def recording_time(text: str, now: dt.datetime | None = None) -> str:
     return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-#: ``{a}`` a row of ``record_states`` valid at the connection's reading.
+#: ``{a}`` a row of ``record_states`` valid at the connection's reading. The columns are
+#: hidden from the planner (unary ``+``): a record has few rows, so its rows are found by its
+#: type and key, or read in the list's order through the index of the sort column, and each is
+#: tested; an index on the periods would make SQLite read every period of the ledger and sort.
 _VALID = (
-    "{a}.valid_from <= (SELECT day FROM temp.pledges_reading) "
-    "AND {a}.valid_to > (SELECT day FROM temp.pledges_reading) "
-    "AND {a}.recorded_from <= (SELECT known FROM temp.pledges_reading) "
-    "AND {a}.recorded_to > (SELECT known FROM temp.pledges_reading)"
+    "+{a}.valid_from <= (SELECT day FROM temp.pledges_reading) "
+    "AND +{a}.valid_to > (SELECT day FROM temp.pledges_reading) "
+    "AND +{a}.recorded_from <= (SELECT known FROM temp.pledges_reading) "
+    "AND +{a}.recorded_to > (SELECT known FROM temp.pledges_reading)"
 )
+#: The index a record's rows are found by.
+BY_KEY: Final = "ix_record_states_record_type_record_key"
 
 
 def _valid(alias: str) -> str:
@@ -150,9 +155,9 @@ def _known(alias: str) -> str:
     """A row of a source as the ledger recorded it at the reading, in its latest state: a
     source is evidence, cited as the ledger knows it, whenever it was entered."""
     return (
-        f"{alias}.valid_to = '{OPEN_DATE}' "
-        f"AND {alias}.recorded_from <= (SELECT known FROM temp.pledges_reading) "
-        f"AND {alias}.recorded_to > (SELECT known FROM temp.pledges_reading)"
+        f"+{alias}.valid_to = '{OPEN_DATE}' "
+        f"AND +{alias}.recorded_from <= (SELECT known FROM temp.pledges_reading) "
+        f"AND +{alias}.recorded_to > (SELECT known FROM temp.pledges_reading)"
     )
 
 
@@ -165,7 +170,7 @@ def _linked(owner: str, field: str, target: str) -> str:
     valid at the reading, with the list's position."""
     return (
         f"json_each({owner}.state, '$.{field}') AS j "
-        f"JOIN main.record_states AS t ON t.record_type = '{target}' "
+        f"JOIN main.record_states AS t INDEXED BY {BY_KEY} ON t.record_type = '{target}' "
         f"AND t.record_key = j.value "
         f"AND {_known('t') if target == 'source' else _valid('t')}"
     )
@@ -200,7 +205,8 @@ STATEMENTS: Final = (
     "s.announced_lo AS announced_lo, s.announced_hi AS announced_hi, s.due AS due, "
     "s.due_lo AS due_lo, s.due_hi AS due_hi, s.amount AS amount, s.delivered AS delivered, "
     "s.unit AS unit, s.confidence AS confidence, "
-    "(SELECT x.id FROM main.record_states AS x WHERE x.record_type = 'pledge' "
+    f"(SELECT x.id FROM main.record_states AS x INDEXED BY {BY_KEY} "
+    "WHERE x.record_type = 'pledge' "
     f"AND x.record_key = s.supersedes AND {_valid('x')}) AS supersedes_id, "
     "s.notes AS notes, s.search_extra AS search_extra, "
     f"{_conditions_summary()}, 0 AS version, s.recorded_from AS updated_at "

@@ -11,6 +11,7 @@ ledger changes.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, func, select
@@ -39,9 +40,18 @@ class QueryPlanner:
     """Plans the queries of one ledger (on a database of dialect ``dialect_name``); every
     method works inside the caller's transaction."""
 
-    def __init__(self, dialect_name: str, answers: AnswerCache) -> None:
+    def __init__(
+        self,
+        dialect_name: str,
+        answers: AnswerCache,
+        estimates: Callable[[Query, str], tuple[int, int]] | None = None,
+    ) -> None:
         self.dialect_name = dialect_name
         self.answers = answers
+        #: Where the estimates that choose how to read a page come from, when not from the
+        #: ledger read (a past reading, where counting costs a pass over the periods: today's
+        #: ledger, whose counts are kept, tells about as well how large a share a filter takes).
+        self.estimates = estimates
 
     def where(
         self, connection: Connection, query: Query, today: str, **shape: bool
@@ -73,8 +83,11 @@ class QueryPlanner:
         if query.terms and not filters_column(query, sort.column):
             # Probing reads about limit * total / matches rows; finding and sorting every
             # match costs about matches: probe once matches exceed sqrt(limit * total).
-            matches = self.estimate(connection, query, today)
-            total = self.count(connection, Query(), today)
+            if self.estimates is not None:
+                matches, total = self.estimates(query, today)
+            else:
+                matches = self.estimate(connection, query, today)
+                total = self.count(connection, Query(), today)
             probe = matches > PROBE_ABOVE and matches * matches > 4 * limit * total
         return self.where(connection, query, today, probe=probe)
 
@@ -85,7 +98,7 @@ class QueryPlanner:
 
     def _count(self, connection: Connection, query: Query, today: str) -> int:
         terms = query.terms
-        if not terms and dialect.has_facet_counts(self.dialect_name):
+        if not terms and dialect.has_facet_counts(self.dialect_name) and self.estimates is None:
             # Every pledge has a status: the kept counts by status add up to the ledger.
             kept = facet_counts.kept
             statement = select(func.coalesce(func.sum(kept.c.n), 0)).where(kept.c.facet == "status")

@@ -253,7 +253,7 @@ class RecordState(Base):
 
     __tablename__ = "record_states"
     __table_args__ = (
-        Index(None, "record_type", "record_key", "recorded_to"),
+        Index(None, "record_type", "record_key"),
         Index(None, "record_type", "recorded_to", "valid_from"),
         Index(None, "record_type", "recorded_to", "valid_to"),
         # The orders the pledge list is read in, as of a past date (see db.past); a row's id
@@ -263,6 +263,19 @@ class RecordState(Base):
         Index(None, "record_type", "category"),
         Index(None, "record_type", "announced"),
         Index(None, "record_type", "due"),
+        # Counts and facets as of a date: which rows hold then and what they count by, read
+        # from this index alone (no row of a million-pledge ledger is read to count it).
+        Index(
+            None,
+            "record_type",
+            "valid_from",
+            "valid_to",
+            "recorded_from",
+            "recorded_to",
+            "status",
+            "pledger",
+            "category",
+        ),
         {"sqlite_autoincrement": True},
     )
 

@@ -7,6 +7,7 @@ keeping the focus on the same link and the same scroll position.
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
@@ -22,8 +23,9 @@ from db.errors import NotFoundError
 from db.vocab import RecordRef, RecordType
 
 from .. import keys, render
-from ..messages import OpenRecord, ShowPledges
+from ..messages import OpenRecord, ReadingDateChanged, ShowPledges
 from ..widgets.record_parts import (
+    DateLink,
     Field,
     Heading,
     Link,
@@ -223,6 +225,10 @@ class RecordScreen(EditingScreen):
     def _filter(self, message: QueryLink.Filter) -> None:
         self.post_message(ShowPledges(message.text))
 
+    @on(DateLink.Chosen)
+    def _read_as_of(self, message: DateLink.Chosen) -> None:
+        self.post_message(ReadingDateChanged(message.date, self.app.reading.known_on))
+
 
 def _title(text: str, subtitle: Any) -> list[Widget]:
     return [
@@ -249,7 +255,11 @@ class PledgeScreen(RecordScreen):
     record_type = "pledge"
 
     def fetch(self, key: str) -> PledgeDetail:
-        return self.ledger.pledge(key)
+        ledger = self.ledger
+        detail = ledger.pledge(key)
+        # Its conditions' changes, interleaved with its own in its timeline.
+        related = [e for c in detail.conditions for e in ledger.history("condition", c.key)]
+        return dataclasses.replace(detail, history=[*detail.history, *related])
 
     def build(self, detail: PledgeDetail) -> list[Widget]:
         p = detail.pledge
@@ -315,7 +325,7 @@ class PledgeScreen(RecordScreen):
         widgets += brief_links(detail.supersedes_chain)
         widgets.append(Heading("Superseded by (newer pledges that replace it)"))
         widgets += brief_links(detail.superseded_by)
-        widgets += timeline(detail.history)
+        widgets += timeline(detail.history, of=("pledge", p.key))
         return widgets
 
 

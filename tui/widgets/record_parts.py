@@ -18,7 +18,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from db.api_types import Brief, ChangeEntry
-from db.vocab import RecordType, admiralty_code, admiralty_meaning
+from db.dates import lower_bound
+from db.vocab import RecordRef, RecordType, admiralty_code, admiralty_meaning
 
 from .. import render
 
@@ -152,6 +153,26 @@ class QueryLink(Link):
         self.post_message(self.Filter(self.filter_text))
 
 
+class DateLink(Link):
+    """A line that reads the whole ledger as of a date (a change's date in a timeline)."""
+
+    class Chosen(Message):
+        def __init__(self, date: str) -> None:
+            self.date = date
+            super().__init__()
+
+    def __init__(self, date: str, content: Content) -> None:
+        super().__init__(content)
+        self.date = date
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return ("date", self.date)
+
+    def follow(self) -> None:
+        self.post_message(self.Chosen(self.date))
+
+
 class Field(Horizontal):
     """``Label       value``: the value is text or a link."""
 
@@ -270,19 +291,40 @@ def source_block(source: Any) -> Content:
     )
 
 
-def timeline(entries: Iterable[ChangeEntry]) -> list[Widget]:
-    """A record's change history under its heading, oldest first: when it happened, when it
-    was recorded and by whom, what changed, the note, and a link to the source.
+def timeline(entries: Iterable[ChangeEntry], *, of: RecordRef | None = None) -> list[Widget]:
+    """A record's change history under its heading, in the order the changes happened in the
+    world: when, when it was recorded and by whom, what changed, the note, a link to the
+    source, and a link that reads the whole ledger as of that date. Entries of other records
+    than ``of`` (a pledge's conditions) are interleaved, each named.
 
     Only the entries that stand are its history. Undone changes and the undos themselves are
     listed apart, after it, dimmed and marked, so that an undone status change never reads as
     evidence."""
-    entries = list(entries)
+    entries = sorted(entries, key=_effective_order)
     standing = [e for e in entries if e.stands]
     apart = [e for e in entries if not e.stands]
     widgets: list[Widget] = [Heading(f"History ({len(standing):,})")]
     for entry in standing:
+        if of is not None and (entry.record_type, entry.record_key) != of:
+            widgets.append(
+                Text(
+                    render.assemble(
+                        (f"{entry.record_type} ", render.LABEL_STYLE),
+                        (entry.record_key, render.KEY_STYLE),
+                    )
+                )
+            )
         widgets += _entry_widgets(entry)
+        day = entry.effective
+        if day is not None:
+            widgets.append(
+                DateLink(
+                    day,
+                    render.assemble(
+                        ("    read the ledger as of ", render.MUTED), (day, "bold"), " ⏎"
+                    ),
+                )
+            )
     if not standing:
         widgets.append(Text(render.plain("no recorded changes", render.MUTED)))
     if apart:
@@ -290,6 +332,11 @@ def timeline(entries: Iterable[ChangeEntry]) -> list[Widget]:
         for entry in apart:
             widgets += _entry_widgets(entry, apart=True)
     return widgets
+
+
+def _effective_order(entry: ChangeEntry) -> tuple[str, str]:
+    """When a change took effect (the first day of its date), then when it was recorded."""
+    return (lower_bound(entry.effective or entry.recorded_at[:10]) or "", entry.recorded_at)
 
 
 def _entry_widgets(entry: ChangeEntry, *, apart: bool = False) -> list[Widget]:

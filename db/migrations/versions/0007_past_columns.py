@@ -44,18 +44,33 @@ COLUMNS = (
     ("supersedes", sa.String(length=64)),
 )
 ORDERS = ("status", "pledger", "category", "announced", "due")
+#: What counting the pledges as of a date reads: the validity of each row, and the facets.
+COUNTED = [
+    "record_type",
+    "valid_from",
+    "valid_to",
+    "recorded_from",
+    "recorded_to",
+    "status",
+    "pledger",
+    "category",
+]
 
 
 def upgrade() -> None:
     for name, type_ in COLUMNS:
         op.add_column("record_states", sa.Column(name, type_, nullable=True))
-    for column in ORDERS:
+    # A record's rows by its type and key, in the order they were written (the list's
+    # order by key, and its tie-break, as of any date), instead of by recording end too.
+    op.drop_index("ix_record_states_record_type_record_key_recorded_to", "record_states")
+    for column in ("record_key", *ORDERS):
         op.create_index(
             op.f(f"ix_record_states_record_type_{column}"),
             "record_states",
             ["record_type", column],
             unique=False,
         )
+    op.create_index(op.f(f"ix_record_states_{'_'.join(COUNTED)}"), "record_states", COUNTED)
     name = op.get_bind().dialect.name
     # The code that keeps the rows writes every column of today's table: a later migration
     # that changes the table must move this fill to itself.
@@ -70,8 +85,15 @@ def upgrade() -> None:
 def downgrade() -> None:
     for statement in dialect.past_fulltext_drop(op.get_bind().dialect.name):
         op.execute(statement)
-    for column in ORDERS:
+    op.drop_index(op.f(f"ix_record_states_{'_'.join(COUNTED)}"), "record_states")
+    for column in ("record_key", *ORDERS):
         op.drop_index(op.f(f"ix_record_states_record_type_{column}"), "record_states")
+    op.create_index(
+        "ix_record_states_record_type_record_key_recorded_to",
+        "record_states",
+        ["record_type", "record_key", "recorded_to"],
+        unique=False,
+    )
     with op.batch_alter_table("record_states") as batch:
         for name, _ in COLUMNS:
             batch.drop_column(name)
