@@ -150,8 +150,8 @@ def build(
         if change.record_type != "condition" or change.status_change is None:
             continue
         old, new = change.status_change
-        if new is None:
-            continue
+        if new is None or change.before is None:
+            continue  # made or deleted in the window: not a change of its status
         line = _line(change)
         resolving = new not in vocab.OPEN_CONDITION_STATUSES and (
             old is None or old in vocab.OPEN_CONDITION_STATUSES

@@ -23,6 +23,7 @@ from db.errors import NotFoundError
 from db.vocab import RecordRef, RecordType
 
 from .. import keys, render
+from ..ledger_app import reading_label
 from ..messages import OpenRecord, ReadingDateChanged, ShowPledges
 from ..widgets.record_parts import (
     DateLink,
@@ -161,6 +162,19 @@ class RecordScreen(EditingScreen):
             links[min(position, len(links) - 1)].focus(scroll_visible=False)
 
     # -- editing -------------------------------------------------------------------------------
+
+    def recorded(self, version: int, updated_at: str) -> Any:
+        """The record's version and last change; as of a past date, which reading it is."""
+        reading = self.app.reading
+        if not reading.is_present:
+            return render.plain(
+                f"read {reading_label(reading)}; this state recorded "
+                f"{render.timestamp(updated_at)}",
+                render.MUTED,
+            )
+        return render.plain(
+            f"version {version}, last changed {render.timestamp(updated_at)}", render.MUTED
+        )
 
     def current_record(self) -> RecordRef | None:
         return (self.record_type, self.key)
@@ -302,13 +316,7 @@ class PledgeScreen(RecordScreen):
             Field("Amount", _dash(amount)),
             Field("Confidence", _described(p.confidence, vocab.CONFIDENCE_LEVELS)),
             Field("Tags", _dash(", ".join(p.tags))),
-            Field(
-                "Recorded",
-                render.plain(
-                    f"version {detail.version}, last changed {render.timestamp(detail.updated_at)}",
-                    render.MUTED,
-                ),
-            ),
+            Field("Recorded", self.recorded(detail.version, detail.updated_at)),
         ]
         if p.text:
             widgets += [Heading("Wording"), Text(render.paragraph(p.text), classes="paragraph")]
@@ -355,13 +363,7 @@ class ConditionScreen(RecordScreen):
             Field("Status", _described(c.status, vocab.CONDITION_STATUSES, "condition")),
             Field("Responsible", actor_link(c.responsible, detail.responsible_name)),
             Field("Resolved", _dash(c.resolved)),
-            Field(
-                "Recorded",
-                render.plain(
-                    f"version {detail.version}, last changed {render.timestamp(detail.updated_at)}",
-                    render.MUTED,
-                ),
-            ),
+            Field("Recorded", self.recorded(detail.version, detail.updated_at)),
         ]
         if c.description:
             widgets += [
@@ -479,13 +481,7 @@ class SourceScreen(RecordScreen):
             Field("URL", _dash(s.url)),
             Field("Reliability", reliability),
             Field("Credibility", credibility),
-            Field(
-                "Recorded",
-                render.plain(
-                    f"version {detail.version}, last changed {render.timestamp(detail.updated_at)}",
-                    render.MUTED,
-                ),
-            ),
+            Field("Recorded", self.recorded(detail.version, detail.updated_at)),
         ]
         if s.excerpt:
             widgets += [
