@@ -62,6 +62,16 @@ class Reading:
         by it; for "now", a time before only the end of time, which no row has ended by."""
         return "9999-12-31T00:00:00Z" if self.known_on is None else known_on_bound(self.known_on)
 
+    def describe(self) -> str:
+        """``as of 2025-03-27``, ``as recorded on 2025-09-01``, both, or ``as it stands``."""
+        parts = []
+        if self.as_of is not None:
+            parts.append(f"as of {self.as_of}")
+        if self.known_on is not None:
+            shown = self.known_on.replace("T", " ").removesuffix("Z")
+            parts.append(f"as recorded on {shown}" + (" UTC" if "T" in self.known_on else ""))
+        return ", ".join(parts) or "as it stands"
+
     def today(self) -> str:
         """The date that overdue is measured against: the day of the reading, or today."""
         return today() if self.as_of is None else min(self.day, today())

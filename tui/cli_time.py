@@ -80,16 +80,6 @@ def _date(text: str, name: str) -> str:
         fail(f"{name}: {shown(error)}", EXIT_USAGE)
 
 
-def describe(reading: Reading) -> str:
-    """``as of 2025-06, as recorded on 2025-09-01``; ``as it stands`` for the present."""
-    parts = []
-    if reading.as_of is not None:
-        parts.append(f"as of {reading.as_of}")
-    if reading.known_on is not None:
-        parts.append(f"as recorded on {reading.known_on}")
-    return ", ".join(parts) or "as it stands"
-
-
 # -- pledges show --------------------------------------------------------------------------
 
 
@@ -121,9 +111,9 @@ def show_command(
             state, since = then.record_then(record_type, key)
         except NotFoundError:
             state, since = None, None
-        echo(f"{record_type} {shown(key)}, {describe(reading)}")
+        echo(f"{record_type} {shown(key)}, {reading.describe()}")
         if state is None:
-            echo(f"  (it did not exist {describe(reading)})")
+            echo(f"  (it did not exist {reading.describe()})")
         else:
             from db.record_types import KINDS
 

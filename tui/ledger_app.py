@@ -80,9 +80,4 @@ class LedgerApp(App[None]):
 
 def reading_label(reading: Reading) -> str:
     """``as of 2025-03-27``, ``as recorded on 2025-09-01``, both, or ``as it stands``."""
-    parts = []
-    if reading.as_of is not None:
-        parts.append(f"as of {reading.as_of}")
-    if reading.known_on is not None:
-        parts.append(f"as recorded on {reading.known_on.replace('T', ' ').removesuffix('Z')}")
-    return ", ".join(parts) or "as it stands"
+    return reading.describe()

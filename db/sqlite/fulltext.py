@@ -31,16 +31,16 @@ SHADOW_TABLES: Final = tuple(f"{TABLE}_{part}" for part in ("data", "idx", "docs
 # The DDL, as ``sqlite_master`` keeps it: opening a ledger compares the stored text with this
 # (spacing aside), so a change here is a schema change.
 _TABLE = """\
-CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content='pledges', content_rowid='id',
+CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content='{content}', content_rowid='id',
   tokenize="unicode61 remove_diacritics 2", prefix='2 3')"""
 
 _INSERT_TRIGGER = """\
-CREATE TRIGGER {fts}_insert AFTER INSERT ON pledges BEGIN
+CREATE TRIGGER {fts}_insert AFTER INSERT ON {content} BEGIN
   INSERT INTO {fts}(rowid, {columns}) VALUES (new.id, {new});
 END"""
 
 _DELETE_TRIGGER = """\
-CREATE TRIGGER {fts}_delete AFTER DELETE ON pledges BEGIN
+CREATE TRIGGER {fts}_delete AFTER DELETE ON {content} BEGIN
   INSERT INTO {fts}({fts}, rowid, {columns}) VALUES ('delete', old.id, {old});
 END"""
 
@@ -59,6 +59,7 @@ INSERT INTO {fts}(rowid, {columns})
 
 _NAMES: Final = {
     "fts": TABLE,
+    "content": "pledges",
     "columns": ", ".join(COLUMNS),
     "new": ", ".join(f"new.{c}" for c in COLUMNS),
     "old": ", ".join(f"old.{c}" for c in COLUMNS),
@@ -121,33 +122,19 @@ PAST_SHADOW_TABLES: Final = tuple(
     f"{PAST_TABLE}_{part}" for part in ("data", "idx", "docsize", "config")
 )
 
-_PAST_TABLE = """\
-CREATE VIRTUAL TABLE {fts} USING fts5({columns}, content='record_states', content_rowid='id',
-  tokenize="unicode61 remove_diacritics 2", prefix='2 3')"""
-
-_PAST_INSERT_TRIGGER = """\
-CREATE TRIGGER {fts}_insert AFTER INSERT ON record_states BEGIN
-  INSERT INTO {fts}(rowid, {columns}) VALUES (new.id, {new});
-END"""
-
-_PAST_DELETE_TRIGGER = """\
-CREATE TRIGGER {fts}_delete AFTER DELETE ON record_states BEGIN
-  INSERT INTO {fts}({fts}, rowid, {columns}) VALUES ('delete', old.id, {old});
-END"""
-
-_PAST_NAMES: Final = {**_NAMES, "fts": PAST_TABLE}
+_PAST_NAMES: Final = {**_NAMES, "fts": PAST_TABLE, "content": "record_states"}
 
 
 def past_table_ddl() -> str:
     """The DDL of the index over ``record_states``."""
-    return _PAST_TABLE.format(**_PAST_NAMES)
+    return _TABLE.format(**_PAST_NAMES)
 
 
 def past_triggers() -> dict[str, str]:
     """The triggers that keep the index over ``record_states`` in sync, by name."""
     return {
-        f"{PAST_TABLE}_insert": _PAST_INSERT_TRIGGER.format(**_PAST_NAMES),
-        f"{PAST_TABLE}_delete": _PAST_DELETE_TRIGGER.format(**_PAST_NAMES),
+        f"{PAST_TABLE}_insert": _INSERT_TRIGGER.format(**_PAST_NAMES),
+        f"{PAST_TABLE}_delete": _DELETE_TRIGGER.format(**_PAST_NAMES),
     }
 
 
