@@ -199,6 +199,16 @@ class PledgesApp(ReportsErrors, LedgerApp):
 
         self.push_screen(ReadingDialog(self.reading), chosen)
 
+    def action_show_changes(self) -> None:
+        from .screens.changes import ChangesDialog, ChangesView
+
+        def chosen(dates: tuple[str, str] | None) -> None:
+            if dates is not None:
+                view = self.current_mode
+                self.push_screen(ChangesView(*dates, view, self.reading.known_on))
+
+        self.push_screen(ChangesDialog(later=self.reading.as_of), chosen)
+
     def action_reading_today(self) -> None:
         self.post_message(ReadingDateChanged(None))
 

@@ -176,6 +176,14 @@ KEYS: tuple[Key, ...] = (
         display="]",
     ),
     Key(
+        "app.changes",
+        "D",
+        "app.show_changes",
+        "Changes",
+        "app",
+        "What changed between two dates (default: the last week), with the evidence of each change",
+    ),
+    Key(
         "app.reading-today",
         "T",
         "app.reading_today",
@@ -514,6 +522,15 @@ KEYS: tuple[Key, ...] = (
         "Read",
         "form",
         "Read the ledger at the date typed",
+        show=True,
+    ),
+    Key(
+        "form.open-record",
+        "enter",
+        "open_record",
+        "Open",
+        "form",
+        "Open the record's screen",
         show=True,
     ),
     Key(

@@ -90,3 +90,49 @@ async def test_brackets_step_through_the_dated_changes(sample: Ledger) -> None:
         assert "as recorded on 2025-01-01" in screen_text(app)
         await pilot.press("T")
         await wait_for(pilot, lambda: pledge_table(app).total == 45)  # type: ignore[union-attr]
+
+
+async def test_the_changes_view_lists_what_changed_and_shows_then_and_now(
+    sample: Ledger,
+) -> None:
+    from textual.widgets import Input
+
+    from tui.screens.changes import ChangesDialog, ChangesView, ThenAndNow
+    from tui.screens.records import RecordScreen
+
+    app = make_app(sample)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("D")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChangesDialog))
+        app.screen.query_one("#from", Input).value = "2025-09"
+        app.screen.query_one("#to", Input).value = "2026-01"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChangesView))
+        view = app.screen
+        expected = sample.changes("2025-09", "2026-01")
+        await wait_for(pilot, lambda: len(view.query_one(ListTable).rows) == len(expected))
+        assert "22 records changed from the end of 2025-09 to the end of 2026-01" in (
+            screen_text(app)
+        )
+        shown = view.query_one(ListTable).shown
+        assert [row.key for row in shown] == [f"{c.record_type}:{c.key}" for c in expected]
+        backstop = next(i for i, row in enumerate(shown) if row.key == "condition:us-backstop")
+        view.query_one(ListTable).move_cursor(backstop)
+        assert app.focused is view.query_one(ListTable), app.focused
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThenAndNow))
+        text = screen_text(app)
+        assert "pending" in text and "partially_met" in text
+        assert "eurointegration-us-role-paris-declaration-2026-01-07" in text
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RecordScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChangesView))
+        # The filter takes the query language: the diff of a query.
+        await pilot.press("slash", *"is:conditional", "enter")
+        queried = sample.changes("2025-09", "2026-01", "is:conditional")
+        await wait_for(pilot, lambda: len(view.query_one(ListTable).rows) == len(queried))
+        assert any(row.cells[0][0] == "left" for row in view.query_one(ListTable).rows)
+        await pilot.press("escape", "escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ChangesView))
