@@ -17,6 +17,12 @@ ACCEPTED_FORMS: Final = "use YYYY, YYYY-MM or YYYY-MM-DD"
 _FORM = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
+def quoted(value: object, limit: int = 40) -> str:
+    """A value as a message quotes it: its repr, cut (a pasted page is not repeated back)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 class PartialDateError(ValueError):
     """A value that is not a partial date; the message says which forms are accepted."""
 
@@ -34,24 +40,24 @@ def parse_partial_date(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool) or not isinstance(value, str):
-        raise PartialDateError(f"{value!r} is not a date; write it as text: {ACCEPTED_FORMS}")
+        raise PartialDateError(f"{quoted(value)} is not a date; write it as text: {ACCEPTED_FORMS}")
     text = value.strip()
     match = _FORM.fullmatch(text)
     if match is None:
-        raise PartialDateError(f"{value!r} is not a date; {ACCEPTED_FORMS}")
+        raise PartialDateError(f"{quoted(value)} is not a date; {ACCEPTED_FORMS}")
     year, month, day = match.groups()
     if int(year) < 1:
-        raise PartialDateError(f"{value!r} is not a date: there is no year 0; {ACCEPTED_FORMS}")
+        raise PartialDateError(f"{quoted(value)} is not a date: there is no year 0; {ACCEPTED_FORMS}")
     if month is not None and not 1 <= int(month) <= 12:
         raise PartialDateError(
-            f"{value!r} is not a date: month {month} does not exist; {ACCEPTED_FORMS}"
+            f"{quoted(value)} is not a date: month {month} does not exist; {ACCEPTED_FORMS}"
         )
     if day is not None:
         try:
             dt.date(int(year), int(month), int(day))
         except ValueError:
             raise PartialDateError(
-                f"{value!r} is not a date: {year}-{month} has no day {day}; {ACCEPTED_FORMS}"
+                f"{quoted(value)} is not a date: {year}-{month} has no day {day}; {ACCEPTED_FORMS}"
             ) from None
     return text
 
@@ -97,7 +103,7 @@ def refuse_future(value: str) -> str:
     latest = latest_effective()
     if bounds(value)[0] > latest:
         raise PartialDateError(
-            f"{value!r} is in the future; a change in the world can be dated today at the "
+            f"{quoted(value)} is in the future; a change in the world can be dated today at the "
             f"latest ({latest} in the time zone furthest ahead)"
         )
     return value

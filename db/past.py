@@ -32,7 +32,7 @@ from typing import Any, Final
 from sqlalchemy import Connection, Engine, event
 
 from . import vocab
-from .dates import PartialDateError, bounds, parse_partial_date, today
+from .dates import PartialDateError, bounds, parse_partial_date, quoted, today
 from .errors import LedgerError
 from .record_states import OPEN_DATE, known_on_bound, reading_day
 from .sqlite import fulltext
@@ -99,7 +99,7 @@ def reading_date(text: str, today_is: str | None = None) -> str:
             months = day.year * 12 + day.month - 1 - count * (12 if unit == "y" else 1)
             year, month = divmod(months, 12)
             if year < 1:
-                raise ReadingError(f"{text!r} is before the year 1")
+                raise ReadingError(f"{quoted(text)} is before the year 1")
             last = calendar.monthrange(year, month + 1)[1]
             day = dt.date(year, month + 1, min(day.day, last))
         return day.isoformat()
@@ -122,7 +122,7 @@ def recording_time(text: str, now: dt.datetime | None = None) -> str:
             raise ReadingError(f"{error}, or a timestamp: 2025-09-01T12:00:00Z") from None
         if bounds(date)[0] > current.date().isoformat():
             raise ReadingError(
-                f"{text!r} is in the future: nothing has been recorded then yet "
+                f"{quoted(text)} is in the future: nothing has been recorded then yet "
                 f"(today is {current.date().isoformat()})"
             )
         return date
@@ -130,14 +130,14 @@ def recording_time(text: str, now: dt.datetime | None = None) -> str:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         raise ReadingError(
-            f"{text!r} is not a date or a timestamp; write 2025-09-01 or 2025-09-01T12:00:00Z"
+            f"{quoted(text)} is not a date or a timestamp; write 2025-09-01 or 2025-09-01T12:00:00Z"
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     moment = moment.astimezone(dt.UTC)
     if moment > current:
         raise ReadingError(
-            f"{text!r} is in the future: nothing has been recorded then yet "
+            f"{quoted(text)} is in the future: nothing has been recorded then yet "
             f"(it is {current.isoformat(timespec='seconds').replace('+00:00', 'Z')} now)"
         )
     return moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
