@@ -47,7 +47,9 @@ def parse_partial_date(value: object) -> str:
         raise PartialDateError(f"{quoted(value)} is not a date; {ACCEPTED_FORMS}")
     year, month, day = match.groups()
     if int(year) < 1:
-        raise PartialDateError(f"{quoted(value)} is not a date: there is no year 0; {ACCEPTED_FORMS}")
+        raise PartialDateError(
+            f"{quoted(value)} is not a date: there is no year 0; {ACCEPTED_FORMS}"
+        )
     if month is not None and not 1 <= int(month) <= 12:
         raise PartialDateError(
             f"{quoted(value)} is not a date: month {month} does not exist; {ACCEPTED_FORMS}"

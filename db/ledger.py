@@ -133,7 +133,12 @@ class Ledger:
         self._at: Reading | None = None
         #: What this ledger and its views of the past share: the engine of past readings,
         #: made when first needed, and a planner (with its answers) for each recent reading.
-        self._past: dict[str, Any] = {"engine": None, "planners": {}, "present": self}
+        self._past: dict[str, Any] = {
+            "engine": None,
+            "planners": {},
+            "present": self,
+            "lock": threading.Lock(),
+        }
 
     # -- opening and closing -----------------------------------------------------------------
 
@@ -161,6 +166,8 @@ class Ledger:
         return cls(url, read_engine, write_engine, author or config.default_author())
 
     def close(self) -> None:
+        if self._at is not None:
+            return  # a view of the past shares the ledger's engines: closing the ledger does
         self._reader.dispose()
         self._writer.dispose()
         if self._past["engine"] is not None:
@@ -182,12 +189,13 @@ class Ledger:
         view = copy.copy(self)
         view._at = Reading(seen, when.known_on)
         planners: dict[Reading, QueryPlanner] = self._past["planners"]
-        planner = planners.pop(view._at, None) or QueryPlanner(
-            self._dialect, AnswerCache(), self._present._estimates
-        )
-        planners[view._at] = planner  # the most recent last
-        while len(planners) > PAST_PLANNERS:
-            del planners[next(iter(planners))]
+        with self._past["lock"]:
+            planner = planners.pop(view._at, None) or QueryPlanner(
+                self._dialect, AnswerCache(), self._present._estimates
+            )
+            planners[view._at] = planner  # the most recent last
+            while len(planners) > PAST_PLANNERS:
+                del planners[next(iter(planners))]
         view._planner = planner
         view._answers = planner.answers
         return view
@@ -234,9 +242,11 @@ class Ledger:
                 with self._reader.connect() as connection, connection.begin():
                     yield connection
             else:
-                engine = self._past["engine"]
-                if engine is None:
-                    engine = self._past["engine"] = past.past_engine(engines.read_engine(self.url))
+                with self._past["lock"]:  # one engine, however many threads read at once
+                    engine = self._past["engine"]
+                    if engine is None:
+                        made = past.past_engine(engines.read_engine(self.url))
+                        engine = self._past["engine"] = made
                 with (
                     engine.connect() as connection,
                     connection.begin(),

@@ -158,3 +158,10 @@ def test_as_of_the_end_of_time_it_is_the_ledger_itself(tmp_path: Path) -> None:
                 then = [r.key for r in past.pledge_page("", sort, limit=100).rows]
                 if column != "updated":  # the time a row was written, not one of its fields
                     assert then == now, (column, descending)
+
+
+def test_a_view_of_the_past_closed_leaves_the_ledger_open(ledger: Ledger) -> None:
+    with ledger.at(Reading("2025-06")) as past:
+        assert past.count_pledges() == 1
+    assert ledger.count_pledges() == 1
+    assert ledger.at(Reading("2025-06")).count_pledges() == 1
