@@ -378,8 +378,10 @@ def _facet_counts(connection: Connection) -> Iterator[Finding]:
 
 def _fulltext_rows(connection: Connection) -> Iterator[Finding]:
     """Every pledge has a document in the index and every document a pledge (the index's
-    ``docsize`` table holds one row per document): a read-only first look."""
+    ``docsize`` table holds one row per document), and so for every row of the ledger in time
+    and the index of the past: a read-only first look."""
     docsize = f"{fulltext.TABLE}_docsize"
+    past = f"{fulltext.PAST_TABLE}_docsize"
     for rows, what in (
         (
             f"FROM pledges WHERE id NOT IN (SELECT id FROM {docsize})",
@@ -388,6 +390,15 @@ def _fulltext_rows(connection: Connection) -> Iterator[Finding]:
         (
             f"FROM {docsize} WHERE id NOT IN (SELECT id FROM pledges)",
             "documents of the full-text index belong to no pledge",
+        ),
+        (
+            f"FROM record_states WHERE id NOT IN (SELECT id FROM {past})",
+            "periods of the ledger in time are missing from its full-text index (a search as "
+            "of a past date does not find them)",
+        ),
+        (
+            f"FROM {past} WHERE id NOT IN (SELECT id FROM record_states)",
+            "documents of the full-text index of the ledger in time belong to no period",
         ),
     ):
         count = connection.exec_driver_sql(f"SELECT count(*) {rows}").scalar_one()

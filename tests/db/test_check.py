@@ -503,3 +503,25 @@ def test_a_second_repair_in_the_same_second_keeps_the_first_backup(
     second = doctor.backup_path(ledger)
     assert first.name == "ledger.before-repair-20261201T120000Z.sqlite"
     assert second.name == "ledger.before-repair-20261201T120000Z-2.sqlite"
+
+
+def test_periods_deleted_from_the_past_full_text_index_are_reported_and_indexed_again(
+    closed: Path,
+) -> None:
+    from db.past import Reading
+
+    tamper(
+        closed,
+        "DELETE FROM record_states_fts WHERE rowid IN "
+        "(SELECT id FROM record_states WHERE record_key = 'gbr-missiles')",
+    )
+    with Ledger.open(closed) as ledger:
+        assert ledger.at(Reading("2099")).matching_pledge_keys("missiles") == []
+    found = [f.message for f in doctor.check(closed)]
+    assert any(
+        m.startswith("1 periods of the ledger in time are missing from its full-text index")
+        for m in found
+    ), found
+    assert doctor.repair(closed).findings == []
+    with Ledger.open(closed) as ledger:
+        assert ledger.at(Reading("2099")).matching_pledge_keys("missiles") == ["gbr-missiles"]
