@@ -532,18 +532,26 @@ def snapshot(
 
 
 def status_history(
-    connection: Connection, record_type: RecordType, keys: Sequence[str] | None = None
+    connection: Connection,
+    record_type: RecordType,
+    keys: Sequence[str] | None = None,
+    *,
+    until: str | None = None,
+    known_on: str | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Each record's status changes with evidence, oldest first: ``{date, status, note, source}``.
 
     These are the entries a fixture's ``history`` lists: status-bearing entries of active
-    batches that carry an effective date and a note or a source.
+    batches that carry an effective date and a note or a source; with ``until`` (a day) and
+    ``known_on`` (a recording time), those a reading of the past counts: in effect by that day,
+    as recorded then.
     """
     statement = (
         select(L.record_key, L.changes, L.effective, L.note, L.source_key)
         .join(m.batches, B.id == L.batch_id)
         .where(
-            active(),
+            active(known_on),
+            *([] if until is None else [L.effective_lo <= until]),
             L.record_type == record_type,
             L.effective.is_not(None),
             (L.note.is_not(None)) | (L.source_key.is_not(None)),

@@ -502,8 +502,13 @@ class Ledger:
         """Whole records of one type with their status history, sorted by key; ``strict``
         (exports) refuses a stored record the schemas would refuse, otherwise it is returned
         as stored (listings)."""
+        at = self._at
+        until = None if at is None or at.as_of is None else at.day
+        known = None if at is None or at.known_on is None else at.known
         with self._reading() as connection:
-            return reading.records(connection, record_type, keys, strict=strict)
+            return reading.records(
+                connection, record_type, keys, strict=strict, until=until, known_on=known
+            )
 
     def supersedes_closure(self, keys: Sequence[str]) -> dict[str, str | None]:
         """These pledges and all they replace, however far back, each mapped to the key of the

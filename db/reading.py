@@ -90,8 +90,11 @@ def records(
     keys: Sequence[str] | None = None,
     *,
     strict: bool = True,
+    until: str | None = None,
+    known_on: str | None = None,
 ) -> list[Record]:
-    """Whole records with their status history, sorted by key (what an export writes).
+    """Whole records with their status history, sorted by key (what an export writes); with
+    ``until`` and ``known_on``, the history a reading of the past counts.
 
     Strict: a stored record the schemas refuse is an :class:`InvalidRecordError`. Without
     ``strict`` (a listing), such a record is returned as stored instead, and the others
@@ -99,7 +102,11 @@ def records(
     """
     stored = KINDS[record_type].store.load(connection, keys)
     histories = change_log.status_history(
-        connection, record_type, None if keys is None else list(stored)
+        connection,
+        record_type,
+        None if keys is None else list(stored),
+        until=until,
+        known_on=known_on,
     )
     found = []
     for key in sorted(stored):

@@ -239,3 +239,15 @@ def test_bad_input_is_one_line_and_exit_2(
     assert done.stderr.startswith(f"pledges: {message}"), done.stderr
     assert len(done.stderr.splitlines()) == 1 and done.stdout == ""
     assert Path(db).read_bytes() == before and not out.exists()
+
+
+def test_a_listing_of_the_past_gives_the_history_of_then(db: str) -> None:
+    done = pledges("list", "--db", db, "key:gbr-uk-troops-on-ground-2025-02", "--json")
+    now = json.loads(done.stdout)[0]
+    assert [h["status"] for h in now["history"]] == ["announced", "superseded"]
+    done = pledges(
+        "list", "--db", db, "key:gbr-uk-troops-on-ground-2025-02", "--json", "--as-of", "2025-06"
+    )
+    then = json.loads(done.stdout)[0]
+    assert then["status"] == "announced"
+    assert [h["status"] for h in then["history"]] == ["announced"]
