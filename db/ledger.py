@@ -111,6 +111,11 @@ def now() -> str:
 
 #: An undo that skips what it cannot undo tries at most this many of the analyst's batches.
 SKIP_LIMIT = 20
+#: What a reading of the past says of rows of the ledger in time another tool damaged.
+DAMAGED_PERIODS = (
+    "cannot read the ledger as of that date: its kept periods hold damaged rows (not made by "
+    "pledges); `pledges check --repair` makes them again from the change log"
+)
 #: Past readings whose answers (counts, facets) are remembered at once.
 PAST_PLANNERS = 8
 
@@ -264,6 +269,8 @@ class Ledger:
             problem = file_problem(self.path, error) if self.path else None
             if problem is None and not isinstance(error, OperationalError):
                 raise  # a mistake in a statement of ours, not the ledger's state
+            if problem is None and self._at is not None and "JSON" in str(error):
+                raise LedgerError(DAMAGED_PERIODS) from None
             raise LedgerError(f"cannot read the ledger: {problem or reason(error)}") from None
 
     def _write(
@@ -651,7 +658,10 @@ class Ledger:
             ).first()
         if row is None:
             raise NotFoundError(record_type, key)
-        return json.loads(row.state), row.status_since
+        try:
+            return json.loads(row.state), row.status_since
+        except ValueError:
+            raise LedgerError(DAMAGED_PERIODS) from None
 
     def status_as_of(self, record_type: RecordType, key: str, date: str) -> str | None:
         record = self.as_of(date, record_type, key).records.get(record_type, {}).get(key)

@@ -165,3 +165,22 @@ def test_a_view_of_the_past_closed_leaves_the_ledger_open(ledger: Ledger) -> Non
         assert past.count_pledges() == 1
     assert ledger.count_pledges() == 1
     assert ledger.at(Reading("2025-06")).count_pledges() == 1
+
+
+def test_rows_of_the_past_damaged_by_another_tool_are_said_so(ledger: Ledger) -> None:
+    import sqlite3
+
+    from db.errors import LedgerError
+
+    assert ledger.path is not None
+    with sqlite3.connect(ledger.path) as connection:
+        connection.execute(
+            "UPDATE record_states SET state = '{bad' WHERE record_key = 'fra-troops'"
+        )
+    past = ledger.at(Reading("2025-06"))
+    for read in (
+        lambda: past.record_then("pledge", "fra-troops"),
+        lambda: past.matching_pledge_keys("tag:troops"),
+    ):
+        with pytest.raises(LedgerError, match=r"check --repair` makes them again"):
+            read()
