@@ -248,8 +248,13 @@ STATEMENTS: Final = (
     "SELECT 'pledger', pledger, count(*) FROM temp.pledges GROUP BY pledger UNION ALL "
     "SELECT 'category', category, count(*) FROM temp.pledges WHERE category IS NOT NULL "
     "GROUP BY category UNION ALL "
-    "SELECT 'condition', condition_id, count(*) FROM temp.pledge_conditions "
-    "GROUP BY condition_id",
+    # Links counted by the condition's key first, then each key found once among the
+    # conditions of then: one look-up per condition, not one per link.
+    "SELECT 'condition', t.id, x.n FROM (SELECT j.value AS key, count(*) AS n "
+    "FROM main.record_states AS s, json_each(s.state, '$.conditions') AS j "
+    f"WHERE s.record_type = 'pledge' AND {_valid('s')} GROUP BY j.value) AS x "
+    f"CROSS JOIN main.record_states AS t INDEXED BY {BY_KEY} "
+    f"WHERE t.record_type = 'condition' AND t.record_key = x.key AND {_valid('t')}",
 )
 
 
