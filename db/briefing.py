@@ -188,10 +188,10 @@ def build(
         code: (names.get(code, code), lines) for code, lines in sorted(by_pledger.items())
     }
 
-    overdue = Query() if query is None else query
-    became = set(after.matching_pledge_keys(_with_flag(overdue, "overdue")))
-    became -= set(before.matching_pledge_keys(_with_flag(overdue, "overdue")))
-    brief.overdue = [_pledge_line(row) for row in after.pledge_rows(sorted(became))]
+    # Overdue at the end of the window, due after its start: what fell due in it (a pledge
+    # overdue before that was overdue already, whatever changed since).
+    became = after.fell_due(query, before.reading_at.today())
+    brief.overdue = [_pledge_line(row) for row in after.pledge_rows(became)]
     brief.overdue.sort(key=lambda line: (line.due or "", line.key))
 
     cited: list[str] = []
@@ -207,10 +207,6 @@ def build(
                 key, record.title, record.publisher, record.published, record.url
             )
     return brief
-
-
-def _with_flag(query: Query, flag: str) -> str:
-    return f"{query.source} is:{flag}".strip()
 
 
 def _pledge_line(row: Any) -> Line:

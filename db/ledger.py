@@ -81,6 +81,7 @@ from .errors import (
     reason,
 )
 from .facets import FACETS, count_facets
+from .filters import overdue
 from .hints import HINTED, QueryHint, query_hints
 from .paging import Listing
 from .past import Reading
@@ -550,6 +551,20 @@ class Ledger:
                 statement = select(P.key).where(where, P.key.in_(part))
                 found += connection.execute(statement).scalars()
             return sorted(found)
+
+    def fell_due(self, query: QueryLike, since: str) -> list[str]:
+        """The keys of the overdue pledges matching ``query`` whose due date ended on or after
+        the day ``since``: those that became overdue since then (sorted)."""
+        P = m.pledges.c
+        parsed = _parsed(query)
+        with self._reading() as connection:
+            where = self._planner.where(connection, parsed, self._today())
+            statement = (
+                select(P.key)
+                .where(where, overdue(self._today()), P.due_hi >= since)
+                .order_by(P.key)
+            )
+            return list(connection.execute(statement).scalars())
 
     def stored(self, record_type: RecordType, key: str) -> tuple[dict[str, Any], int]:
         """A record's fields as stored (what a form shows and a save compares with) and its

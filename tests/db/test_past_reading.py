@@ -184,3 +184,15 @@ def test_rows_of_the_past_damaged_by_another_tool_are_said_so(ledger: Ledger) ->
     ):
         with pytest.raises(LedgerError, match=r"check --repair` makes them again"):
             read()
+
+
+def test_a_brief_names_what_fell_due_in_its_window(ledger: Ledger) -> None:
+    from db import briefing
+
+    # Due in August 2025: overdue from 1 September.
+    assert [line.key for line in briefing.build(ledger, "2025-07", "2025-10", None).overdue] == [
+        "fra-troops"
+    ]
+    assert briefing.build(ledger, "2025-09-15", "2025-10", None).overdue == []
+    ledger.change_status("pledge", "fra-troops", "delivered", effective="2025-08-20", note="done")
+    assert briefing.build(ledger, "2025-07", "2025-10", None).overdue == []
