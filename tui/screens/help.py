@@ -123,6 +123,29 @@ class HelpScreen(Screen[None]):
             ]
         )
 
+        yield Heading("The ledger in time (t, [ and ], T, D)")
+        yield from _rows(
+            [
+                (
+                    "As of a date",
+                    "every change whose date has begun by the end of that date counts, as the "
+                    "ledger knows it today: one dated 2025-09 counts as of 2025-09-10 (its "
+                    "status is then known only to the month) and as of 2025-09, the end of "
+                    "September; write 2025, 2025-09, 2025-09-04, or -3d, -1w, -3m, -1y ago",
+                ),
+                (
+                    "As recorded on",
+                    "only the changes recorded by then count, and an undo from when it was "
+                    "recorded: what the ledger said then (a date, its end in UTC, or a time)",
+                ),
+                (
+                    "Flags",
+                    "conditional, blocked and overdue are those of then; the filter language "
+                    "works unchanged; the past is read-only",
+                ),
+            ]
+        )
+
         yield Heading("Pledge status")
         yield from _vocabulary(vocab.PLEDGE_STATUSES, "pledge")
         yield Heading("Derived flags (computed, never set by hand)")
