@@ -178,9 +178,11 @@ def _quoted(values: frozenset[str]) -> str:
 def _linked(owner: str, field: str, target: str) -> str:
     """The rows of records of type ``target`` that an ``owner`` row's list ``field`` names,
     valid at the reading, with the list's position."""
+    # CROSS JOIN keeps the list first: each of its keys is then looked up by the index of
+    # type and key (the other way round, every row of the type would be read for each).
     return (
         f"json_each({owner}.state, '$.{field}') AS j "
-        f"JOIN main.record_states AS t INDEXED BY {BY_KEY} ON t.record_type = '{target}' "
+        f"CROSS JOIN main.record_states AS t INDEXED BY {BY_KEY} ON t.record_type = '{target}' "
         f"AND t.record_key = j.value "
         f"AND {_known('t') if target == 'source' else _valid('t')}"
     )
