@@ -28,6 +28,7 @@ from ..widgets.key_footer import KeyFooter
 from ..widgets.line_table import Column, LineTable
 from ..widgets.list_table import ListRow
 from .base import Crumb
+from .history import evidence_text
 from .lists import RecordsView
 
 #: How each kind of change is said, without and with a query.
@@ -44,15 +45,7 @@ def change_row(change: RecordChange, queried: bool) -> ListRow:
         none = "\u2014"
         said = f"{old or none} \u2192 {new or none}"
     fields = ", ".join(name for name in change.fields if name != "status")
-    evidence = " \u00b7 ".join(
-        part
-        for entry in change.evidence[-1:]
-        for part in (
-            entry.note and render.one_line(entry.note),
-            entry.source and f"source {entry.source}",
-        )
-        if part
-    )
+    evidence = evidence_text(change.evidence[-1]) if change.evidence else ""
     style = {"added": "$text-success", "removed": "$text-error"}.get(change.change, "")
     return ListRow(
         change.record_type,

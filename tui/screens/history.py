@@ -49,8 +49,9 @@ def _action(entry: ChangeEntry) -> tuple[str, str]:
     return entry.action, ""
 
 
-def entry_row(entry: ChangeEntry, index: int) -> ListRow:
-    evidence = " \u00b7 ".join(
+def evidence_text(entry: ChangeEntry) -> str:
+    """A change's evidence on one line: its note and its source."""
+    return " \u00b7 ".join(
         part
         for part in (
             entry.note and render.one_line(entry.note),
@@ -58,6 +59,10 @@ def entry_row(entry: ChangeEntry, index: int) -> ListRow:
         )
         if part
     )
+
+
+def entry_row(entry: ChangeEntry, index: int) -> ListRow:
+    evidence = evidence_text(entry)
     return ListRow(
         "entry",
         f"{entry.batch}:{index}",
