@@ -415,6 +415,14 @@ def _write_whole(path: Path, text: str) -> None:
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        if error.filename is not None:
+            raise
+        fail(
+            f"cannot write {shown(str(path))}: {error.strerror or error}; nothing was written "
+            "(the file, if there was one, is as it was)"
+        )
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -251,3 +251,16 @@ def test_a_listing_of_the_past_gives_the_history_of_then(db: str) -> None:
     then = json.loads(done.stdout)[0]
     assert then["status"] == "announced"
     assert [h["status"] for h in then["history"]] == ["announced"]
+
+
+def test_a_brief_that_does_not_fit_on_the_disk_leaves_the_file_as_it_was(
+    db: str, tmp_path: Path
+) -> None:
+    page = tmp_path / "brief.html"
+    page.write_text("the last brief")
+    args = ("brief", "--db", db, "--since", "2024", "--until", "2026-02", "-o", str(page))
+    done = pledges(*args, file_size_limit=36 * 1024)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"pledges: cannot write {page}: File too large; nothing was")
+    assert page.read_text() == "the last brief"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".brief")] == []
