@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schemas, vocab
+from .dates import lower_bound
 from .vocab import RecordRef, RecordType
 
 SortColumn = vocab.SortColumn
@@ -179,6 +180,16 @@ class ChangeEntry:
     def stands(self) -> bool:
         """The entry counts in the record's history: neither undone nor an undo's own."""
         return not self.undone and self.batch_kind != "undo"
+
+    @property
+    def took_effect(self) -> str:
+        """The first day it took effect in the world (its recording day if it has no date)."""
+        return lower_bound(self.effective or self.recorded_at[:10]) or ""
+
+    @property
+    def effective_order(self) -> tuple[str, str]:
+        """Where it stands in a timeline: when it took effect, then when it was recorded."""
+        return (self.took_effect, self.recorded_at)
 
 
 @dataclass(frozen=True, slots=True)

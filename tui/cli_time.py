@@ -162,7 +162,6 @@ def _print_timeline(
     state: dict[str, Any] | None,
     reading: Reading,
 ) -> None:
-    from db.dates import bounds
 
     entries = [(record_type, key, e) for e in ledger.history(record_type, key)]
     if record_type == "pledge":
@@ -170,13 +169,13 @@ def _print_timeline(
         for condition in sorted(linked):
             entries += [("condition", condition, e) for e in ledger.history("condition", condition)]
     counted = [item for item in entries if item[2].stands]
-    counted.sort(key=lambda item: (bounds(_day(item[2]))[0], item[2].recorded_at))
+    counted.sort(key=lambda item: item[2].effective_order)
     hidden = len([item for item in entries if not item[2].stands and item[2].batch_kind != "undo"])
     echo("")
     echo("timeline (when it happened; * after the date read):")
     day = reading.day if reading.as_of else None
     for kind, record_key, entry in counted:
-        after = day is not None and bounds(_day(entry))[0] > day
+        after = day is not None and entry.took_effect > day
         late = reading.known_on is not None and entry.recorded_at > _known_bound(reading.known_on)
         mark = "*" if after else " "
         what = _describe_entry(entry)

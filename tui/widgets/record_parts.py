@@ -18,7 +18,6 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from db.api_types import Brief, ChangeEntry
-from db.dates import lower_bound
 from db.vocab import RecordRef, RecordType, admiralty_code, admiralty_meaning
 
 from .. import render
@@ -300,7 +299,7 @@ def timeline(entries: Iterable[ChangeEntry], *, of: RecordRef | None = None) -> 
     Only the entries that stand are its history. Undone changes and the undos themselves are
     listed apart, after it, dimmed and marked, so that an undone status change never reads as
     evidence."""
-    entries = sorted(entries, key=_effective_order)
+    entries = sorted(entries, key=lambda entry: entry.effective_order)
     standing = [e for e in entries if e.stands]
     apart = [e for e in entries if not e.stands]
     widgets: list[Widget] = [Heading(f"History ({len(standing):,})")]
@@ -332,11 +331,6 @@ def timeline(entries: Iterable[ChangeEntry], *, of: RecordRef | None = None) -> 
         for entry in apart:
             widgets += _entry_widgets(entry, apart=True)
     return widgets
-
-
-def _effective_order(entry: ChangeEntry) -> tuple[str, str]:
-    """When a change took effect (the first day of its date), then when it was recorded."""
-    return (lower_bound(entry.effective or entry.recorded_at[:10]) or "", entry.recorded_at)
 
 
 def _entry_widgets(entry: ChangeEntry, *, apart: bool = False) -> list[Widget]:
