@@ -85,6 +85,10 @@ class PledgeRow:
     overdue: bool
     updated_at: str
     cursor: Cursor
+    #: Read as of a past date: ``month`` or ``year`` when the date the status was set is known
+    #: less precisely than the date read (a status of ``2025-09`` read as of 2025-09-10 may
+    #: have come after it), else None.
+    status_known_to: str | None = None
 
     @property
     def is_open(self) -> bool:

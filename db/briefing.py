@@ -194,9 +194,7 @@ def build(
     brief.overdue = [_pledge_line(row) for row in after.pledge_rows(became)]
     brief.overdue.sort(key=lambda line: (line.due or "", line.key))
 
-    cited: list[str] = []
-    for line in _every_line(brief):
-        cited += [key for key in line.cites if key not in cited]
+    cited = list(dict.fromkeys(key for line in _every_line(brief) for key in line.cites))
     found = {r.record_key: r for r in ledger.records("source", cited, strict=False)}
     for key in cited:
         record: Any = found.get(key)

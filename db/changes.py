@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Connection, and_
+from sqlalchemy import Connection, and_, bindparam
 
 from . import change_log
 from . import tables as m
@@ -76,20 +76,22 @@ def evidence(
     for record_type, key in records:
         by_type[record_type].append(key)
     found: dict[RecordRef, list[ChangeEntry]] = defaultdict(list)
+    # One statement for every chunk, its keys bound: built and compiled once.
+    statement = (
+        change_log.entries_query()
+        .where(
+            L.record_type == bindparam("record_type"),
+            L.record_key.in_(bindparam("keys", expanding=True)),
+            and_(L.effective_lo > start, L.effective_lo <= end),
+            change_log.active(bound),
+        )
+        .order_by(L.record_key, L.effective_lo, L.id)
+    )
     for record_type, keys in by_type.items():
         for first in range(0, len(keys), CHUNK):
             part = keys[first : first + CHUNK]
-            statement = (
-                change_log.entries_query()
-                .where(
-                    L.record_type == record_type,
-                    L.record_key.in_(part),
-                    and_(L.effective_lo > start, L.effective_lo <= end),
-                    change_log.active(bound),
-                )
-                .order_by(L.record_key, L.effective_lo, L.id)
-            )
-            for row in connection.execute(statement):
+            bound_keys = {"record_type": record_type, "keys": part}
+            for row in connection.execute(statement, bound_keys):
                 entry = change_log.entry_of(row)
                 found[(entry.record_type, entry.record_key)].append(entry)
     return dict(found)

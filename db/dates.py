@@ -88,6 +88,12 @@ def precision(value: str) -> str:
     return {4: "year", 7: "month"}.get(len(value), "day")
 
 
+def coarser(one: str, other: str) -> bool:
+    """Whether precision ``one`` (``year``, ``month``, ``day``) is coarser than ``other``."""
+    order = {"year": 0, "month": 1, "day": 2}
+    return order[one] < order[other]
+
+
 def today() -> str:
     """Today's date (UTC) as partial-date text of day precision."""
     return dt.datetime.now(dt.UTC).date().isoformat()

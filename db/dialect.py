@@ -46,6 +46,22 @@ def past_fulltext_drop(dialect_name: str) -> list[str]:
     return fulltext.past_drop() if dialect_name == SQLITE else []
 
 
+@contextmanager
+def past_fulltext_paused(connection: Any) -> Iterator[None]:
+    """Inside, the rows of ``record_states`` are replaced wholesale without the triggers of
+    their full-text index, which is then made again from them in one pass (deleting and
+    indexing every row one by one leaves an index that takes seconds to answer a word)."""
+    if connection.dialect.name != SQLITE:
+        yield
+        return
+    for name in fulltext.past_triggers():
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    yield
+    for statement in fulltext.past_triggers().values():
+        connection.exec_driver_sql(statement)
+    connection.exec_driver_sql(fulltext.past_rebuild())
+
+
 def has_facet_counts(dialect_name: str) -> bool:
     """Whether the database keeps the facet counts (:mod:`db.sqlite.facet_counts`)."""
     return dialect_name == SQLITE

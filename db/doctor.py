@@ -455,6 +455,14 @@ def _ledger_in_time(connection: Connection) -> Iterator[Finding]:
         )
     if count > len(wrong):
         yield Finding("ledger in time", f"and {count - len(wrong):,} more records like these", True)
+    linked = sum(1 for _ in record_states.wrong_links(connection))
+    if linked:
+        yield Finding(
+            "ledger in time",
+            f"{linked:,} kept periods have tags or conditions (what a filter as of a date "
+            "finds) that are not those of their fields",
+            repairable=True,
+        )
 
 
 def _change_log(connection: Connection) -> Iterator[Finding]:

@@ -98,6 +98,7 @@ if TYPE_CHECKING:
     from .interchange.keeping import Keeps
 
 T = TypeVar("T")
+Detail = TypeVar("Detail", PledgeDetail, ConditionDetail)
 QueryLike = str | Query | None
 
 
@@ -420,7 +421,10 @@ class Ledger:
             return counted, everything
 
     def _listing(self, connection: Connection, query: QueryLike, sort: Sort | None) -> Listing:
-        return Listing(self._planner, connection, _parsed(query), sort or Sort(), self._today())
+        as_of = None if self._at is None else self._at.as_of
+        return Listing(
+            self._planner, connection, _parsed(query), sort or Sort(), self._today(), as_of
+        )
 
     def pledge_position(
         self, key: str, query: QueryLike = None, sort: Sort | None = None
@@ -444,6 +448,8 @@ class Ledger:
         with self._reading() as connection:
             revision, today = change_log.revision(connection), self._today()
             key = ("facets", parsed.terms, tuple(which), revision, today)
+            if self._at is not None and not parsed:
+                past.count_facets(connection, revision)
             return self._answers.remember(
                 key,
                 lambda: count_facets(
@@ -459,12 +465,21 @@ class Ledger:
 
     def pledge(self, key: str) -> PledgeDetail:
         with self._reading() as connection:
-            return reading.pledge_detail(connection, key, self._today())
+            detail = reading.pledge_detail(connection, key, self._today())
+        return self._status_then(detail, "pledge", key)
 
     def condition(self, key: str, limit: int | None = None) -> ConditionDetail:
         """A condition and its dependent pledges by group (at most ``limit`` per group)."""
         with self._reading() as connection:
-            return reading.condition_detail(connection, key, limit)
+            detail = reading.condition_detail(connection, key, limit)
+        return self._status_then(detail, "condition", key)
+
+    def _status_then(self, detail: Detail, record_type: RecordType, key: str) -> Detail:
+        """``detail`` with the date its status was set as of this ledger's reading (in the
+        past, that of the state then, not today's)."""
+        if self._at is None:
+            return detail
+        return replace(detail, status_since=self.record_then(record_type, key)[1])
 
     def actor(self, code: str) -> ActorDetail:
         with self._reading() as connection:
@@ -689,8 +704,7 @@ class Ledger:
         earlier, later = parse_partial_date(earlier), parse_partial_date(later)
         with self._reading() as connection:
             changed = record_states.changed_between(connection, earlier, later, known_on)
-            before = record_states.states_of(connection, changed, earlier, known_on)
-            after = record_states.states_of(connection, changed, later, known_on)
+            before, after = record_states.states_of(connection, changed, (earlier, later), known_on)
         return change_log.differences(
             Snapshot(earlier, before, known_on), Snapshot(later, after, known_on)
         )
@@ -725,8 +739,7 @@ class Ledger:
             pledges = {key for kind, key in changed if kind == "pledge"} | linked
             changed = [("pledge", key) for key in sorted(pledges)]
         with self._reading() as connection:
-            before = record_states.states_of(connection, changed, earlier, known_on)
-            after = record_states.states_of(connection, changed, later, known_on)
+            before, after = record_states.states_of(connection, changed, (earlier, later), known_on)
             found = changes.evidence(connection, changed, earlier, later, known_on)
         matching = None
         if query is not None:

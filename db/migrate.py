@@ -22,7 +22,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 #: Every schema revision this version of pledges knows, oldest first. Written out so that
 #: opening an up-to-date ledger does not load Alembic (a tenth of a second at start-up); a
 #: test checks it against the migration scripts.
-KNOWN_REVISIONS: Final = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+KNOWN_REVISIONS: Final = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 
 
 def known_revisions() -> tuple[str, ...]:

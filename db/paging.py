@@ -14,7 +14,7 @@ A :class:`Listing` binds a query and a sort to one open read transaction: what
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, Select, func, select, tuple_
@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Connection, Select, func, select, tuple_
 from . import change_log, vocab
 from . import tables as m
 from .api_types import ConditionSummary, Cursor, Page, PledgeRow, Sort
+from .dates import coarser, precision
 from .query import Query
 
 if TYPE_CHECKING:
@@ -219,10 +220,36 @@ class Listing:
     :mod:`db.window`."""
 
     def __init__(
-        self, planner: QueryPlanner, connection: Connection, query: Query, sort: Sort, today: str
+        self,
+        planner: QueryPlanner,
+        connection: Connection,
+        query: Query,
+        sort: Sort,
+        today: str,
+        as_of: str | None = None,
     ) -> None:
+        """``as_of``: the date the ledger is read as of, on a past-reading connection (its
+        rows' ids are those of ``record_states``), so that each row says when the date its
+        status was set is known less precisely than it."""
         self._planner, self._connection = planner, connection
         self._query, self._sort, self._today = query, sort, today
+        self._as_of = as_of
+
+    def _dated(self, rows: list[PledgeRow]) -> list[PledgeRow]:
+        if self._as_of is None or not rows:
+            return rows
+        ids = [row.cursor.tiebreak for row in rows]
+        S = m.record_states.c
+        since = dict(
+            self._connection.execute(select(S.id, S.status_since).where(S.id.in_(ids))).all()
+        )
+        wanted = precision(self._as_of)
+        return [
+            replace(row, status_known_to=precision(found))
+            if (found := since.get(row.cursor.tiebreak)) and coarser(precision(found), wanted)
+            else row
+            for row in rows
+        ]
 
     @property
     def query(self) -> Query:
@@ -239,7 +266,7 @@ class Listing:
     ) -> Page:
         """Up to ``limit`` rows in display order (see :func:`fetch`)."""
         connection, sort = self._connection, self._sort
-        return fetch(
+        page = fetch(
             connection,
             self._planner.page_where(connection, self._query, sort, limit, self._today),
             sort,
@@ -250,9 +277,10 @@ class Listing:
             from_end=from_end,
             today=self._today,
         )
+        return Page(self._dated(page.rows), page.more)
 
     def rows(self, keys: Sequence[str]) -> list[PledgeRow]:
-        return rows_for_keys(self._connection, keys, self._sort, self._today)
+        return self._dated(rows_for_keys(self._connection, keys, self._sort, self._today))
 
     def position(self, key: str) -> int | None:
         where = self._planner.where(self._connection, self._query, self._today)

@@ -12,8 +12,11 @@ one row of a temporary table, set at the start of each read.
 
 What the views derive as the tables' triggers and stores do for today's rows: a pledge's
 conditions summary (how many, open, failed, and the sortable state) from the statuses its
-conditions had then; the facet counts by grouping. A link to a condition or pledge that did not
-exist then is left out. Sources are evidence, cited as the ledger knew them at the reading
+conditions had then. A pledge's tags and conditions are read from the links kept with its rows
+(``record_state_links``), so that the pledges with a tag or a condition then are found by an
+index. The facet counts of the whole ledger then are counted when first asked for at a reading,
+from indexes alone, into a temporary table read as today's kept counts are. A link to a
+condition or pledge that did not exist then is left out. Sources are evidence, cited as the ledger knew them at the reading
 (their latest state as recorded by then), whenever they were entered; actors (names, aliases,
 coalitions) are read as they are today: an actor's code never changes, and filters find actors
 by it.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -232,32 +236,74 @@ STATEMENTS: Final = (
     f"{_field('reliability')}, {_field('credibility')}, 0 AS version, "
     "s.recorded_from AS updated_at "
     f"FROM main.record_states AS s WHERE s.record_type = 'source' AND {_known('s')}",
-    "CREATE TEMP VIEW pledge_tags AS SELECT s.id AS pledge_id, j.value AS tag, "
-    "j.key AS position FROM main.record_states AS s, json_each(s.state, '$.tags') AS j "
-    f"WHERE s.record_type = 'pledge' AND {_valid('s')}",
-    "CREATE TEMP VIEW pledge_conditions AS SELECT s.id AS pledge_id, t.id AS condition_id, "
-    f"j.key AS position FROM main.record_states AS s, {_linked('s', 'conditions', 'condition')} "
-    f"WHERE s.record_type = 'pledge' AND {_valid('s')}",
+    # A pledge's tags and conditions then, from the links kept with its rows: the pledges with
+    # a tag (or a condition) are found by the index of the value.
+    "CREATE TEMP VIEW pledge_tags AS SELECT l.state_id AS pledge_id, l.value AS tag, "
+    "l.position AS position FROM main.record_state_links AS l "
+    f"WHERE l.kind = 'tag' AND {_valid('l')}",
+    "CREATE TEMP VIEW pledge_conditions AS SELECT l.state_id AS pledge_id, t.id AS condition_id, "
+    "l.position AS position FROM main.record_state_links AS l "
+    f"CROSS JOIN main.record_states AS t INDEXED BY {BY_KEY} ON t.record_type = 'condition' "
+    f"AND t.record_key = l.value AND {_valid('t')} "
+    f"WHERE l.kind = 'condition' AND {_valid('l')}",
     "CREATE TEMP VIEW pledge_sources AS SELECT s.id AS pledge_id, t.id AS source_id, "
     f"j.key AS position FROM main.record_states AS s, {_linked('s', 'sources', 'source')} "
     f"WHERE s.record_type = 'pledge' AND {_valid('s')}",
     "CREATE TEMP VIEW condition_sources AS SELECT s.id AS condition_id, t.id AS source_id, "
     f"j.key AS position FROM main.record_states AS s, {_linked('s', 'sources', 'source')} "
     f"WHERE s.record_type = 'condition' AND {_valid('s')}",
-    "CREATE TEMP VIEW pledge_facet_counts AS "
-    "SELECT 'status' AS facet, status AS value, count(*) AS n FROM temp.pledges "
-    "GROUP BY status UNION ALL "
-    "SELECT 'pledger', pledger, count(*) FROM temp.pledges GROUP BY pledger UNION ALL "
-    "SELECT 'category', category, count(*) FROM temp.pledges WHERE category IS NOT NULL "
-    "GROUP BY category UNION ALL "
-    # Links counted by the condition's key first, then each key found once among the
-    # conditions of then: one look-up per condition, not one per link.
-    "SELECT 'condition', t.id, x.n FROM (SELECT j.value AS key, count(*) AS n "
-    "FROM main.record_states AS s, json_each(s.state, '$.conditions') AS j "
-    f"WHERE s.record_type = 'pledge' AND {_valid('s')} GROUP BY j.value) AS x "
-    f"CROSS JOIN main.record_states AS t INDEXED BY {BY_KEY} "
-    f"WHERE t.record_type = 'condition' AND t.record_key = x.key AND {_valid('t')}",
+    # The facet counts of the whole ledger then, counted when first asked for at a reading
+    # (see :func:`count_facets`), read as today's kept counts are.
+    "CREATE TEMP TABLE pledge_facet_counts (facet TEXT NOT NULL, value TEXT NOT NULL, "
+    "n INTEGER NOT NULL)",
+    "CREATE TEMP TABLE pledges_counted (day TEXT, known TEXT, revision INTEGER)",
+    "INSERT INTO temp.pledges_counted VALUES (NULL, NULL, NULL)",
 )
+
+
+#: The index the facets of then are counted from, in the order of what they count by.
+COUNTED: Final = (
+    "ix_record_states_record_type_status_pledger_category_valid_from_valid_to_recorded_from_"
+    "recorded_to"
+)
+_BY_FACETS: Final = (
+    f"SELECT s.status, s.pledger, s.category, count(*) FROM main.record_states AS s "
+    f"INDEXED BY {COUNTED} WHERE s.record_type = 'pledge' AND {_valid('s')} "
+    "GROUP BY s.status, s.pledger, s.category"
+)
+_BY_CONDITION: Final = (
+    "INSERT INTO temp.pledge_facet_counts SELECT 'condition', t.id, x.n "
+    "FROM (SELECT l.value AS key, count(*) AS n FROM main.record_state_links AS l "
+    f"WHERE l.kind = 'condition' AND {_valid('l')} GROUP BY l.value) AS x "
+    f"CROSS JOIN main.record_states AS t INDEXED BY {BY_KEY} "
+    f"WHERE t.record_type = 'condition' AND t.record_key = x.key AND {_valid('t')}"
+)
+
+
+def count_facets(connection: Connection, revision: int) -> None:
+    """Fill ``pledge_facet_counts`` of this past-reading connection with the counts of the
+    ledger at its reading, unless they are those of this reading and ``revision`` already:
+    status, pledger and category in one pass over an index in their order, and conditions
+    over the links' index, never a row of the ledger."""
+    reading = tuple(connection.exec_driver_sql("SELECT day, known FROM temp.pledges_reading").one())
+    counted = connection.exec_driver_sql("SELECT day, known, revision FROM temp.pledges_counted")
+    if tuple(counted.one()) == (*reading, revision):
+        return
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for status, pledger, category, n in connection.exec_driver_sql(_BY_FACETS):
+        for facet, value in (("status", status), ("pledger", pledger), ("category", category)):
+            if value is not None:
+                totals[(facet, value)] += n
+    connection.exec_driver_sql("DELETE FROM temp.pledge_facet_counts")
+    if totals:
+        connection.exec_driver_sql(
+            "INSERT INTO temp.pledge_facet_counts VALUES (?, ?, ?)",
+            [(facet, value, n) for (facet, value), n in totals.items()],
+        )
+    connection.exec_driver_sql(_BY_CONDITION)
+    connection.exec_driver_sql(
+        "UPDATE temp.pledges_counted SET day = ?, known = ?, revision = ?", (*reading, revision)
+    )
 
 
 def past_engine(made: Engine) -> Engine:

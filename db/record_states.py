@@ -33,9 +33,10 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any, Final, Protocol, TypeVar
 
-from sqlalchemy import Connection, and_, delete, func, select
+from sqlalchemy import Connection, and_, bindparam, delete, func, or_, select
 
 from . import dialect
 from . import tables as m
@@ -52,6 +53,7 @@ LAST_DAY: Final = "9999-12-30"
 OPEN_TIME: Final = "9999-12-31T23:59:59.999999Z"
 
 S = m.record_states.c
+K = m.record_state_links.c
 L = m.change_log.c
 B = m.batches.c
 
@@ -361,6 +363,8 @@ def refresh(
     for record_type, keys in _by_type(wanted).items():
         for start in range(0, len(keys), CHUNK):
             part = keys[start : start + CHUNK]
+            rows_of = select(S.id).where(S.record_type == record_type, S.record_key.in_(part))
+            connection.execute(delete(m.record_state_links).where(K.state_id.in_(rows_of)))
             connection.execute(
                 delete(m.record_states).where(S.record_type == record_type, S.record_key.in_(part))
             )
@@ -370,24 +374,109 @@ def refresh(
         if any(ref[0] == "pledge" and periods for ref, periods in everything)
         else {}
     )
-    rows = [
-        {
-            "record_type": record_type,
-            "record_key": key,
-            "valid_from": p.valid_from,
-            "valid_to": p.valid_to,
-            "recorded_from": p.recorded_from,
-            "recorded_to": p.recorded_to,
-            "state": p.state,
-            "status": p.status,
-            "status_since": p.status_since,
-            **columns_of(record_type, json.loads(p.state), names),
-        }
-        for (record_type, key), periods in everything
-        for p in periods
-    ]
+    rows: list[dict[str, Any]] = []
+    links: list[dict[str, Any]] = []
+    # Each row's id is given here, so that its links can name it (writes are one at a time).
+    next_id = _next_id(connection)
+    for (record_type, key), periods in everything:
+        for p in periods:
+            state = json.loads(p.state)
+            period = {
+                "valid_from": p.valid_from,
+                "valid_to": p.valid_to,
+                "recorded_from": p.recorded_from,
+                "recorded_to": p.recorded_to,
+            }
+            rows.append(
+                {
+                    "id": next_id,
+                    "record_type": record_type,
+                    "record_key": key,
+                    **period,
+                    "state": p.state,
+                    "status": p.status,
+                    "status_since": p.status_since,
+                    **columns_of(record_type, state, names),
+                }
+            )
+            links.extend(
+                {"state_id": next_id, "kind": kind, "value": value, "position": position, **period}
+                for kind, position, value in links_of(record_type, state)
+            )
+            next_id += 1
     if rows:
         dialect.insert_many(connection, m.record_states, rows)
+    if links:
+        dialect.insert_many(connection, m.record_state_links, links)
+
+
+#: The lists of a pledge's state kept as links (see :class:`db.tables.RecordStateLink`).
+LINKED: Final = {"tags": "tag", "conditions": "condition"}
+
+
+def links_of(record_type: RecordType, state: Mapping[str, Any]) -> Iterator[tuple[str, int, str]]:
+    """``(kind, position, value)`` of each link of a row of this state: a pledge's tags and
+    conditions."""
+    if record_type != "pledge":
+        return
+    for field, kind in LINKED.items():
+        for position, value in enumerate(state.get(field) or ()):
+            yield kind, position, value
+
+
+def wrong_links(connection: Connection) -> Iterator[int]:
+    """The ids of the rows whose links are not those their state makes (links left by a row
+    that is gone count under its id), for ``pledges check``: both tables read once, each in
+    the order of the rows, and merged."""
+    rows = connection.execute(
+        select(
+            S.id, S.record_type, S.state, S.valid_from, S.valid_to, S.recorded_from, S.recorded_to
+        ).order_by(S.id)
+    )
+    linked = connection.execute(
+        select(K.state_id, K.kind, K.position, K.value, *(K[name] for name in PERIOD)).order_by(
+            K.state_id
+        )
+    )
+    groups = (
+        (state_id, [tuple(link[1:]) for link in links])
+        for state_id, links in groupby(linked, key=lambda link: link.state_id)
+    )
+    group = next(groups, None)
+    for row in rows:
+        while group is not None and group[0] < row.id:
+            yield group[0]
+            group = next(groups, None)
+        kept: list[tuple[Any, ...]] = []
+        if group is not None and group[0] == row.id:
+            kept = group[1]
+            group = next(groups, None)
+        try:
+            state = json.loads(row.state)
+        except ValueError:
+            continue  # a damaged state is for the check of the periods to report
+        held = tuple(row[3:])
+        made = [(*link, *held) for link in links_of(row.record_type, state)]
+        if sorted(kept) != sorted(made):
+            yield row.id
+    while group is not None:
+        yield group[0]
+        group = next(groups, None)
+
+
+PERIOD: Final = ("valid_from", "valid_to", "recorded_from", "recorded_to")
+
+
+def _next_id(connection: Connection) -> int:
+    """The id of the next row: above every row's, and on SQLite above every id ever given
+    (as its AUTOINCREMENT does), so that no reading meets an id that meant another row."""
+    top = int(connection.execute(select(func.max(S.id))).scalar() or 0)
+    if connection.dialect.name == "sqlite":
+        given = connection.exec_driver_sql(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'record_states'"
+        ).scalar()
+        top = max(top, int(given or 0))
+    return top + 1
 
 
 #: The columns of ``record_states`` that hold what the pledge list filters, sorts and
@@ -446,11 +535,13 @@ def logged_records(connection: Connection) -> Iterator[list[RecordRef]]:
 def rebuild(connection: Connection) -> int:
     """Rebuild the whole table from the log (a migration, or ``pledges check --repair``);
     the number of records it now describes."""
-    connection.execute(delete(m.record_states))
     count = 0
-    for records in logged_records(connection):
-        refresh(connection, records)
-        count += len(records)
+    with dialect.past_fulltext_paused(connection):
+        connection.execute(delete(m.record_state_links))
+        connection.execute(delete(m.record_states))
+        for records in logged_records(connection):
+            refresh(connection, records)
+            count += len(records)
     return count
 
 
@@ -547,15 +638,44 @@ def changed_between(
 
 
 def states_of(
-    connection: Connection, records: Sequence[RecordRef], as_of: str, known_on: str | None = None
-) -> dict[RecordType, dict[str, dict[str, Any]]]:
-    """Record type -> key -> fields of these records as of ``as_of`` (those that existed)."""
-    found: dict[RecordType, dict[str, dict[str, Any]]] = defaultdict(dict)
+    connection: Connection,
+    records: Sequence[RecordRef],
+    dates: Sequence[str],
+    known_on: str | None = None,
+) -> list[dict[RecordType, dict[str, dict[str, Any]]]]:
+    """For each of ``dates``: record type -> key -> fields of these records as of it (those
+    that existed), read in one pass over each chunk of records; a row that holds at several of
+    the dates is read and decoded once."""
+    found: list[dict[RecordType, dict[str, dict[str, Any]]]] = [defaultdict(dict) for _ in dates]
+    days = [reading_day(date) for date in dates]
+    name = connection.dialect.name
+
+    def hidden(column: str) -> Any:
+        return dialect.unindexed(name, S[column])
+
+    known = (
+        [hidden("recorded_to") == OPEN_TIME]
+        if known_on is None
+        else [
+            hidden("recorded_from") <= known_on_bound(known_on),
+            hidden("recorded_to") > known_on_bound(known_on),
+        ]
+    )
+    holds = [and_(hidden("valid_from") <= day, hidden("valid_to") > day) for day in days]
+    # One statement for every chunk, its keys bound: built and compiled once.
+    statement = select(S.record_key, S.valid_from, S.valid_to, S.state).where(
+        S.record_type == bindparam("record_type"),
+        S.record_key.in_(bindparam("keys", expanding=True)),
+        *known,
+        or_(*holds),
+    )
     for record_type, keys in _by_type(records).items():
         for start in range(0, len(keys), CHUNK):
             part = keys[start : start + CHUNK]
-            for kind, found_then in snapshot_records(
-                connection, as_of, known_on, record_type, keys=part
-            ).items():
-                found[kind].update(found_then)
-    return dict(found)
+            bound = {"record_type": record_type, "keys": part}
+            for key, valid_from, valid_to, state in connection.execute(statement, bound):
+                fields = json.loads(state)
+                for index, day in enumerate(days):
+                    if valid_from <= day < valid_to:
+                        found[index][record_type][key] = fields
+    return [dict(each) for each in found]

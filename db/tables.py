@@ -263,18 +263,19 @@ class RecordState(Base):
         Index(None, "record_type", "category"),
         Index(None, "record_type", "announced"),
         Index(None, "record_type", "due"),
-        # Counts and facets as of a date: which rows hold then and what they count by, read
-        # from this index alone (no row of a million-pledge ledger is read to count it).
+        # Counts and facets as of a date, read from this index alone (no row of a
+        # million-pledge ledger is read to count it): in the order of what they count by, so
+        # that grouping needs no sort, with which rows hold then tested on each entry.
         Index(
             None,
             "record_type",
+            "status",
+            "pledger",
+            "category",
             "valid_from",
             "valid_to",
             "recorded_from",
             "recorded_to",
-            "status",
-            "pledger",
-            "category",
         ),
         {"sqlite_autoincrement": True},
     )
@@ -315,6 +316,41 @@ class RecordState(Base):
     supersedes: Mapped[str | None] = mapped_column(String(64))
 
 
+class RecordStateLink(Base):
+    """A link of a row of ``record_states``: a tag of a pledge then, or a condition it hung on
+    then (by key), with the row's periods, so that the pledges with a tag or a condition as of
+    a date, and how many each condition held, are read from an index instead of from every
+    row's fields (see :mod:`db.past`)."""
+
+    __tablename__ = "record_state_links"
+    __table_args__ = (
+        Index(
+            None,
+            "kind",
+            "value",
+            "valid_from",
+            "valid_to",
+            "recorded_from",
+            "recorded_to",
+            "state_id",
+        ),
+        # Stored in the order of the rows they belong to: a row's links are read together.
+        {"sqlite_with_rowid": False},
+    )
+
+    #: The row of ``record_states`` (no foreign key: both are rebuilt together, from the log).
+    state_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: ``tag`` or ``condition``.
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    #: Its place in the record's list.
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[str] = mapped_column(String(10))
+    valid_to: Mapped[str] = mapped_column(String(10))
+    recorded_from: Mapped[str] = mapped_column(String(32))
+    recorded_to: Mapped[str] = mapped_column(String(32))
+
+
 def _table(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
@@ -333,6 +369,7 @@ pledge_tags = _table(PledgeTag)
 batches = _table(Batch)
 change_log = _table(ChangeLogEntry)
 record_states = _table(RecordState)
+record_state_links = _table(RecordStateLink)
 
 #: The tables' columns by short name, for the SQL expressions of the rest of db/ (``P.key``,
 #: ``PC.condition_id``): a letter for a table of records, two for a table of links.

@@ -136,7 +136,7 @@ def _record_type(ledger: Ledger, key: str) -> Any:
 
 
 def _print_fields(state: dict[str, Any], since: str | None, reading: Reading) -> None:
-    from db.dates import precision
+    from db.dates import coarser, precision
 
     width = max(len(name) for name in state)
     for name, value in state.items():
@@ -145,14 +145,9 @@ def _print_fields(state: dict[str, Any], since: str | None, reading: Reading) ->
         text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         if name == "status" and since:
             text += f" (since {since})"
-            if reading.as_of and _coarser(precision(since), precision(reading.as_of)):
+            if reading.as_of and coarser(precision(since), precision(reading.as_of)):
                 text += f", known only to the {precision(since)}"
         echo(f"  {name.ljust(width)}  {shown(text, 300)}")
-
-
-def _coarser(one: str, other: str) -> bool:
-    order = {"year": 0, "month": 1, "day": 2}
-    return order[one] < order[other]
 
 
 def _print_timeline(

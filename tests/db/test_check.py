@@ -373,6 +373,38 @@ def test_tampered_periods_of_the_ledger_in_time_are_reported_and_rebuilt(closed:
     assert [r[1:] for r in after] == [r[1:] for r in before]
 
 
+def test_tampered_links_of_the_ledger_in_time_are_reported_and_made_again(closed: Path) -> None:
+    from db.past import Reading
+
+    with Ledger.open(closed) as ledger:
+        tagged = ledger.at(Reading("2099")).matching_pledge_keys("tag:reassurance-force")
+    assert tagged
+    before = rows(closed, "SELECT * FROM record_state_links ORDER BY state_id, kind, position")
+    ((periods,),) = rows(
+        closed,
+        "SELECT count(DISTINCT state_id) FROM record_state_links "
+        "WHERE kind = 'tag' AND value = 'reassurance-force'",
+    )
+    tamper(
+        closed,
+        "DELETE FROM record_state_links WHERE kind = 'tag' AND value = 'reassurance-force';"
+        "INSERT INTO record_state_links VALUES "
+        "(999999, 'tag', 0, 'ghost', '2000-01-01', '9999-12-31', '', '9999');",
+    )
+    with Ledger.open(closed) as ledger:
+        assert ledger.at(Reading("2099")).matching_pledge_keys("tag:reassurance-force") == []
+    found = [f.message for f in doctor.check(closed) if f.area == "ledger in time"]
+    assert len(found) == 1 and "that are not those of their fields" in found[0], found
+    # Each period that had the tag, and the row of links of no period.
+    assert found[0].startswith(f"{periods + 1:,} kept periods"), found
+
+    assert doctor.repair(closed).findings == []
+    after = rows(closed, "SELECT * FROM record_state_links ORDER BY state_id, kind, position")
+    assert len(after) == len(before)
+    with Ledger.open(closed) as ledger:
+        assert ledger.at(Reading("2099")).matching_pledge_keys("tag:reassurance-force") == tagged
+
+
 def test_pledges_deleted_from_the_full_text_index_are_reported_and_indexed_again(
     closed: Path,
 ) -> None:

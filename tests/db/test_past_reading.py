@@ -180,7 +180,7 @@ def test_rows_of_the_past_damaged_by_another_tool_are_said_so(ledger: Ledger) ->
     past = ledger.at(Reading("2025-06"))
     for read in (
         lambda: past.record_then("pledge", "fra-troops"),
-        lambda: past.matching_pledge_keys("tag:troops"),
+        lambda: past.matching_pledge_keys("is:conditional"),
     ):
         with pytest.raises(LedgerError, match=r"check --repair` makes them again"):
             read()
@@ -196,3 +196,34 @@ def test_a_brief_names_what_fell_due_in_its_window(ledger: Ledger) -> None:
     assert briefing.build(ledger, "2025-09-15", "2025-10", None).overdue == []
     ledger.change_status("pledge", "fra-troops", "delivered", effective="2025-08-20", note="done")
     assert briefing.build(ledger, "2025-07", "2025-10", None).overdue == []
+
+
+def test_a_record_read_in_the_past_says_since_when_its_status_held_then(ledger: Ledger) -> None:
+    ledger.change_status("pledge", "fra-troops", "committed", effective="2025-09", note="yes")
+    ledger.change_status("condition", "us-backstop", "met", effective="2026-01-06", note="ok")
+    assert ledger.pledge("fra-troops").status_since == "2025-09"
+    then = ledger.at(Reading("2025-06"))
+    assert (then.pledge("fra-troops").pledge.status, then.pledge("fra-troops").status_since) == (
+        "announced",
+        "2025-01-10",
+    )
+    assert then.condition("us-backstop").status_since == "2025-01"
+    assert ledger.at(Reading("2025-10")).pledge("fra-troops").status_since == "2025-09"
+    assert ledger.condition("us-backstop").status_since == "2026-01-06"
+
+
+def test_a_row_read_as_of_a_day_says_when_its_status_is_known_only_to_the_month(
+    ledger: Ledger,
+) -> None:
+    ledger.change_status("pledge", "fra-troops", "committed", effective="2025-09", note="yes")
+
+    def row(as_of: str) -> tuple[str, str | None]:
+        (found,) = ledger.at(Reading(as_of)).pledge_page(None).rows
+        assert ledger.at(Reading(as_of)).pledge_rows(["fra-troops"]) == [found]
+        return found.status, found.status_known_to
+
+    assert row("2025-09-10") == ("committed", "month")
+    assert row("2025-09") == ("committed", None)
+    assert row("2025") == ("committed", None)
+    assert row("2025-08-31") == ("announced", None)
+    assert ledger.pledge_page(None).rows[0].status_known_to is None

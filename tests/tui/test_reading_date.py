@@ -136,3 +136,22 @@ async def test_the_changes_view_lists_what_changed_and_shows_then_and_now(
         assert any(row.cells[0][0] == "left" for row in view.query_one(ListTable).rows)
         await pilot.press("escape", "escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, ChangesView))
+
+
+async def test_a_status_known_less_precisely_than_the_date_read_is_marked(
+    sample: Ledger,
+) -> None:
+    app = make_app(sample)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await settle(pilot)
+        assert "~ " not in screen_text(app)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadingDialog))
+        await pilot.press(*"2025-09-10", "enter")
+        await wait_for(pilot, lambda: app.reading == Reading("2025-09-10"))
+        await settle(pilot)
+        # NATO's PURL deliveries are dated to the month (2025-08): as of 10 September they
+        # may or may not have begun yet; every other status of then is known to the day.
+        lines = [line for line in screen_text(app).splitlines() if "in_progress~" in line]
+        assert len(lines) == 1 and "nato-purl-" in lines[0], screen_text(app)
+        assert sum("~ " in line for line in screen_text(app).splitlines()) == 1

@@ -134,6 +134,12 @@ class HelpScreen(Screen[None]):
                     "September; write 2025, 2025-09, 2025-09-04, or -3d, -1w, -3m, -1y ago",
                 ),
                 (
+                    "Status~",
+                    "as of a date, a status whose own date is less precise than it (set in "
+                    "2025-09, read as of 2025-09-10: it may have come after); the record says "
+                    "since when",
+                ),
+                (
                     "As recorded on",
                     "only the changes recorded by then count, and an undo from when it was "
                     "recorded: what the ledger said then (a date, its end in UTC, or a time)",

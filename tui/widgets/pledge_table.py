@@ -36,6 +36,9 @@ from .. import render
 from ..reporting import ReportsErrors
 from .line_table import Cell, Column, LineTable
 
+#: After a status read as of a past date whose own date is known less precisely than that date
+#: (set in 2025-09, read as of 2025-09-10): it may have come after the date read.
+COARSE = "~"
 CACHE_PAGES = 60
 #: Pages read beyond the ones in view, on each side.
 PREFETCH = 1
@@ -45,7 +48,7 @@ COLUMNS = (
     Column("pledger", "Pledger", 9, priority=3),
     Column("title", "Title", 0, min_width=16),
     Column("category", "Category", 12, priority=5),
-    Column("status", "Status", render.status_width("pledge")),
+    Column("status", "Status", render.status_width("pledge") + len(COARSE)),
     Column("conditions", "Conditions", 12, priority=2),
     Column("announced", "Announced", 11, priority=4),
     Column("due", "Due", 11, priority=6),
@@ -65,7 +68,7 @@ def pledge_cells(row: PledgeRow) -> tuple[Cell, ...]:
         (render.visible(row.pledger), ""),
         (render.visible(row.title), ""),
         (render.visible(row.category or ""), ""),
-        (row.status, render.status_style(row.status)),
+        (row.status + (COARSE if row.status_known_to else ""), render.status_style(row.status)),
         (label, label_style),
         (row.announced or "", ""),
         (due + OVERDUE if row.overdue else due, "$text-error" if row.overdue else ""),

@@ -2,8 +2,8 @@
 searches, on each row of ``record_states``, indexed in the list's orders, and a full-text index
 over them, so that a query as of a past date is the same SQL as today's over the rows of then.
 
-The upgrade adds the columns and indexes, then fills the rows again from the log (the code that
-keeps them makes the columns: one rule, one place) and indexes their text. A downgrade drops
+The upgrade adds the columns, the indexes and the full-text index; the rows are filled again from
+the log by 0008, which changes the table once more. A downgrade drops
 them all (for developers and tests only).
 
 Revision ID: 0007
@@ -72,14 +72,11 @@ def upgrade() -> None:
         )
     op.create_index(op.f(f"ix_record_states_{'_'.join(COUNTED)}"), "record_states", COUNTED)
     name = op.get_bind().dialect.name
-    # The code that keeps the rows writes every column of today's table: a later migration
-    # that changes the table must move this fill to itself.
-    from db.record_states import rebuild
-
-    # Made before the rows, so that its triggers index them as they are written.
+    # Made before the rows, so that its triggers index them as they are written. The rows are
+    # filled by the last migration that changes the table (0008), with the code that keeps
+    # them: one rule, one place.
     for statement in dialect.past_fulltext_create(name):
         op.execute(statement)
-    rebuild(op.get_bind())
 
 
 def downgrade() -> None:
