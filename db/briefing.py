@@ -137,7 +137,14 @@ def build(
     """The brief of the window from the end of ``since`` to the end of ``until``, for the
     pledges matching ``query`` (all of them when None)."""
     brief = Brief(since, until, query.source if query else None, known_on, today(), ledger.author)
-    everything = ledger.changes(since, until, known_on=known_on)
+    # Without a query, one diff of pledges and conditions; with one, that of the conditions
+    # (all of them resolve for someone) and that of the query.
+    everything = ledger.changes(
+        since,
+        until,
+        known_on=known_on,
+        record_types=("condition",) if query is not None else ("pledge", "condition"),
+    )
     pledges = (
         [c for c in everything if c.record_type == "pledge"]
         if query is None

@@ -716,15 +716,21 @@ class Ledger:
         query: QueryLike = None,
         *,
         known_on: str | None = None,
+        record_types: Sequence[RecordType] = tuple(KINDS),
     ) -> list[RecordChange]:
         """What changed in the world between the end of ``earlier`` and the end of ``later``
         (partial dates, earlier first), record by record with its evidence, as recorded at
         ``known_on``; with a query, the pledges that entered or left its results or changed
-        within them (see :mod:`db.changes`)."""
+        within them (see :mod:`db.changes`). ``record_types``: the kinds of record to look at
+        without a query."""
         earlier, later = parse_partial_date(earlier), parse_partial_date(later)
         parsed = _parsed(query)
+        if query is not None:
+            record_types = ("pledge", "condition")
         with self._reading() as connection:
-            changed = record_states.changed_between(connection, earlier, later, known_on)
+            changed = record_states.changed_between(
+                connection, earlier, later, known_on, record_types
+            )
         if query is not None:
             # A pledge may enter or leave a query's results through its conditions alone
             # (is:blocked, a word of a condition's title): those of changed conditions count.

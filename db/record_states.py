@@ -613,12 +613,16 @@ def snapshot_records(
 
 
 def changed_between(
-    connection: Connection, earlier: str, later: str, known_on: str | None = None
+    connection: Connection,
+    earlier: str,
+    later: str,
+    known_on: str | None = None,
+    record_types: Iterable[RecordType] = KINDS,
 ) -> list[RecordRef]:
-    """The records whose state in the world changed after the end of ``earlier`` and by the
-    end of ``later`` (partial dates), as recorded at ``known_on``: those with a period
-    beginning or ending in between (neighbouring periods always differ), read by index. The
-    dates may come in either order."""
+    """The records (of ``record_types``) whose state in the world changed after the end of
+    ``earlier`` and by the end of ``later`` (partial dates), as recorded at ``known_on``: those
+    with a period beginning or ending in between (neighbouring periods always differ), read by
+    index. The dates may come in either order."""
     start, end = sorted((bounds(earlier)[1], bounds(later)[1]))
     known = (
         [S.recorded_to == OPEN_TIME]
@@ -628,7 +632,7 @@ def changed_between(
     found: set[RecordRef] = set()
     # One type at a time, so that each index starts with the type: a period begun in the
     # window is found by its first day, one ended in it (a deletion) by its last.
-    for record_type in KINDS:
+    for record_type in record_types:
         for column in (S.valid_from, S.valid_to):
             statement = select(S.record_type, S.record_key).where(
                 S.record_type == record_type, *known, column > start, column <= end
