@@ -150,8 +150,14 @@ async def test_a_status_known_less_precisely_than_the_date_read_is_marked(
         await pilot.press(*"2025-09-10", "enter")
         await wait_for(pilot, lambda: app.reading == Reading("2025-09-10"))
         await settle(pilot)
-        # NATO's PURL deliveries are dated to the month (2025-08): as of 10 September they
-        # may or may not have begun yet; every other status of then is known to the day.
+        # NATO's PURL deliveries are dated to the month: as of 10 September, read to the day,
+        # that month's status is known less precisely; every other status then is to the day.
         lines = [line for line in screen_text(app).splitlines() if "in_progress~" in line]
         assert len(lines) == 1 and "nato-purl-" in lines[0], screen_text(app)
         assert sum("~ " in line for line in screen_text(app).splitlines()) == 1
+        # The record says since when, and how precisely.
+        await pilot.press("slash", *"key:nato*", "enter")
+        await wait_for(pilot, lambda: pledge_table(app).total == 1)  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "known only to the month" in screen_text(app))
+        assert "in_progress  since 2025-" in screen_text(app)

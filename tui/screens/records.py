@@ -19,6 +19,7 @@ from textual.widget import Widget
 
 from db import vocab
 from db.api_types import ActorDetail, ConditionDetail, PledgeDetail, SourceDetail
+from db.dates import coarser, precision
 from db.errors import NotFoundError
 from db.vocab import RecordRef, RecordType
 
@@ -265,6 +266,22 @@ def _described(word: str | None, words: dict[str, str], record_type: RecordType 
     )
 
 
+def _status(
+    word: str, words: dict[str, str], since: str | None, as_of: str | None, record_type: RecordType
+) -> Any:
+    """A status with the date it was set (as given), marked when that date is less precise
+    than the date the ledger is read as of (it may have come after), and what it means."""
+    if not since:
+        return _described(word, words, record_type)
+    coarse = as_of is not None and coarser(precision(since), precision(as_of))
+    return render.assemble(
+        render.status(word, record_type),
+        (f"  since {since}", ""),
+        (f", known only to the {precision(since)}", "$text-warning") if coarse else None,
+        ("  " + words.get(word, ""), render.MUTED),
+    )
+
+
 class PledgeScreen(RecordScreen):
     record_type = "pledge"
 
@@ -305,7 +322,16 @@ class PledgeScreen(RecordScreen):
             Field("Pledger", actor_link(p.pledger, detail.pledger_name)),
             Field("Beneficiary", actor_link(p.beneficiary, detail.beneficiary_name)),
             Field("Category", _dash(p.category)),
-            Field("Status", _described(p.status, vocab.PLEDGE_STATUSES)),
+            Field(
+                "Status",
+                _status(
+                    p.status,
+                    vocab.PLEDGE_STATUSES,
+                    detail.status_since,
+                    self.ledger.reading_at.as_of,
+                    "pledge",
+                ),
+            ),
             Field("Announced", _dash(p.announced)),
             Field(
                 "Due",
@@ -360,7 +386,16 @@ class ConditionScreen(RecordScreen):
         query = f"condition:{c.key}"
         widgets: list[Widget] = [
             *_title(c.title, subtitle),
-            Field("Status", _described(c.status, vocab.CONDITION_STATUSES, "condition")),
+            Field(
+                "Status",
+                _status(
+                    c.status,
+                    vocab.CONDITION_STATUSES,
+                    detail.status_since,
+                    self.ledger.reading_at.as_of,
+                    "condition",
+                ),
+            ),
             Field("Responsible", actor_link(c.responsible, detail.responsible_name)),
             Field("Resolved", _dash(c.resolved)),
             Field("Recorded", self.recorded(detail.version, detail.updated_at)),
