@@ -169,14 +169,18 @@ def build(
         linked = set(after.matching_pledge_keys(f"condition:{change.key}"))
         if wanted is not None:
             linked &= wanted
-        freed = set(after.matching_pledge_keys(f"condition:{change.key} is:unconditional"))
-        blocked = set(after.matching_pledge_keys(f"condition:{change.key} is:blocked"))
-        rows = {r.key: r for r in after.pledge_rows(sorted(linked))}
+        # Freed: open, with no condition left unmet (is:unconditional); blocked: open, with
+        # one failed (is:blocked), as of the end of the window.
+        rows = after.pledge_rows(sorted(linked))
         brief.resolved.append(
             Resolved(
                 line,
-                [_pledge_line(rows[k]) for k in sorted(linked & freed) if k in rows],
-                [_pledge_line(rows[k]) for k in sorted(linked & blocked) if k in rows],
+                [
+                    _pledge_line(r)
+                    for r in rows
+                    if r.is_open and not (r.conditions.open or r.conditions.failed)
+                ],
+                [_pledge_line(r) for r in rows if r.blocked],
             )
         )
 

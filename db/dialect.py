@@ -18,7 +18,7 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
 from .like import containing
-from .sqlite import bulk, catalog, facet_counts, fulltext
+from .sqlite import bulk, catalog, facet_counts, fulltext, statistics
 
 SQLITE = "sqlite"
 
@@ -60,6 +60,12 @@ def past_fulltext_paused(connection: Any) -> Iterator[None]:
     for statement in fulltext.past_triggers().values():
         connection.exec_driver_sql(statement)
     connection.exec_driver_sql(fulltext.past_rebuild())
+
+
+def planner_statistics(dialect_name: str) -> list[str]:
+    """Statements that give the query planner statistics of the ledger in time's tables (on
+    SQLite; PostgreSQL measures its own)."""
+    return statistics.write() if dialect_name == SQLITE else []
 
 
 def has_facet_counts(dialect_name: str) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, or_, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
@@ -557,8 +557,13 @@ class Ledger:
         with self._reading() as connection:
             where = self._planner.where(connection, parsed, self._today())
             if among is None:
-                statement = select(P.key).where(where).order_by(P.key)
-                return list(connection.execute(statement).scalars())
+                if self._at is None:
+                    statement = select(P.key).where(where).order_by(P.key)
+                    return list(connection.execute(statement).scalars())
+                # As of a past date, sorted here: ordered in SQL, the rows would be read in
+                # the order of keys, every period of the ledger tested, instead of by the
+                # filter's own index.
+                return sorted(connection.execute(select(P.key).where(where)).scalars())
             found: list[str] = []
             wanted = sorted(set(among))
             for start in range(0, len(wanted), 500):
@@ -574,12 +579,14 @@ class Ledger:
         parsed = _parsed(query)
         with self._reading() as connection:
             where = self._planner.where(connection, parsed, self._today())
-            statement = (
-                select(P.key)
-                .where(where, overdue(self._today()), P.due_hi >= since)
-                .order_by(P.key)
+            # Due on or after ``since`` by its last day: due in its month or later, or in its
+            # year given alone (a range of the index of due dates, where the last day is none).
+            due_since = or_(P.due >= since[:7], P.due == since[:4])
+            statement = select(P.key).where(
+                where, overdue(self._today()), P.due_hi >= since, due_since
             )
-            return list(connection.execute(statement).scalars())
+            # Sorted here, so that the rows are read by the index of due dates.
+            return sorted(connection.execute(statement).scalars())
 
     def stored(self, record_type: RecordType, key: str) -> tuple[dict[str, Any], int]:
         """A record's fields as stored (what a form shows and a save compares with) and its

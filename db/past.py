@@ -227,7 +227,11 @@ STATEMENTS: Final = (
     "s.notes AS notes, s.search_extra AS search_extra, "
     f"{_conditions_summary()}, 0 AS version, s.recorded_from AS updated_at "
     f"FROM main.record_states AS s WHERE s.record_type = 'pledge' AND {_valid('s')}",
-    "CREATE TEMP VIEW conditions AS SELECT s.id AS id, s.record_key AS key, s.title AS title, "
+    # A condition's id in the past is its key: the links name conditions by key, so that a
+    # join of a condition to its pledges is a look-up of the key in the links' index, from
+    # either side (a row id would have to be found through the condition's own rows first).
+    "CREATE TEMP VIEW conditions AS SELECT s.record_key AS id, s.record_key AS key, "
+    "s.title AS title, "
     f"{_field('description')}, s.status AS status, {_field('responsible')}, "
     f"{_field('resolved')}, 0 AS version, s.recorded_from AS updated_at "
     f"FROM main.record_states AS s WHERE s.record_type = 'condition' AND {_valid('s')}",
@@ -241,15 +245,16 @@ STATEMENTS: Final = (
     "CREATE TEMP VIEW pledge_tags AS SELECT l.state_id AS pledge_id, l.value AS tag, "
     "l.position AS position FROM main.record_state_links AS l "
     f"WHERE l.kind = 'tag' AND {_valid('l')}",
-    "CREATE TEMP VIEW pledge_conditions AS SELECT l.state_id AS pledge_id, t.id AS condition_id, "
-    "l.position AS position FROM main.record_state_links AS l "
-    f"CROSS JOIN main.record_states AS t INDEXED BY {BY_KEY} ON t.record_type = 'condition' "
-    f"AND t.record_key = l.value AND {_valid('t')} "
+    # A link to a condition that did not exist then is left out by the join with the
+    # conditions that every reader of the links makes.
+    "CREATE TEMP VIEW pledge_conditions AS SELECT l.state_id AS pledge_id, "
+    "l.value AS condition_id, l.position AS position FROM main.record_state_links AS l "
     f"WHERE l.kind = 'condition' AND {_valid('l')}",
     "CREATE TEMP VIEW pledge_sources AS SELECT s.id AS pledge_id, t.id AS source_id, "
     f"j.key AS position FROM main.record_states AS s, {_linked('s', 'sources', 'source')} "
     f"WHERE s.record_type = 'pledge' AND {_valid('s')}",
-    "CREATE TEMP VIEW condition_sources AS SELECT s.id AS condition_id, t.id AS source_id, "
+    "CREATE TEMP VIEW condition_sources AS SELECT s.record_key AS condition_id, "
+    "t.id AS source_id, "
     f"j.key AS position FROM main.record_states AS s, {_linked('s', 'sources', 'source')} "
     f"WHERE s.record_type = 'condition' AND {_valid('s')}",
     # The facet counts of the whole ledger then, counted when first asked for at a reading
@@ -272,11 +277,11 @@ _BY_FACETS: Final = (
     "GROUP BY s.status, s.pledger, s.category"
 )
 _BY_CONDITION: Final = (
-    "INSERT INTO temp.pledge_facet_counts SELECT 'condition', t.id, x.n "
+    "INSERT INTO temp.pledge_facet_counts SELECT 'condition', x.key, x.n "
     "FROM (SELECT l.value AS key, count(*) AS n FROM main.record_state_links AS l "
     f"WHERE l.kind = 'condition' AND {_valid('l')} GROUP BY l.value) AS x "
-    f"CROSS JOIN main.record_states AS t INDEXED BY {BY_KEY} "
-    f"WHERE t.record_type = 'condition' AND t.record_key = x.key AND {_valid('t')}"
+    f"WHERE EXISTS (SELECT 1 FROM main.record_states AS t INDEXED BY {BY_KEY} "
+    f"WHERE t.record_type = 'condition' AND t.record_key = x.key AND {_valid('t')})"
 )
 
 

@@ -342,9 +342,10 @@ class RecordStateLink(Base):
     state_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     #: ``tag`` or ``condition``.
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    #: In the key, so that a row's links to some values are found by the key alone.
+    value: Mapped[str] = mapped_column(String(64), primary_key=True)
     #: Its place in the record's list.
     position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    value: Mapped[str] = mapped_column(String(64))
     valid_from: Mapped[str] = mapped_column(String(10))
     valid_to: Mapped[str] = mapped_column(String(10))
     recorded_from: Mapped[str] = mapped_column(String(32))

@@ -35,6 +35,7 @@ AUTHORS = ("ana", "ben")
 PLEDGES = ("p-one", "p-two", "p-three")
 CONDITIONS = ("c-alpha", "c-beta")
 STATUSES = ("announced", "committed", "in_progress", "stalled", "delivered")
+TAGS = ("t-one", "t-two")
 CONDITION_STATUSES = ("pending", "partially_met", "met", "failed")
 #: Dates the ledger is read as of: every precision, before, inside and after what is written.
 READ_AT = (
@@ -146,6 +147,21 @@ class LedgerInTime(RuleBasedStateMachine):
         self.attempt(edit)
 
     @rule(
+        author=authors,
+        key=pledges,
+        tags=st.lists(st.sampled_from(TAGS), unique=True, max_size=2),
+        effective=maybe_dates,
+    )
+    def retag(self, author: str, key: str, tags: list[str], effective: str | None) -> None:
+        def edit() -> None:
+            ledger = self.ledgers[author]
+            detail = ledger.pledge(key)
+            edited = detail.pledge.model_copy(update={"tags": tags})
+            ledger.update(edited, version=detail.version, effective=effective)
+
+        self.attempt(edit)
+
+    @rule(
         author=authors, key=st.sampled_from(CONDITIONS), status=st.sampled_from(CONDITION_STATUSES)
     )
     def condition(self, author: str, key: str, status: str) -> None:
@@ -191,6 +207,8 @@ class LedgerInTime(RuleBasedStateMachine):
             assert record_states.stored(connection, records) == record_states.computed(
                 connection, records
             )
+            # And each period's tags and conditions, kept as links, are those of its fields.
+            assert list(record_states.wrong_links(connection)) == []
 
     @invariant()
     def the_ledger_in_time_is_the_fold_of_its_log(self) -> None:
@@ -237,9 +255,20 @@ class LedgerInTime(RuleBasedStateMachine):
                     assert past.count_pledges(query) == len(expected), (query, as_of, known_on)
                     rows = past.pledge_page(query, Sort.by("status"), limit=10).rows
                     assert sorted(r.key for r in rows) == expected
-                statuses = Counter(p["status"] for p in then.records.get("pledge", {}).values())
-                facet = {v.value: v.count for v in past.facets().status}
-                assert facet == dict(statuses), (as_of, known_on)
+                pledges_then = then.records.get("pledge", {}).values()
+                conditions_then = then.records.get("condition", {})
+                statuses = Counter(p["status"] for p in pledges_then)
+                held = Counter(
+                    k for p in pledges_then for k in p.get("conditions", []) if k in conditions_then
+                )
+                facets = past.facets()
+                assert {v.value: v.count for v in facets.status} == dict(statuses), (
+                    as_of,
+                    known_on,
+                )
+                assert {v.value: v.count for v in facets.condition} == dict(held), (as_of, known_on)
+                pledgers = Counter(p["pledger"] for p in pledges_then)
+                assert {v.value: v.count for v in facets.pledger} == dict(pledgers)
 
     @invariant()
     def as_of_now_it_is_the_ledger_itself(self) -> None:
@@ -257,6 +286,8 @@ QUERIES = (
     "-status:announced",
     "pledger:GBR",
     "condition:c-alpha",
+    "tag:t-one",
+    "-tag:t-two",
     "is:conditional",
     "is:blocked",
     "retitled",
@@ -293,6 +324,8 @@ def _model_matches(query: str, records: dict[str, dict[str, dict[str, Any]]]) ->
             found = pledge["status"] == value
         elif field == "pledger":
             found = pledge["pledger"] == value
+        elif field == "tag":
+            found = value in pledge.get("tags", [])
         elif field == "condition":
             found = value in conditions and value in pledge.get("conditions", [])
         elif value == "blocked":

@@ -227,3 +227,40 @@ def test_a_row_read_as_of_a_day_says_when_its_status_is_known_only_to_the_month(
     assert row("2025") == ("committed", None)
     assert row("2025-08-31") == ("announced", None)
     assert ledger.pledge_page(None).rows[0].status_known_to is None
+
+
+def test_the_planner_has_statistics_for_every_index_of_the_ledger_in_time(ledger: Ledger) -> None:
+    import sqlite3
+
+    from db.sqlite.statistics import STATISTICS, TABLES
+
+    assert ledger.path is not None
+    with sqlite3.connect(ledger.path) as connection:
+        indexes = {
+            (table, name)
+            for table, name in connection.execute(
+                "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' "
+                f"AND tbl_name IN {TABLES!r} AND name NOT LIKE 'sqlite_autoindex%'"
+            )
+        } | {("record_state_links", "record_state_links")}
+        written = {(t, i): s for t, i, s in connection.execute("SELECT * FROM sqlite_stat1")}
+    assert set(STATISTICS) == indexes
+    assert {key: written.get(key) for key in indexes} == STATISTICS
+
+
+def test_a_condition_s_pledges_of_then_are_read_by_their_ids(ledger: Ledger) -> None:
+    # Without statistics, the planner read every period of the ledger to find them.
+    from db.query import parse
+
+    past = ledger.at(Reading("2025-06"))
+    with past._reading() as connection:
+        where = past._planner.where(connection, parse("condition:us-backstop"), "2025-06-30")
+        from db import tables as m
+
+        statement = m.pledges.select().where(where)
+        compiled = statement.compile(connection, compile_kwargs={"literal_binds": True})
+        plan = [
+            row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
+        ]
+    assert plan[0] == "SEARCH s USING INTEGER PRIMARY KEY (rowid=?)", plan
+    assert past.matching_pledge_keys("condition:us-backstop") == ["fra-troops"]
