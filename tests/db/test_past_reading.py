@@ -259,8 +259,6 @@ def test_a_condition_s_pledges_of_then_are_read_by_their_ids(ledger: Ledger) -> 
 
         statement = m.pledges.select().where(where)
         compiled = statement.compile(connection, compile_kwargs={"literal_binds": True})
-        plan = [
-            row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
-        ]
+        plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")]
     assert plan[0] == "SEARCH s USING INTEGER PRIMARY KEY (rowid=?)", plan
     assert past.matching_pledge_keys("condition:us-backstop") == ["fra-troops"]
