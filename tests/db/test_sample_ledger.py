@@ -386,7 +386,7 @@ _MONTHS = "January February March April May June July August September October N
 _MONTH = {name[:3]: number for number, name in enumerate(_MONTHS.split(), 1)}
 #: A date a text names, unless it is a deadline set in advance ("from 12 May 2025").
 _DATE_IN_TEXT = re.compile(
-    r"(?<!from )(?<!by )(?<!\d )\b(?:(\d{1,2}) )?"
+    r"(?<!from )(?<!\d )\b(?:(\d{1,2}) )?"
     r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (20\d\d)\b"
 )
 
