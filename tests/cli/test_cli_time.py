@@ -38,14 +38,16 @@ def listed(db: str, *args: str) -> list[str]:
 
 
 def test_what_was_committed_at_each_summit(db: str) -> None:
-    # The Paris summit of 27 March 2025: only the UK's export finance for air defence.
+    # The Paris summit of 27 March 2025: only the UK's money, the loan signed on 1 March and
+    # the export finance for air defence of 2 March.
     assert listed(db, "status:committed", "--as-of", "2025-03-27") == [
-        "gbr-ukef-air-defence-missiles-2025-03"
+        "gbr-loan-frozen-assets-2025-03",
+        "gbr-ukef-air-defence-missiles-2025-03",
     ]
-    # After the summit of 4 September 2025: the 26 countries, and the coalition's HQ in Paris.
+    # After the summit of 4 September 2025: the reassurance force, committed by 26 countries.
     assert listed(db, "status:committed", "--as-of", "2025-09-04") == [
-        "cow-26-countries-deploy-2025-09",
-        "cow-mnf-ukraine-hq-2025-07",
+        "cow-reassurance-force-2025-03",
+        "gbr-loan-frozen-assets-2025-03",
         "gbr-ukef-air-defence-missiles-2025-03",
     ]
     # After the Paris Declaration of 6 January 2026: the declaration and the two intents.
@@ -59,24 +61,25 @@ def test_what_was_committed_at_each_summit(db: str) -> None:
     assert listed(db, "key:gbr-uk-troops-on-ground-2025-02", "--as-of", "2025-06") == [
         "gbr-uk-troops-on-ground-2025-02"
     ]
-    # Nothing had been promised before the coalition's first meeting.
-    assert listed(db, "--as-of", "2024") == []
+    # Before the coalition's first meeting, only the UK's loan of October 2024 was announced.
+    assert listed(db, "--as-of", "2024") == ["gbr-loan-frozen-assets-2025-03"]
+    assert listed(db, "--as-of", "2024-10-20") == []
 
 
 def test_the_flags_and_the_table_are_those_of_then(db: str) -> None:
-    # Before the Paris Declaration, the US backstop was pending: the 26 countries' pledge hung
-    # on it; the condition is partially met since.
+    # Before the Paris Declaration, the US backstop was pending: the reassurance force that 26
+    # countries committed to hung on it; the condition is partially met since.
     then = listed(db, "is:conditional", "condition:us-backstop", "--as-of", "2025-12")
-    assert "cow-26-countries-deploy-2025-09" in then
-    table = pledges("list", "--db", db, "key:cow-26-*", "--as-of", "2025-09-04")
+    assert "cow-reassurance-force-2025-03" in then
+    table = pledges("list", "--db", db, "key:cow-reassurance-*", "--as-of", "2025-09-04")
     assert table.returncode == 0
-    assert "committed" in table.stdout and "1 pending" in table.stdout
+    assert "committed" in table.stdout and "2 pending" in table.stdout
 
 
 def test_as_recorded_on_a_date_before_anything_was_recorded(db: str) -> None:
     assert listed(db, "--known-on", "2025-01-01") == []
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    assert len(listed(db, "--known-on", now)) == 45
+    assert len(listed(db, "--known-on", now)) == 41
 
 
 def test_show_gives_the_fields_of_then_and_the_timeline(db: str) -> None:
@@ -84,9 +87,9 @@ def test_show_gives_the_fields_of_then_and_the_timeline(db: str) -> None:
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[0] == "condition us-backstop, as of 2025-09-04"
-    assert any(line.split() == ["status", "pending", "(since", "2025-09-02)"] for line in lines)
+    assert any(line.split() == ["status", "pending", "(since", "2025-09-04)"] for line in lines)
     timeline = lines[lines.index("timeline (when it happened; * after the date read):") + 1 :]
-    assert timeline[0].split()[:2] == ["2025-04-09", "created,"]
+    assert timeline[0].split()[:2] == ["2025-02-17", "created,"]
     # The change after the date read is marked, with its evidence and who recorded it.
     later = [line for line in timeline if line.startswith(" *2026-01-06")]
     assert later and "pending \u2192 partially_met" in later[0]
@@ -109,7 +112,7 @@ def test_diff_lists_what_changed_with_its_evidence(db: str) -> None:
     done = pledges("diff", "--db", db, "2025-09", "2026-01")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(
-        "22 records changed from the end of 2025-09 to the end of 2026-01"
+        "25 records changed from the end of 2025-09 to the end of 2026-01"
     )
     assert "+ pledge cow-paris-decl-multinational-force-2026-01" in done.stdout
     assert "~ condition us-backstop" in done.stdout
@@ -156,11 +159,15 @@ def test_brief_in_markdown_and_html(db: str, tmp_path: Path) -> None:
 
 def test_a_resolved_condition_names_the_pledges_it_freed(db: str) -> None:
     with Ledger.open(db, author="ana") as ledger:
+        # Germany's offer of 6 January waits for a ceasefire, the Bundestag and the US backstop:
+        # once the first two are met, the backstop alone holds it back.
+        for condition in ("ceasefire", "deu-bundestag-decision"):
+            ledger.change_status("condition", condition, "met", effective="2026-01-20", note="x")
         ledger.change_status("condition", "us-backstop", "met", effective="2026-02", note="done")
     text = pledges("brief", "--db", db, "--since", "2026-01-31", "--until", "2026-02-28").stdout
     assert "**1 condition resolved" in text
     assert "partially\\_met \u2192 met" not in text and "partially_met \u2192 met" in text
-    assert "  - Freed: " in text
+    assert "  - Freed: " in text and "deu-forces-neighbouring-nato-2026-01" in text
 
 
 HOSTILE = (
@@ -244,13 +251,13 @@ def test_bad_input_is_one_line_and_exit_2(
 def test_a_listing_of_the_past_gives_the_history_of_then(db: str) -> None:
     done = pledges("list", "--db", db, "key:gbr-uk-troops-on-ground-2025-02", "--json")
     now = json.loads(done.stdout)[0]
-    assert [h["status"] for h in now["history"]] == ["announced", "superseded"]
+    assert [h["status"] for h in now["history"]] == ["announced", "announced", "superseded"]
     done = pledges(
         "list", "--db", db, "key:gbr-uk-troops-on-ground-2025-02", "--json", "--as-of", "2025-06"
     )
     then = json.loads(done.stdout)[0]
     assert then["status"] == "announced"
-    assert [h["status"] for h in then["history"]] == ["announced"]
+    assert [h["status"] for h in then["history"]] == ["announced", "announced"]
 
 
 def test_a_brief_that_does_not_fit_on_the_disk_leaves_the_file_as_it_was(

@@ -44,10 +44,10 @@ def test_import_prints_a_summary_table_and_reimport_says_nothing_changed(tmp_pat
     assert first.stdout.splitlines() == [
         f"imported {SAMPLE} into {db}",
         "record type      added   updated   unchanged",
-        "actors              41         0           0",
-        "sources             60         0           0",
-        "conditions           8         0           0",
-        "pledges             45         0           0",
+        "actors              45         0           0",
+        "sources             58         0           0",
+        "conditions           9         0           0",
+        "pledges             41         0           0",
     ]
     assert first.stderr == ""  # no progress bar: stderr is not a terminal
     again = pledges("import", SAMPLE, "--db", db, "--dry-run")

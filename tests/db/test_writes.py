@@ -432,17 +432,13 @@ def test_the_sample_ledger_flags_follow_its_conditions(ledger: Ledger) -> None:
     for flag, keys in flags.items():
         assert ledger.matching_pledge_keys(f"is:{flag}") == sorted(keys), flag
     assert len(closed) >= 5  # the sample's superseded, withdrawn and delivered pledges
-    # The sample's us-backstop is partially met, and three pledges hang on it alone; one of
-    # them is superseded, so it is not conditional any more.
-    assert partially_met_only == [
-        "cow-troop-contributors-bloomberg-2025-04",
-        "deu-no-troop-commitment-2025-09",
-        "usa-air-support-possible-2025-08",
+    # The sample's us-backstop is partially met. The one pledge that hangs on it alone is
+    # superseded, so it is not conditional any more; the open one that hangs on it is.
+    assert partially_met_only == ["deu-no-troop-commitment-2025-09"]
+    assert set(ledger.matching_pledge_keys("is:conditional")) & set(partially_met_only) == set()
+    assert ledger.matching_pledge_keys("condition:us-backstop is:conditional") == [
+        "deu-forces-neighbouring-nato-2026-01"
     ]
-    assert set(ledger.matching_pledge_keys("is:conditional")) & set(partially_met_only) == {
-        "cow-troop-contributors-bloomberg-2025-04",
-        "usa-air-support-possible-2025-08",
-    }
 
 
 def test_saving_a_record_a_colleague_deleted_is_a_conflict(small: Ledger) -> None:

@@ -161,10 +161,11 @@ def test_a_query_exports_the_matching_pledges_and_all_they_refer_to(
     document, _, _ = yaml_reader.load(text)
     assert [p["key"] for p in document["pledges"]] == [
         "deu-forces-neighbouring-nato-2026-01",
-        "deu-troop-deployment-premature-2025-02",  # it supersedes this one
+        "deu-no-troop-commitment-2025-09",  # it supersedes this one,
+        "deu-troop-deployment-premature-2025-02",  # which supersedes this one
     ]
-    # USA is responsible for us-backstop
-    assert {a["code"] for a in document["actors"]} == {"DEU", "UKR", "USA"}
+    # USA is responsible for us-backstop, Russia and Ukraine (RUS-UKR) for the ceasefire
+    assert {a["code"] for a in document["actors"]} == {"DEU", "RUS-UKR", "UKR", "USA"}
     assert {c["key"] for c in document["conditions"]} == {
         "ceasefire",
         "us-backstop",
@@ -172,7 +173,7 @@ def test_a_query_exports_the_matching_pledges_and_all_they_refer_to(
     }
     copy = reimported(text, "yaml", tmp_path)  # on its own, into an empty ledger
     try:
-        assert copy.count_pledges() == 2
+        assert copy.count_pledges() == 3
     finally:
         copy.close()
 

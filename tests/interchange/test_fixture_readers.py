@@ -54,8 +54,8 @@ def test_yaml_keeps_the_line_of_every_field_and_item(parser: type) -> None:
     path = (record.section, record.index)
     assert "key: us-backstop" in lines[file.locate(path) - 1]
     assert "status: partially_met" in lines[file.locate((*path, "status")) - 1]
-    assert "trt-us-declines-backstop" in lines[file.locate((*path, "sources", 1)) - 1]
-    history_date = file.locate((*path, "history", 3, "date"))
+    assert "irishnews-us-backstop" in lines[file.locate((*path, "sources", 0)) - 1]
+    history_date = file.locate((*path, "history", 7, "date"))
     assert "2026-01-06" in lines[history_date - 1]
     # A folded value starts on the line after its key: the key's line names the field.
     assert "description: >-" in lines[file.locate((*path, "description")) - 1]

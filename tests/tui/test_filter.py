@@ -72,9 +72,10 @@ async def test_a_plus_lists_an_actor_s_coalition_pledges_too(sample: Ledger) -> 
         await pilot.press("plus")
         await settle(pilot)
         pledgers = {table.row_at(i).pledger for i in range(table.row_count)}
-        assert pledgers == {"FRA", "FRA-GBR", "COW"}
-        assert table.row_count == 3 + 3 + 19  # France's, the Franco-British pair's, the COW's
-        assert f"25 of {sample.count_pledges()} pledges" in screen_text(app)
+        assert pledgers == {"FRA", "FRA-GBR", "COW", "COW-FORCE", "FRA-GBR-DEU-POL"}
+        # France's, the Franco-British pair's, the COW's, the force's, the four in Kyiv's
+        assert table.row_count == 3 + 3 + 12 + 1 + 1
+        assert f"20 of {sample.count_pledges()} pledges" in screen_text(app)
 
 
 async def test_a_value_that_names_nothing_gets_a_hint_and_still_runs(sample: Ledger) -> None:
