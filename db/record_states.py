@@ -159,9 +159,12 @@ def _timeline(rows: Sequence[LogRow], list_fields: Sequence[str]) -> list[_Held]
             if row.action == "create" or state is None:
                 state = {name: [] for name in list_fields}
                 since = row.effective or row.effective_lo
+            held = state.get("status")
             for name, (_old, new) in row.changes.items():
                 state[name] = new
-            if "status" in row.changes:
+            # A status held since it was set: an entry that restates it (a history's "stays
+            # pending") does not move the date.
+            if "status" in row.changes and state.get("status") != held:
                 since = row.effective or row.effective_lo
         snapshot = None if state is None else dict(state)
         if days and days[-1][0] == row.effective_lo:

@@ -181,7 +181,7 @@ def _print_timeline(
         recorded = f"recorded {entry.recorded_at[:16].replace('T', ' ')} by {entry.author}"
         if late:
             recorded += " (after the recording time read)"
-        echo(f"             {shown(evidence + recorded, 400)}")
+        echo(f"             {evidence}{shown(recorded)}")
     if hidden:
         echo(
             f"  ({hidden} undone change{'s' if hidden != 1 else ''} not shown: undone is not "
@@ -227,12 +227,14 @@ def _short(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def _evidence(entry: ChangeEntry) -> str:
+def _evidence(entry: ChangeEntry, note_limit: int = 240) -> str:
+    """The entry's note (cut alone, so that its source is never cut off) and source, shown as
+    text, then a separator; empty when it has neither."""
     parts = []
     if entry.note:
-        parts.append(f"\u201c{entry.note}\u201d")
+        parts.append(f"\u201c{shown(entry.note, note_limit)}\u201d")
     if entry.source:
-        parts.append(f"[{entry.source}]")
+        parts.append(f"[{shown(entry.source)}]")
     return "; ".join(parts) + (" \u00b7 " if parts else "")
 
 
@@ -325,7 +327,7 @@ def _print_change(change: RecordChange) -> None:
         evidence = _evidence(entry)
         echo(
             f"      {_day(entry)}  {shown(_describe_entry(entry), 120)}  "
-            f"{shown(evidence, 300)}{entry.author}, {entry.recorded_at[:10]}"
+            f"{evidence}{shown(entry.author)}, {entry.recorded_at[:10]}"
         )
 
 

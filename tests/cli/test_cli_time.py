@@ -87,7 +87,8 @@ def test_show_gives_the_fields_of_then_and_the_timeline(db: str) -> None:
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[0] == "condition us-backstop, as of 2025-09-04"
-    assert any(line.split() == ["status", "pending", "(since", "2025-09-04)"] for line in lines)
+    # Pending since it was made: the statements of 2025 that it stays pending do not move it.
+    assert any(line.split() == ["status", "pending", "(since", "2025-02-17)"] for line in lines)
     timeline = lines[lines.index("timeline (when it happened; * after the date read):") + 1 :]
     assert timeline[0].split()[:2] == ["2025-02-17", "created,"]
     # The change after the date read is marked, with its evidence and who recorded it.

@@ -262,3 +262,24 @@ def test_a_condition_s_pledges_of_then_are_read_by_their_ids(ledger: Ledger) -> 
         plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")]
     assert plan[0] == "SEARCH s USING INTEGER PRIMARY KEY (rowid=?)", plan
     assert past.matching_pledge_keys("condition:us-backstop") == ["fra-troops"]
+
+
+def test_a_status_restated_by_a_later_entry_is_held_since_it_was_set(ledger: Ledger) -> None:
+    # A fixture's history may say a status again ("stays pending"): that is no new status.
+    with pytest.raises(Exception, match="already"):
+        ledger.change_status("condition", "us-backstop", "pending", effective="2025-04", note="n")
+    ledger.save_records(
+        [
+            schemas.Condition(
+                key="us-backstop",
+                title="U.S. backstop confirmed",
+                history=[
+                    schemas.HistoryEntry(date="2025-01", status="pending", note="n"),
+                    schemas.HistoryEntry(date="2025-04-09", status="pending", note="still"),
+                ],
+            )
+        ],
+        label="import t.yaml",
+    )
+    assert ledger.condition("us-backstop").status_since == "2025-01"
+    assert ledger.at(Reading("2025-06")).condition("us-backstop").status_since == "2025-01"

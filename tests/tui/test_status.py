@@ -153,7 +153,8 @@ async def test_failing_a_condition_lists_the_pledges_it_blocks(sample: Ledger) -
         await choose(pilot, "failed")
         panel = app.screen.query_one(ImpactPanel)
         await wait_for(pilot, lambda: panel.impact is not None)
-        assert f"{len(blocked)} pledge" in str(panel.visual) and "become blocked" in str(
+        verb = "becomes" if len(blocked) == 1 else "become"
+        assert f"{len(blocked)} pledge" in str(panel.visual) and f"{verb} blocked" in str(
             panel.visual
         )
         for key in blocked:
@@ -220,8 +221,7 @@ async def test_the_impact_leaves_closed_pledges_apart_and_uncounted(sample: Ledg
         panel = app.screen.query_one(ImpactPanel)
         await wait_for(pilot, lambda: panel.impact is not None)
         shown = str(panel.visual)
-        # (The panel says "1 pledge become unconditional": its verb does not agree with one.)
-        assert "1 pledge become" in shown and "unconditional" in shown
+        assert "1 pledge becomes unconditional" in shown
         assert "2 closed pledges depending on it" in shown and "are not counted" in shown
         for key in closed:
             assert key not in shown

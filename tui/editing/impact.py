@@ -29,11 +29,23 @@ SHOWN = 30
 #: Above this many changed pledges the jump lists the condition's pledges instead of keys.
 JUMP_KEYS = 400
 
-_GROUPS: tuple[tuple[str, str, str], ...] = (
-    ("becomes_unconditional", "become unconditional", "$text-success"),
-    ("becomes_blocked", "become blocked", "$text-error"),
-    ("no_longer_blocked", "are no longer blocked (still held by other conditions)", "$text-accent"),
-    ("becomes_conditional", "become conditional again", "$text-warning"),
+#: Each group: its field of the impact, what its pledges do (said of several, then of one),
+#: and its style.
+_GROUPS: tuple[tuple[str, str, str, str], ...] = (
+    ("becomes_unconditional", "become unconditional", "becomes unconditional", "$text-success"),
+    ("becomes_blocked", "become blocked", "becomes blocked", "$text-error"),
+    (
+        "no_longer_blocked",
+        "are no longer blocked (still held by other conditions)",
+        "is no longer blocked (still held by other conditions)",
+        "$text-accent",
+    ),
+    (
+        "becomes_conditional",
+        "become conditional again",
+        "becomes conditional again",
+        "$text-warning",
+    ),
 )
 
 
@@ -74,7 +86,7 @@ def impact_content(impact: Impact, *, heading: bool = True) -> Any:
             )
         )
     empty: list[str] = []
-    for name, words, style in _GROUPS:
+    for name, words, one, style in _GROUPS:
         briefs: list[Brief] = getattr(impact, name)
         if not briefs:
             if name not in ("no_longer_blocked", "becomes_conditional"):
@@ -82,7 +94,8 @@ def impact_content(impact: Impact, *, heading: bool = True) -> Any:
             continue
         if parts:
             parts.append(render.ui("\n"))
-        parts.append(render.ui(f"{render.count(len(briefs), 'pledge')} {words}", f"bold {style}"))
+        said = one if len(briefs) == 1 else words
+        parts.append(render.ui(f"{render.count(len(briefs), 'pledge')} {said}", f"bold {style}"))
         for brief in briefs[:SHOWN]:
             parts += [render.ui("\n  "), brief_line(brief)]
         if len(briefs) > SHOWN:
