@@ -466,20 +466,35 @@ class Ledger:
     def pledge(self, key: str) -> PledgeDetail:
         with self._reading() as connection:
             detail = reading.pledge_detail(connection, key, self._today())
-        return self._status_then(detail, "pledge", key)
+            return self._status_then(connection, detail, "pledge", key)
 
     def condition(self, key: str, limit: int | None = None) -> ConditionDetail:
         """A condition and its dependent pledges by group (at most ``limit`` per group)."""
         with self._reading() as connection:
             detail = reading.condition_detail(connection, key, limit)
-        return self._status_then(detail, "condition", key)
+            return self._status_then(connection, detail, "condition", key)
 
-    def _status_then(self, detail: Detail, record_type: RecordType, key: str) -> Detail:
+    def _status_then(
+        self, connection: Connection, detail: Detail, record_type: RecordType, key: str
+    ) -> Detail:
         """``detail`` with the date its status was set as of this ledger's reading (in the
-        past, that of the state then, not today's)."""
+        past, that of the state then, not today's), read in the same transaction."""
         if self._at is None:
             return detail
-        return replace(detail, status_since=self.record_then(record_type, key)[1])
+        row = self._state_then(connection, record_type, key)
+        return detail if row is None else replace(detail, status_since=row.status_since)
+
+    def _state_then(self, connection: Connection, record_type: RecordType, key: str) -> Any:
+        """The row of ``record_states`` of one record at this ledger's reading, or None."""
+        at = self.reading_at
+        S = m.record_states.c
+        return connection.execute(
+            select(S.state, S.status_since).where(
+                record_states.at(at.as_of, at.known_on),
+                S.record_type == record_type,
+                S.record_key == key,
+            )
+        ).first()
 
     def actor(self, code: str) -> ActorDetail:
         with self._reading() as connection:
@@ -683,16 +698,8 @@ class Ledger:
         """One record's fields at this ledger's reading (today's for the present), and the
         date its status was set, as given (a partial date says how precisely it is known);
         :class:`NotFoundError` if it did not exist then."""
-        at = self.reading_at
-        S = m.record_states.c
         with self._reading() as connection:
-            row = connection.execute(
-                select(S.state, S.status_since).where(
-                    record_states.at(at.as_of, at.known_on),
-                    S.record_type == record_type,
-                    S.record_key == key,
-                )
-            ).first()
+            row = self._state_then(connection, record_type, key)
         if row is None:
             raise NotFoundError(record_type, key)
         try:
