@@ -31,6 +31,7 @@ from . import (
     change_log,
     changes,
     config,
+    dashboard,
     dialect,
     engines,
     files,
@@ -67,6 +68,7 @@ from .api_types import (
     SourceRow,
 )
 from .changes import RecordChange
+from .dashboard import Figures
 from .dates import parse_partial_date
 from .dates import today as today_date
 from .errors import (
@@ -81,6 +83,7 @@ from .errors import (
     reason,
 )
 from .facets import FACETS, count_facets
+from .filter_syntax import Term
 from .filters import overdue
 from .hints import HINTED, QueryHint, query_hints
 from .paging import Listing
@@ -460,6 +463,32 @@ class Ledger:
                     which=which,
                 ),
             )
+
+    def dashboard(self, query: QueryLike = None) -> Figures:
+        """The figures of the dashboard's pictures and the report's for the pledges that match
+        ``query``, at this ledger's reading (see :mod:`db.dashboard`); remembered until the
+        ledger changes, as the facets are."""
+        parsed = _parsed(query)
+        with self._reading() as connection:
+            revision, today = change_log.revision(connection), self._today()
+            key = ("dashboard", parsed.terms, revision, today)
+
+            def flagged(flag: str) -> int:
+                term = Term("is", (flag,))
+                return self._planner.count(connection, Query((*parsed.terms, term)), today)
+
+            def count() -> Figures:
+                at = self._at
+                return dashboard.figures(
+                    connection,
+                    self._planner.where(connection, parsed, today),
+                    day=today,
+                    known=None if at is None or at.known_on is None else at.known,
+                    query_given=bool(parsed),
+                    flagged=flagged,
+                )
+
+            return self._answers.remember(key, count)
 
     # -- reads: records ------------------------------------------------------------------------
 
