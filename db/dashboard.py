@@ -23,6 +23,7 @@ blocked and overdue pledges.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -196,6 +197,15 @@ def status_by_month(
     return Series(months, counts)
 
 
+def _calendar(day: str) -> str:
+    """A reading's last day as a date of the calendar (a month's bound is its 31st)."""
+    year, month, number = (int(part) for part in day.split("-"))
+    if month == 12 or number <= 28:
+        return day
+    last = (dt.date(year, month + 1, 1) - dt.timedelta(days=1)).day
+    return f"{year:04d}-{month:02d}-{min(number, last):02d}"
+
+
 def _order(record_type: str, status: str | None) -> tuple[int, str]:
     words = list(vocab.CONDITION_STATUSES if record_type == "condition" else vocab.PLEDGE_STATUSES)
     return (words.index(status), "") if status in words else (len(words), status or "")
@@ -255,7 +265,7 @@ def figures(
         conditions_by_status[status] = conditions_by_status.get(status, 0) + n
 
     return Figures(
-        day=day,
+        day=_calendar(day),
         pledges_over_time=pledges_series,
         conditions_over_time=conditions_series,
         by_status=by_status,
@@ -299,7 +309,7 @@ def _pledger_bars(
         for status, n in per_pledger.get(code, {}).items():
             others[status] += n
     if others:
-        label = f"{len(rest)} others" if rest else "no pledger"
+        label = (f"{len(rest)} others" if len(rest) > 1 else "1 other") if rest else "no pledger"
         bars.append(PledgerBar(None, label, dict(others)))
     return bars
 
