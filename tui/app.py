@@ -63,6 +63,10 @@ def _other_view(view: str) -> Screen[None]:
         from .screens.history import HistoryView
 
         return HistoryView()
+    if view == "dashboard":
+        from .screens.dashboard import DashboardView
+
+        return DashboardView()
     from .screens.lists import ActorsView, ConditionsView, SourcesView
 
     views: dict[str, type[Screen[None]]] = {
@@ -92,6 +96,7 @@ class PledgesApp(ReportsErrors, LedgerApp):
         "actors": partial(_other_view, "actors"),
         "sources": partial(_other_view, "sources"),
         "history": partial(_other_view, "history"),
+        "dashboard": partial(_other_view, "dashboard"),
     }
     COMMANDS: ClassVar = App.COMMANDS | {_record_commands}
 

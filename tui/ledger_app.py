@@ -43,6 +43,9 @@ class LedgerApp(App[None]):
         #: Published with the date the ledger is to be read at (None: today) when it changes.
         self.reading_date_changed: Signal[str | None] = Signal(self, "reading-date-changed")
         self._first_listing = first_listing
+        #: The filter of the pledges, shared by the Pledges view and the Dashboard: each takes
+        #: it up when it comes into view.
+        self.shared_filter = ""
 
     @property
     def ledger(self) -> Ledger:

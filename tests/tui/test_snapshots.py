@@ -72,3 +72,35 @@ def test_conditions_view_at_100x24(browser: Ledger, snap_compare) -> None:  # ty
     assert snap_compare(
         make_app(browser, poll_seconds=0), terminal_size=(100, 24), run_before=run_before
     )
+
+
+async def _dashboard_as_of_2025_12(pilot: Pilot[None]) -> None:
+    from tests.support.tui import wait_for
+    from tui.messages import ReadingDateChanged
+    from tui.screens.dashboard import DashboardView
+
+    await _settled(pilot)
+    pilot.app.post_message(ReadingDateChanged("2025-12"))
+    await pilot.press("6")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, DashboardView))
+    screen = pilot.app.screen
+    assert isinstance(screen, DashboardView)
+    await wait_for(pilot, lambda: screen.figures is not None and screen._for == screen._wanted)
+    await wait_for(pilot, lambda: screen.figures is not None and screen.figures.day < "2026")
+    await _settled(pilot)
+
+
+def test_dashboard_at_80x24(sample: Ledger, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(
+        make_app(sample, poll_seconds=0),
+        terminal_size=(80, 24),
+        run_before=_dashboard_as_of_2025_12,
+    )
+
+
+def test_dashboard_at_160x45(sample: Ledger, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(
+        make_app(sample, poll_seconds=0),
+        terminal_size=(160, 45),
+        run_before=_dashboard_as_of_2025_12,
+    )

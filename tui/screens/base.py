@@ -32,6 +32,7 @@ VIEWS: dict[str, str] = {
     "actors": "Actors",
     "sources": "Sources",
     "history": "History",
+    "dashboard": "Dashboard",
 }
 
 
@@ -125,14 +126,24 @@ class TopBar(Static):
             parts.append((banner, "bold reverse $text-warning"))
             parts.append((" ", ""))
             used += len(banner) + 1
+        width = self.content_region.width or self.app.size.width - 2
+        # Deeper down, the trail needs the room: the views shrink to their numbers; so do the
+        # views besides this one when their names do not fit.
+        named = sum(len(f" {n} {label} ") for n, label in enumerate(VIEWS.values(), 1))
+        short = bool(self.trail) or used + named > width
         for number, (name, label) in enumerate(VIEWS.items(), 1):
-            style = "reverse bold" if name == self.view else render.MUTED
-            # Deeper down, the trail needs the room: the views shrink to their numbers.
-            text = f" {number} " if self.trail else f" {number} {label} "
+            here = name == self.view
+            style = "reverse bold" if here else render.MUTED
+            if self.trail:
+                # Deeper down, each view is its number alone: " 1 2 3", lit where it is.
+                text = f" {number}"
+            elif short and not here:
+                text = f" {number} "
+            else:
+                text = f" {number} {label} "
             parts.append((text, style))
             used += len(text)
         if self.trail:
-            width = self.content_region.width or self.app.size.width - 2
             parts.append(("  ", ""))
             parts.append((fit_trail(self.trail, max(width - used - 2, 1)), ""))
         self.update(render.assemble(*parts))

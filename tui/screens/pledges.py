@@ -120,6 +120,12 @@ class PledgesView(FilteredView):
         # The first rows come first; the facets (a pass over every pledge) a moment later.
         self._want_facets(Query(), delay=FACETS_DELAY)
 
+    def on_screen_resume(self) -> None:
+        # The Dashboard shares the filter: what was typed there is listed here.
+        shared = self.app.shared_filter
+        if shared != self.filter_line.text and not self.query_one(Welcome).display:
+            self.filter_line.set_text(shared)
+
     @property
     def export_query(self) -> str:
         return self.table.filter_query.source
@@ -181,6 +187,7 @@ class PledgesView(FilteredView):
     def _filter_changed(self, event: FilterLine.Changed) -> None:
         if event.query is None:
             return
+        self.app.shared_filter = event.text
         self.table.show(query=event.query)
         self._want_facets(event.query, delay=FACETS_DELAY)
         self._read_hints(event.query)
