@@ -144,8 +144,8 @@ class TopBar(Static):
             parts.append((text, style))
             used += len(text)
         if self.trail:
-            parts.append(("  ", ""))
-            parts.append((fit_trail(self.trail, max(width - used - 2, 1)), ""))
+            parts.append(("   ", ""))
+            parts.append((fit_trail(self.trail, max(width - used - 3, 1)), ""))
         self.update(render.assemble(*parts))
 
 
