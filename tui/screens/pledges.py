@@ -132,6 +132,8 @@ class PledgesView(FilteredView):
 
     def show_query(self, text: str) -> None:
         """List the pledges ``text`` (a query in the filter language) finds, in the table."""
+        # Shared at once: the view's coming back into view must not bring the old filter back.
+        self.app.shared_filter = text
         self.filter_line.set_text(text)
         self.table.focus()
 
