@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,19 @@ def small(ledger: Ledger) -> Ledger:
 @pytest.fixture
 def hostile(ledger: Ledger) -> Ledger:
     return build_hostile(ledger)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """A throw-away PostgreSQL server of this test process (started on first use)."""
+    from tests.support.postgres import server
+
+    with server() as running:
+        yield running
+
+
+@pytest.fixture
+def postgres_url(postgres_server: Any) -> Iterator[str]:
+    """The URL of an empty PostgreSQL database of this test's own."""
+    with postgres_server.database() as url:
+        yield url

@@ -1,33 +1,19 @@
-"""The same core on PostgreSQL, when a server is at hand (opt-in).
-
-Set ``PLEDGES_TEST_POSTGRES`` to a SQLAlchemy URL of an empty database the tests may fill and
-drop tables in (``postgresql+psycopg://postgres@/ledger?host=/tmp&port=54329``) and install
-``psycopg``; otherwise these tests are skipped. CI has no PostgreSQL server.
-"""
+"""The same core on PostgreSQL: a throw-away server the tests start (see
+``tests/support/postgres.py``), an empty database for each test."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from db.ledger import Ledger
 from tests.support.ledgers import small_ledger
 
-URL = os.environ.get("PLEDGES_TEST_POSTGRES")
-pytestmark = pytest.mark.skipif(not URL, reason="set PLEDGES_TEST_POSTGRES to run on PostgreSQL")
-
 
 @pytest.fixture
-def pg() -> Iterator[Ledger]:
-    assert URL
-    engine = create_engine(URL)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    ledger = Ledger.open(URL, author="tester")
+def pg(postgres_url: str) -> Iterator[Ledger]:
+    ledger = Ledger.open(postgres_url, author="tester")
     yield small_ledger(ledger)
     ledger.close()
 
