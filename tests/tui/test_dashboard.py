@@ -179,3 +179,21 @@ async def test_hostile_text_from_another_tool_is_drawn_as_text(sample: Ledger) -
         assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
         assert "Pledged and delivered, in Air \u241b]0;p" in text
         assert screen.is_active  # [@click=app.quit] did not quit
+
+
+async def test_the_palette_opens_the_dashboard(sample: Ledger) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app(sample, poll_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"dashboard")
+        await wait_for(pilot, lambda: "Go to the Dashboard view" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardView))
+        screen = app.screen
+        assert isinstance(screen, DashboardView)
+        await wait_for(pilot, lambda: screen.figures is not None)
+        assert screen.figures is not None and sum(screen.figures.by_status.values()) == 41
