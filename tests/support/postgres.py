@@ -34,9 +34,7 @@ def binaries() -> Path | None:
         folder = Path(found.stdout.strip())
         if (folder / "initdb").exists():
             return folder
-    folders = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name)
-    )
+    folders = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
     for folder_name in reversed(folders):
         if (Path(folder_name) / "initdb").exists():
             return Path(folder_name)
@@ -82,7 +80,9 @@ class Server:
             raise RuntimeError(f"pg_ctl start failed: {started.stderr.strip()} {log}")
 
     def stop(self) -> None:
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "stop")
+        self._run(
+            str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "stop"
+        )
 
     @contextlib.contextmanager
     def database(self) -> Iterator[str]:

@@ -56,7 +56,7 @@ def test_a_bar_s_segments_add_up_to_its_length_and_none_vanishes() -> None:
 async def test_at_80x24_one_chart_at_a_time_and_the_arrows_page(sample: Ledger) -> None:
     app = make_app(sample, poll_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _dashboard(pilot)
+        await _dashboard(pilot)
         assert [c.kind for c in _charts(app)] == ["pledges"]
         text = screen_text(app)
         assert "41 pledges: 23 announced, 9 committed, 3 in_progress, 6 superseded" in text

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import getters, on, work
+from textual import events, getters, on, work
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.content import Content
@@ -111,7 +111,8 @@ class DashboardView(LedgerScreen):
         self._lay_out()
         self._count(self._wanted)
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:
+        # (Textual calls the base class's handler too: it reloads a stale view.)
         self._adopt_shared_filter()
         # The keys are the view's (and the charts' paging), not the filter line's.
         self.call_after_refresh(self.set_focus, None)

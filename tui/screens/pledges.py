@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from textual import getters, on, work
+from textual import events, getters, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -120,7 +120,8 @@ class PledgesView(FilteredView):
         # The first rows come first; the facets (a pass over every pledge) a moment later.
         self._want_facets(Query(), delay=FACETS_DELAY)
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:
+        # (Textual calls the base class's handler too: it reloads a stale view.)
         # The Dashboard shares the filter: what was typed there is listed here.
         shared = self.app.shared_filter
         if shared != self.filter_line.text and not self.query_one(Welcome).display:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from plotext import _utility as plotext_utility
+from plotext import _utility as plotext_utility  # type: ignore[import-untyped]
 from rich.cells import cell_len
 from rich.color import Color as RichColor
 from rich.style import Style
@@ -238,8 +238,8 @@ class Chart(PlotextPlot):
         plt.stacked_bar(
             positions,
             [series.counts[s] for s in statuses],
-            color=colours,
-            marker=fills,
+            color=colours,  # type: ignore[arg-type]  # plotext takes one per series too
+            marker=fills,  # type: ignore[arg-type]
             width=0.8,
         )
         self.legend = list(zip(statuses, fills, colours, strict=True))
@@ -249,8 +249,8 @@ class Chart(PlotextPlot):
         plt.ylim(0, ticks[-1])
         step = max(1, round(len(months) / max(1, (self.size.width - 10) // 8)))
 
-        ticks = positions[::step]
-        plt.xticks(ticks, [months[i] for i in ticks])
+        shown = positions[::step]
+        plt.xticks([float(i) for i in shown], [months[i] for i in shown])
         plt.xlabel("month (counted at its end; the last bar is the day read)")
         plt.ylabel(noun)
 
