@@ -37,7 +37,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
-from db.dashboard import Figures, Series, status_words
+from rich.cells import cell_len
+
+from db.dashboard import Amounts, Figures, PledgerBar, Series, status_words
 
 from . import render
 
@@ -58,7 +60,7 @@ PALETTE: Final = {
     "text-success": "#337E4A",
     "text-warning": "#A86D1C",
     "text-error": "#7A273C",
-    "foreground-muted": "#797979",
+    "foreground-muted": "#787878",
     "foreground": "#1F1F1F",
 }
 #: The hatches that tell apart statuses of the same colour (the first is a plain fill).
@@ -199,10 +201,33 @@ def _settings(salt: str) -> Iterator[None]:
         yield
 
 
-def _figure(height: float) -> Figure:
-    from matplotlib.figure import Figure
+@dataclass(frozen=True, slots=True)
+class _Margins:
+    """What the space around a chart's plot must hold: the labels of its ticks on the left,
+    its legend's words on the right, and tick labels turned 45 degrees below."""
 
-    return Figure(figsize=(WIDTH, height), layout="constrained")
+    ticks: Sequence[str] = ()
+    legend: Sequence[str] = ()
+    turned: bool = False
+
+    def apply(self, figure: Figure, height: float) -> None:
+        # Reckoned from the labels' lengths, not measured: matplotlib's constrained layout
+        # measures every text of a chart and doubles the time a report takes to draw.
+        left = 0.6 + _CHAR * max((cell_len(t) for t in self.ticks), default=3)
+        right = 0.2
+        if self.legend:
+            right += 0.45 + 0.065 * max(cell_len(w) for w in self.legend)
+        bottom, top = (1.05 if self.turned else 0.55), 0.4
+        figure.subplots_adjust(
+            left=left / WIDTH,
+            right=1 - right / WIDTH,
+            bottom=bottom / height,
+            top=1 - top / height,
+        )
+
+
+#: Inches a character of a tick label takes, on average (9 pt DejaVu Sans).
+_CHAR: Final = 0.072
 
 
 def _svg(figure: Figure, chart_id: str, title: str) -> str:
@@ -223,10 +248,20 @@ def _svg(figure: Figure, chart_id: str, title: str) -> str:
     return svg.replace("<svg ", named, 1).strip()
 
 
-def _draw(chart_id: str, title: str, caption: str, height: float, paint: Any) -> Chart:
+def _draw(
+    chart_id: str,
+    title: str,
+    caption: str,
+    height: float,
+    paint: Any,
+    margins: _Margins | None = None,
+) -> Chart:
+    from matplotlib.figure import Figure
+
     with _settings(chart_id):
-        figure = _figure(height)
+        figure = Figure(figsize=(WIDTH, height))
         paint(figure.add_subplot())
+        (margins or _Margins()).apply(figure, height)
         return Chart(chart_id, title, caption, _svg(figure, chart_id, title))
 
 
@@ -239,11 +274,12 @@ def _empty(chart_id: str, title: str, message: str) -> Chart:
     return _draw(chart_id, title, message, 1.2, paint)
 
 
-def _whole() -> Any:
-    """Ticks at whole numbers only: the axis counts pledges."""
+def _whole(axis: Any) -> None:
+    """Ticks at round whole numbers, written with thousands marked: the axis counts."""
     from matplotlib.ticker import MaxNLocator
 
-    return MaxNLocator(integer=True)
+    axis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(lambda value, _: f"{value:,.0f}")
 
 
 def _ordered(record_type: str, counted: Sequence[str]) -> list[str]:
@@ -285,10 +321,12 @@ def _over_time(chart_id: str, series: Series, record_type: str, title: str, noun
         axes.set_title(title)
         axes.set_xlabel("month (counted at its end)")
         axes.set_ylabel(f"{noun} (count)")
-        axes.yaxis.set_major_locator(_whole())
+        _whole(axes.yaxis)
         axes.legend(**_LEGEND)
 
-    return _draw(chart_id, title, caption, HEIGHT, paint)
+    tallest = max(sum(row[i] for row in series.counts.values()) for i in range(len(months)))
+    margins = _Margins([f"{tallest:,}"], statuses, turned=True)
+    return _draw(chart_id, title, caption, HEIGHT, paint, margins)
 
 
 def _bars_height(count: int) -> float:
@@ -337,11 +375,12 @@ def _held(figures: Figures) -> Chart:
         axes.set_title(title)
         axes.set_xlabel("open pledges held back (count)")
         axes.set_ylabel("open condition")
-        axes.xaxis.set_major_locator(_whole())
+        _whole(axes.xaxis)
         axes.margins(x=0.12)
         axes.legend(**_LEGEND)
 
-    return _draw("held", title, caption, _bars_height(len(held)), paint)
+    margins = _Margins([label(h.key) for h in held], statuses)
+    return _draw("held", title, caption, _bars_height(len(held)), paint, margins)
 
 
 def _pledgers(figures: Figures) -> Chart:
@@ -354,7 +393,7 @@ def _pledgers(figures: Figures) -> Chart:
     caption = "The pledgers with the most matching pledges, each bar split by status."
 
     def paint(axes: Axes) -> None:
-        names = [label(b.name if b.code is None else _actor(b.code, b.name)) for b in bars]
+        names = [_pledger_label(b) for b in bars]
         positions = list(range(len(bars)))
         left = [0] * len(bars)
         for status, (colour, hatch) in zip(statuses, looks, strict=True):
@@ -384,11 +423,16 @@ def _pledgers(figures: Figures) -> Chart:
         axes.set_title(title)
         axes.set_xlabel("pledges (count)")
         axes.set_ylabel("pledger")
-        axes.xaxis.set_major_locator(_whole())
+        _whole(axes.xaxis)
         axes.margins(x=0.1)
         axes.legend(**_LEGEND)
 
-    return _draw("pledgers", title, caption, _bars_height(len(bars)), paint)
+    margins = _Margins([_pledger_label(b) for b in bars], statuses)
+    return _draw("pledgers", title, caption, _bars_height(len(bars)), paint, margins)
+
+
+def _pledger_label(bar: PledgerBar) -> str:
+    return label(bar.name if bar.code is None else _actor(bar.code, bar.name))
 
 
 def _actor(code: str, name: str) -> str:
@@ -407,7 +451,7 @@ def _amounts(chart_id: str, unit: str, figures: Figures) -> Chart:
     )
 
     def paint(axes: Axes) -> None:
-        names = [label(_actor(r.code, r.name) if r.code else r.name) for r in rows]
+        names = _amount_labels(rows)
         positions = list(range(len(rows)))
         axes.barh(
             [p - 0.2 for p in positions],
@@ -442,4 +486,10 @@ def _amounts(chart_id: str, unit: str, figures: Figures) -> Chart:
         axes.margins(x=0.12)
         axes.legend(**_LEGEND)
 
-    return _draw(chart_id, title, caption, _bars_height(2 * len(rows)) * 0.75 + 0.4, paint)
+    height = _bars_height(2 * len(rows)) * 0.75 + 0.4
+    margins = _Margins(_amount_labels(rows), ["delivered"])
+    return _draw(chart_id, title, caption, height, paint, margins)
+
+
+def _amount_labels(rows: Sequence[Amounts]) -> list[str]:
+    return [label(_actor(r.code, r.name) if r.code else r.name) for r in rows]
