@@ -112,7 +112,8 @@ def report_command(
     else:
         _write(target, page, force)
     # What the command did goes to stdout, as every command's; stderr when stdout is the page.
-    echo(f"wrote the report ({built.summary()}) to {shown(output)}", err=target is None)
+    where = "stdout" if target is None else shown(output)
+    echo(f"wrote the report ({built.summary()}) to {where}", err=target is None)
     for message in hints:
         echo(f"hint: {message}", err=True)
 

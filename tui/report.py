@@ -78,11 +78,12 @@ class Report:
         return max(0, self.figures.total - len(self.rows))
 
     def summary(self) -> str:
-        """``41 pledges, 6 charts, 41 in the table`` (what the command says it wrote)."""
+        """``41 matching pledges, 41 in the table`` (what the command says it wrote)."""
         shown = f"{len(self.rows):,} in the table"
         if self.left_out:
             shown += f", {self.left_out:,} left out"
-        return f"{self.figures.total:,} matching pledges, {shown}"
+        total = self.figures.total
+        return f"{total:,} matching pledge{'' if total == 1 else 's'}, {shown}"
 
 
 def gather(ledger: Ledger, query: str, parsed: Query, *, rows: int = ROWS) -> Report:

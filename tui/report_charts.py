@@ -376,7 +376,7 @@ def _held(figures: Figures) -> Chart:
         axes.set_xlabel("open pledges held back (count)")
         axes.set_ylabel("open condition")
         _whole(axes.xaxis)
-        axes.margins(x=0.12)
+        axes.margins(x=0.15)
         axes.legend(**_LEGEND)
 
     margins = _Margins([label(h.key) for h in held], statuses)
@@ -424,7 +424,7 @@ def _pledgers(figures: Figures) -> Chart:
         axes.set_xlabel("pledges (count)")
         axes.set_ylabel("pledger")
         _whole(axes.xaxis)
-        axes.margins(x=0.1)
+        axes.margins(x=0.15)
         axes.legend(**_LEGEND)
 
     margins = _Margins([_pledger_label(b) for b in bars], statuses)
@@ -446,7 +446,7 @@ def _amounts(chart_id: str, unit: str, figures: Figures) -> Chart:
     pledged = status_colour("pledge", "committed")
     delivered = status_colour("pledge", "delivered")
     caption = (
-        f"amount and delivered summed by pledger, in {shown_unit} only (amounts in other units "
+        f"Amount and delivered summed by pledger, in {shown_unit} only (amounts in other units "
         "are in charts of their own, never added to these); the pledgers who pledged the most."
     )
 
@@ -483,7 +483,7 @@ def _amounts(chart_id: str, unit: str, figures: Figures) -> Chart:
         axes.set_xlabel(f"amount ({shown_unit})")
         axes.set_ylabel("pledger")
         axes.xaxis.set_major_formatter(lambda value, _: amount(value))
-        axes.margins(x=0.12)
+        axes.margins(x=0.15)
         axes.legend(**_LEGEND)
 
     height = _bars_height(2 * len(rows)) * 0.75 + 0.4
