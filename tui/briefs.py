@@ -22,6 +22,12 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>|#~!]|(?<!\w)_|_(?!\w))")
 _SAFE_URL = re.compile(r"https?://[^\s<>\"']+\Z", re.IGNORECASE)
 
 
+def is_web_url(url: str | None) -> bool:
+    """Whether ``url`` may become a link: ``http`` or ``https`` and nothing that could end the
+    attribute (a ``javascript:`` or ``data:`` URL is shown as text)."""
+    return bool(url and _SAFE_URL.match(url))
+
+
 def md(text: object) -> str:
     """Ledger text as Markdown that shows it as it is."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", visible(str(text)))
@@ -129,7 +135,7 @@ def _md_source(source: SourceNote) -> str:
     if source.published:
         parts.append(md(source.published))
     text = ", ".join(parts) + f" (`{md(source.key)}`)"
-    if source.url and _SAFE_URL.match(source.url):
+    if is_web_url(source.url):
         text += f" <{source.url}>"
     elif source.url:
         text += f" {md(source.url)}"
@@ -218,13 +224,13 @@ def _html_evidence(entry: ChangeEntry, numbers: dict[str, int]) -> str:
 
 def _html_source(source: SourceNote) -> str:
     parts = [h(source.title)]
-    if source.url and _SAFE_URL.match(source.url):
+    if is_web_url(source.url):
         parts = [f'<a href="{h(source.url)}">{h(source.title)}</a>']
     if source.publisher:
         parts.append(h(source.publisher))
     if source.published:
         parts.append(h(source.published))
     text = ", ".join(parts) + f" (<code>{h(source.key)}</code>)"
-    if source.url and not _SAFE_URL.match(source.url):
+    if source.url and not is_web_url(source.url):
         text += f" {h(source.url)}"
     return text

@@ -360,6 +360,7 @@ def backup_command(ctx: click.Context, destination: str, db: str | None) -> None
 from tui.cli_check import check_command  # noqa: E402
 from tui.cli_fixtures import export_command, import_command  # noqa: E402
 from tui.cli_history import redo_command, undo_command  # noqa: E402
+from tui.cli_report import report_command  # noqa: E402
 
 main.add_command(import_command)
 main.add_command(export_command)
@@ -369,6 +370,7 @@ main.add_command(check_command)
 main.add_command(show_command)
 main.add_command(diff_command)
 main.add_command(brief_command)
+main.add_command(report_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -247,7 +247,7 @@ def export_command(
         try:
             check_target(target, overwrite=force)
         except FileTargetError as error:
-            _refuse(error)
+            refuse_target(error)
     with open_ledger(ctx, db) as ledger:
         if target is None:
             export(ledger, kind, terminal_safe(sys.stdout), text or None)
@@ -255,7 +255,7 @@ def export_command(
         try:
             count = export_file(ledger, kind, target, text or None, overwrite=force)
         except FileTargetError as error:
-            _refuse(error)
+            refuse_target(error)
         except OSError as error:
             fail(f"cannot write {shown(target)}: {error.strerror or error}", EXIT_ERROR)
     # What a command did is reported on stdout, like every command's (stdout carries no data
@@ -263,7 +263,8 @@ def export_command(
     echo(f"exported {count.describe()} to {shown(target)}")
 
 
-def _refuse(error: FileTargetError) -> NoReturn:
+def refuse_target(error: FileTargetError) -> NoReturn:
+    """Say why a file cannot be written where the analyst asked (and how to write it anyway)."""
     if error.exists:
         fail(f"{shown(error.target)} already exists; add --force to overwrite it", EXIT_ERROR)
     if error.no_folder:
